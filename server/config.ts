@@ -1,0 +1,140 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export interface TokenSecret {
+  kid: string;
+  secret: string;
+}
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  /** null: the dev mailbox under `<dataDir>/mail`. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** The first signs, all verify. */
+  tokenSecrets: TokenSecret[];
+  webhookSecret: string;
+  adminApiKey: string;
+  worker: boolean;
+  sendConcurrency: number;
+  sendRate: number;
+  dataDir: string;
+  categoriesFile: string | undefined;
+  logLevel: string;
+  /** Express `trust proxy`: false, true, a hop count, or addresses. */
+  trustProxy: boolean | number | string;
+  /** Secrets made up for development, to print once at start. */
+  generated: { webhookSecret: boolean; adminApiKey: boolean; tokenSecrets: boolean };
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<path> or postgres://…').optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('SERVEITPRO <no-reply@localhost>'),
+  TOKEN_SECRETS: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  ADMIN_API_KEY: z.string().min(16).optional(),
+  WORKER: z.enum(['on', 'off']).default('on'),
+  SEND_CONCURRENCY: int(1, 100).default(5),
+  SEND_RATE: z.coerce.number().min(0).default(0),
+  DATA_DIR: z.string().min(1).default('./data'),
+  CATEGORIES_FILE: z.string().optional(),
+  TRUST_PROXY: z.string().default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export class ConfigError extends Error {}
+
+/** Reads and checks the environment; throws ConfigError with every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production) {
+    for (const key of ['TOKEN_SECRETS', 'WEBHOOK_SECRET', 'ADMIN_API_KEY', 'PUBLIC_URL', 'SMTP_URL'] as const) {
+      if (!e[key]) problems.push(`${key} is required in production`);
+    }
+    if (e.PUBLIC_URL?.startsWith('http:')) problems.push('PUBLIC_URL must be https: in production');
+  }
+  const tokenSecrets = e.TOKEN_SECRETS ? parseTokenSecrets(e.TOKEN_SECRETS, problems) : [];
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `✖ ${p}`).join('\n')}`);
+
+  const dev = e.TOKEN_SECRETS && e.WEBHOOK_SECRET && e.ADMIN_API_KEY ? null : devSecrets(e.DATA_DIR);
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${path.join(e.DATA_DIR, 'consent.db')}`,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    tokenSecrets: tokenSecrets.length ? tokenSecrets : [{ kid: 'dev', secret: dev!.tokenSecret }],
+    webhookSecret: e.WEBHOOK_SECRET ?? dev!.webhookSecret,
+    adminApiKey: e.ADMIN_API_KEY ?? dev!.adminApiKey,
+    worker: e.WORKER === 'on',
+    sendConcurrency: e.SEND_CONCURRENCY,
+    sendRate: e.SEND_RATE,
+    dataDir: e.DATA_DIR,
+    categoriesFile: e.CATEGORIES_FILE,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    generated: { webhookSecret: !e.WEBHOOK_SECRET, adminApiKey: !e.ADMIN_API_KEY, tokenSecrets: !tokenSecrets.length },
+  };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function parseTokenSecrets(value: string, problems: string[]): TokenSecret[] {
+  const secrets = value.split(',').map((pair) => {
+    const at = pair.indexOf(':');
+    return { kid: pair.slice(0, at).trim(), secret: pair.slice(at + 1).trim() };
+  });
+  for (const { kid, secret } of secrets) {
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(kid)) problems.push('TOKEN_SECRETS: each entry is kid:secret, kid of letters, digits, - or _');
+    else if (secret.length < 32) problems.push(`TOKEN_SECRETS: the secret of "${kid}" must be at least 32 characters`);
+  }
+  if (new Set(secrets.map((s) => s.kid)).size !== secrets.length) problems.push('TOKEN_SECRETS: kids must be unique');
+  return secrets;
+}
+
+interface DevSecrets {
+  tokenSecret: string;
+  webhookSecret: string;
+  adminApiKey: string;
+}
+
+/** Development secrets, made once and kept under the data folder so links and keys survive restarts. */
+function devSecrets(dataDir: string): DevSecrets {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as DevSecrets;
+  } catch {
+    const made: DevSecrets = {
+      tokenSecret: crypto.randomBytes(32).toString('base64url'),
+      webhookSecret: crypto.randomBytes(32).toString('base64url'),
+      adminApiKey: `sk_dev_${crypto.randomBytes(24).toString('base64url')}`,
+    };
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+    return made;
+  }
+}

@@ -1,0 +1,136 @@
+import type { ApiRouter } from '../http/api-router.js';
+import * as s from '../api/schemas.js';
+import { originOf } from '../consent/change-origin.js';
+import type { Contacts } from './contacts.js';
+import { importContactsCsv } from './csv-import.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { Organizations } from '../organizations/organizations.js';
+import type { ConsentStore } from '../consent/consent.js';
+
+export function registerContactRoutes(
+  api: ApiRouter,
+  deps: { contacts: Contacts; db: Kysely<Database>; organizations: Organizations; consent: ConsentStore },
+): void {
+  const { contacts } = deps;
+
+  api.route(
+    {
+      method: 'post',
+      path: '/contacts',
+      summary: 'Create a contact; it starts with each category at its default',
+      tag: 'Contacts',
+      roles: [],
+      body: s.contactCreate,
+      responses: { 201: { description: 'The contact', schema: s.contact }, ...s.problems(400, 409) },
+    },
+    async ({ body }) => ({ status: 201, body: await contacts.create(body) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/contacts',
+      summary: 'Find contacts by organization or email, a page at a time (pass nextCursor as cursor)',
+      tag: 'Contacts',
+      roles: ['support'],
+      query: s.contactQuery,
+      responses: { 200: { description: 'A page of contacts', schema: s.contactList }, ...s.problems(400) },
+    },
+    async ({ query }) => ({ status: 200, body: await contacts.list(query) }),
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/contacts/import',
+      summary: 'Upsert contacts from CSV (email,name,locale,organizationId); bad rows are reported by line',
+      tag: 'Contacts',
+      roles: [],
+      body: s.csvBody,
+      bodyType: 'text/csv',
+      responses: { 200: { description: 'What was imported and what was not', schema: s.importReport }, ...s.problems(400, 413, 415) },
+    },
+    async ({ body }) => ({ status: 200, body: await importContactsCsv(deps, body) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/contacts/:id',
+      summary: 'Read a contact with its preferences',
+      tag: 'Contacts',
+      roles: ['support'],
+      responses: { 200: { description: 'The contact', schema: s.contact }, ...s.problems(404) },
+    },
+    async ({ params }) => ({ status: 200, body: await contacts.getOrThrow(params.id!) }),
+  );
+
+  api.route(
+    {
+      method: 'patch',
+      path: '/contacts/:id',
+      summary: 'Correct a contact (name, email, phone, job title, locale)',
+      tag: 'Contacts',
+      roles: ['support'],
+      body: s.contactPatch,
+      responses: { 200: { description: 'The contact', schema: s.contact }, ...s.problems(400, 404, 409) },
+    },
+    async ({ params, body }) => ({ status: 200, body: await contacts.update(params.id!, body) }),
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/contacts/:id/preferences',
+      summary: 'Set some categories on or off (recorded with source admin)',
+      tag: 'Consent',
+      roles: [],
+      body: s.preferencesUpdate,
+      responses: { 200: { description: 'The contact', schema: s.contact }, ...s.problems(400, 404) },
+    },
+    async ({ params, body, req }) => ({
+      status: 200,
+      body: await contacts.setPreferences(params.id!, body, originOf(req, 'admin')),
+    }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/contacts/:id/consent-history',
+      summary: 'Every consent change of a contact, oldest first',
+      tag: 'Consent',
+      roles: ['support'],
+      responses: { 200: { description: 'The history', schema: s.consentHistory }, ...s.problems(404) },
+    },
+    async ({ params }) => ({ status: 200, body: await contacts.history(params.id!) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/contacts/:id/export',
+      summary: 'Everything held about a contact, as one JSON document',
+      tag: 'Privacy',
+      roles: ['support'],
+      responses: { 200: { description: 'The export' }, ...s.problems(404) },
+    },
+    async ({ params, res }) => {
+      res.setHeader('Content-Disposition', `attachment; filename="contact-${params.id}.json"`);
+      return { status: 200, body: await contacts.export(params.id!) };
+    },
+  );
+
+  api.route(
+    {
+      method: 'delete',
+      path: '/contacts/:id',
+      summary: "Erase a contact's personal data; says what was erased and what was kept",
+      tag: 'Privacy',
+      roles: [],
+      responses: { 200: { description: 'What was erased and kept', schema: s.erasure }, ...s.problems(404) },
+    },
+    async ({ params }) => ({ status: 200, body: await contacts.erase(params.id!) }),
+  );
+}

@@ -1,0 +1,165 @@
+import crypto from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import type { Kysely } from 'kysely';
+import type { Locale } from '../api/types.js';
+import type { Database } from '../store/schema.js';
+import { chunks } from '../store/errors.js';
+import { nowIso } from '../store/time.js';
+import type { ConsentStore } from '../consent/consent.js';
+import type { Organizations } from '../organizations/organizations.js';
+import { badRequest } from '../http/problem.js';
+import { normalizeEmail } from './email-address.js';
+
+export const CSV_COLUMNS = ['email', 'name', 'locale', 'organizationId'] as const;
+
+export interface ImportRowError {
+  line: number;
+  field?: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  errors: ImportRowError[];
+  ignoredColumns: string[];
+}
+
+interface GoodRow {
+  line: number;
+  email: string;
+  name: string | null;
+  locale: Locale | null;
+  organizationId: string;
+}
+
+/** Parses, checks every row, and upserts the good ones in one transaction; bad rows are reported, not fatal. */
+export async function importContactsCsv(
+  deps: { db: Kysely<Database>; organizations: Organizations; consent: ConsentStore },
+  text: string,
+): Promise<ImportReport> {
+  const records = parseCsv(text);
+  const header = records.shift();
+  if (!header) throw badRequest('The file is empty: it needs a header row (email,name,locale,organizationId) and rows.');
+  const position = columnPositions(header.record);
+
+  const errors: ImportRowError[] = [];
+  const candidates: GoodRow[] = [];
+  const firstLineOf = new Map<string, number>();
+  const cell = (record: string[], column: (typeof CSV_COLUMNS)[number]) => record[position.index[column]] ?? '';
+  for (const { record, info } of records) {
+    const line = info.lines;
+    if (record.length !== header.record.length) {
+      errors.push({ line, reason: `Expected ${header.record.length} fields, found ${record.length}.` });
+      continue;
+    }
+    const email = normalizeEmail(cell(record, 'email'));
+    const locale = cell(record, 'locale').toLowerCase();
+    const name = cell(record, 'name');
+    const organizationId = cell(record, 'organizationId');
+    if (!email.ok) errors.push({ line, field: 'email', reason: email.reason });
+    else if (locale && locale !== 'en' && locale !== 'fr') errors.push({ line, field: 'locale', reason: 'Use en or fr (or leave empty).' });
+    else if (name.length > 200) errors.push({ line, field: 'name', reason: 'At most 200 characters.' });
+    else if (!organizationId) errors.push({ line, field: 'organizationId', reason: 'Required.' });
+    else if (firstLineOf.has(email.email)) {
+      errors.push({ line, field: 'email', reason: `The same address is on line ${firstLineOf.get(email.email)}.` });
+    } else {
+      firstLineOf.set(email.email, line);
+      candidates.push({ line, email: email.email, name: name || null, locale: (locale || null) as Locale | null, organizationId });
+    }
+  }
+  if (!records.length) throw badRequest('The file has a header but no rows.');
+
+  const locales = await deps.organizations.localesOf([...new Set(candidates.map((r) => r.organizationId))]);
+  const known = candidates.filter((row) => {
+    if (locales.has(row.organizationId)) return true;
+    errors.push({ line: row.line, field: 'organizationId', reason: 'No organization has this id.' });
+    return false;
+  });
+
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: 0, errors, ignoredColumns: position.ignored };
+  await deps.db.transaction().execute(async (trx) => {
+    const existing = new Map<string, { id: string; organization_id: string; name: string | null; locale: string }>();
+    for (const batch of chunks(known, 500)) {
+      const rows = await trx
+        .selectFrom('contacts')
+        .select(['id', 'email', 'organization_id', 'name', 'locale'])
+        .where('email', 'in', batch.map((r) => r.email))
+        .execute();
+      for (const row of rows) existing.set(row.email, row);
+    }
+
+    const now = nowIso();
+    const fresh: Database['contacts'][] = [];
+    for (const row of known) {
+      const current = existing.get(row.email);
+      if (!current) {
+        fresh.push({
+          id: crypto.randomUUID(),
+          organization_id: row.organizationId,
+          email: row.email,
+          name: row.name,
+          phone: null,
+          job_title: null,
+          locale: row.locale ?? locales.get(row.organizationId)!,
+          created_at: now,
+          updated_at: now,
+        });
+        continue;
+      }
+      if (current.organization_id !== row.organizationId) {
+        errors.push({ line: row.line, field: 'organizationId', reason: 'This address belongs to a contact of another organization.' });
+        continue;
+      }
+      // An empty cell keeps what is stored: an import corrects, it does not blank.
+      const name = row.name ?? current.name;
+      const locale = row.locale ?? current.locale;
+      if (name === current.name && locale === current.locale) {
+        report.unchanged++;
+        continue;
+      }
+      await trx.updateTable('contacts').set({ name, locale, updated_at: now }).where('id', '=', current.id).execute();
+      report.updated++;
+    }
+    for (const batch of chunks(fresh, 500)) await trx.insertInto('contacts').values(batch).execute();
+    await deps.consent.initialize(trx, fresh.map((c) => c.id), { source: 'import', at: now });
+    report.created = fresh.length;
+  });
+  errors.sort((a, b) => a.line - b.line);
+  report.rejected = errors.length;
+  return report;
+}
+
+function parseCsv(text: string): { record: string[]; info: { lines: number } }[] {
+  try {
+    return parse(text, {
+      bom: true,
+      info: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw badRequest(`The file is not valid CSV${line ? ` (line ${line})` : ''}: ${(error as Error).message}`);
+  }
+}
+
+function columnPositions(header: string[]) {
+  const index = {} as Record<(typeof CSV_COLUMNS)[number], number>;
+  const lower = header.map((h) => h.toLowerCase());
+  const missing = CSV_COLUMNS.filter((column) => {
+    index[column] = lower.indexOf(column.toLowerCase());
+    return index[column] < 0;
+  });
+  if (missing.length) {
+    throw badRequest(`The header row lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`, [
+      ...missing.map((column) => ({ pointer: `#/header/${column}`, detail: 'Missing column.' })),
+    ]);
+  }
+  const expected = new Set<string>(CSV_COLUMNS.map((c) => c.toLowerCase()));
+  return { index, ignored: header.filter((h) => !expected.has(h.toLowerCase())) };
+}

@@ -1,0 +1,17 @@
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface SeverityStyle {
+  background: string;
+  text: string;
+  accent: string;
+  icon: string;
+}
+
+// Every text/background pair here is at least 4.5:1 (WCAG AA); critical is the only saturated red.
+export const SEVERITY_STYLES: Readonly<Record<Severity, SeverityStyle>> = {
+  critical: { background: '#b42318', text: '#ffffff', accent: '#7a1209', icon: '⚠' },
+  high: { background: '#c2410c', text: '#ffffff', accent: '#7c2d12', icon: '⚠' },
+  medium: { background: '#fde68a', text: '#451a03', accent: '#d97706', icon: 'ℹ' },
+  low: { background: '#e0e7ef', text: '#1e293b', accent: '#64748b', icon: 'ℹ' },
+};

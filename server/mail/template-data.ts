@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { SEVERITIES } from './severity.js';
+import type { TemplateName } from './template-names.js';
+
+function isBlank(input: unknown): boolean {
+  return input === undefined || input === null || (typeof input === 'string' && input.trim() === '');
+}
+
+/** Zod's issue → the sentence an API client reads after the field name. */
+const unless = (expected: string) => (issue: { input?: unknown }) =>
+  isBlank(issue.input) ? 'is required' : `must be ${expected}`;
+
+const text = (max: number) =>
+  z
+    .string({ error: unless('a string') })
+    .refine((s) => s.trim() !== '', 'is required')
+    .refine((s) => s.length <= max, `must be at most ${max} characters`);
+
+const identifier = () =>
+  z.union([text(100), z.number().int().nonnegative()], { error: unless('a non-empty string or an integer') });
+
+const httpUrl = () => z.httpUrl({ error: unless('an http or https URL') });
+
+const isoDate = () =>
+  z
+    .string({ error: unless('an ISO 8601 date') })
+    .refine(
+      (s) => /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)),
+      'must be an ISO 8601 date such as 2026-11-26 or 2026-11-26T14:30:00Z',
+    );
+
+const amount = () =>
+  z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/)], {
+    error: unless('a number or a decimal string such as "1234.50"'),
+  });
+
+const TITLE_MAX = 300;
+const BODY_MAX = 200_000;
+
+const schemas = {
+  'ticket-update': z.object({
+    ticketId: identifier(),
+    subject: text(TITLE_MAX),
+    status: text(100),
+    message: text(BODY_MAX),
+    url: httpUrl().optional(),
+  }),
+  'invoice-receipt': z.object({
+    invoiceNumber: identifier(),
+    amount: amount(),
+    currency: z.string({ error: unless('an ISO 4217 code') }).regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as CAD'),
+    issuedAt: isoDate(),
+    dueAt: isoDate().optional(),
+    url: httpUrl().optional(),
+  }),
+  announcement: z.object({
+    title: text(TITLE_MAX),
+    body: text(BODY_MAX),
+  }),
+  'security-advisory': z.object({
+    title: text(TITLE_MAX),
+    severity: z.enum(SEVERITIES, { error: unless(`one of ${SEVERITIES.join(', ')}`) }),
+    summary: text(2_000),
+    body: text(BODY_MAX),
+  }),
+  'sign-in-code': z.object({
+    code: z.string({ error: unless('six digits') }).regex(/^\d{6}$/, 'must be six digits'),
+    expiresInMinutes: z.number({ error: unless('a whole number of minutes') }).int().positive().max(24 * 60),
+  }),
+  'preferences-link': z.object({
+    url: httpUrl(),
+  }),
+} satisfies Record<TemplateName, z.ZodType>;
+
+export type TemplateData = { [T in TemplateName]: z.output<(typeof schemas)[T]> };
+
+/** Zod schemas of each template's data (required fields + optional ones; extra fields allowed). */
+export const templateDataSchemas: Record<TemplateName, z.ZodType> = schemas;
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class TemplateDataError extends Error {
+  constructor(
+    readonly template: TemplateName,
+    readonly fields: FieldProblem[],
+  ) {
+    super(`Invalid data for email template ${template}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`);
+    this.name = 'TemplateDataError';
+  }
+}
+
+function asObject(data: unknown): Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+}
+
+function fieldProblems(error: z.ZodError): FieldProblem[] {
+  const byField = new Map<string, string>();
+  for (const issue of error.issues) {
+    const field = issue.path.map(String).join('.') || 'data';
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  return [...byField].map(([field, message]) => ({ field, message }));
+}
+
+/** Names of required fields that are missing or empty in `data`, and fields of the wrong type; [] when valid. */
+export function invalidTemplateFields(template: TemplateName, data: unknown): FieldProblem[] {
+  const result = schemas[template].safeParse(asObject(data));
+  return result.success ? [] : fieldProblems(result.error);
+}
+
+export function parseTemplateData<T extends TemplateName>(template: T, data: unknown): TemplateData[T] {
+  const result = schemas[template].safeParse(asObject(data));
+  if (!result.success) throw new TemplateDataError(template, fieldProblems(result.error));
+  return result.data as TemplateData[T];
+}

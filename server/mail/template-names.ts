@@ -1,0 +1,21 @@
+export type TemplateName =
+  | 'ticket-update'
+  | 'invoice-receipt'
+  | 'announcement'
+  | 'security-advisory'
+  | 'sign-in-code'
+  | 'preferences-link';
+
+export const TEMPLATE_NAMES: readonly TemplateName[] = [
+  'ticket-update',
+  'invoice-receipt',
+  'announcement',
+  'security-advisory',
+  'sign-in-code',
+  'preferences-link',
+];
+
+/** `ticket-update` → `ticket_update`, the prefix of the template's keys in the string files. */
+export function stringPrefix(template: TemplateName): string {
+  return template.replaceAll('-', '_');
+}

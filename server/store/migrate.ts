@@ -1,0 +1,18 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './db.js';
+import { initial } from './migrations/001-initial.js';
+
+// Versioned migrations, applied in name order at start. Each gets the dialect because a few
+// statements (auto-increment ids, append-only triggers) are written differently per store.
+const migrations: Record<string, (dialect: Dialect) => Migration> = {
+  '001-initial': initial,
+};
+
+export async function migrateToLatest(db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+   dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: async () => Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(dialect)])),
+  };
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

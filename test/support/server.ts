@@ -1,0 +1,118 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { createApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { Categories } from '../../server/consent/categories.js';
+import { createLogger } from '../../server/http/logger.js';
+import { createTestStore, type StoreKind, type TestStore } from './stores.js';
+
+export const ADMIN_KEY = 'sk_test_admin_0123456789abcdefghijklmnop';
+
+export interface TestServer {
+  url: string;
+  config: Config;
+  testStore: TestStore;
+  services: ReturnType<typeof createApp>['services'];
+  /** Every structured log line the server wrote. */
+  logs: string[];
+  api: ApiClient;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  categories?: Categories;
+}
+
+/** The real app on a real store, listening on a free loopback port. */
+export async function startServer(kind: StoreKind, options: StartOptions = {}): Promise<TestServer> {
+  const testStore = await createTestStore(kind);
+  const config = loadConfig({
+    DATA_DIR: testStore.dir,
+    ADMIN_API_KEY: ADMIN_KEY,
+    WEBHOOK_SECRET: 'whsec_test_0123456789abcdef',
+    TOKEN_SECRETS: 'k1:test-token-secret-0123456789abcdefghij',
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger('info', sink);
+  const categories = options.categories ?? Categories.fromFile();
+  const { app, services } = createApp({ config, store: testStore.store, categories, logger, version: 'test' });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    config: { ...config, publicUrl: url },
+    testStore,
+    services,
+    logs,
+    api: new ApiClient(url, ADMIN_KEY),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await testStore.drop();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly key: string | null,
+  ) {}
+
+  as(key: string | null): ApiClient {
+    return new ApiClient(this.baseUrl, key);
+  }
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: string | Buffer; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.key) headers.authorization = `Bearer ${this.key}`;
+    let body: string | Buffer | undefined = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] = 'application/json';
+    }
+    if (options.contentType) headers['content-type'] = options.contentType;
+    const res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if (/json/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  get = <T = any>(path: string) => this.request<T>('GET', path);
+  post = <T = any>(path: string, json: unknown) => this.request<T>('POST', path, { json });
+  put = <T = any>(path: string, json: unknown) => this.request<T>('PUT', path, { json });
+  patch = <T = any>(path: string, json: unknown) => this.request<T>('PATCH', path, { json });
+  delete = <T = any>(path: string) => this.request<T>('DELETE', path);
+}
+
+/** An organization and a contact in it, the usual starting point. */
+export async function seedContact(api: ApiClient, email = 'ana@example.com', locale: 'en' | 'fr' = 'en') {
+  const org = await api.post('/api/v1/organizations', { name: 'Acme Dental', locale });
+  if (org.status !== 201) throw new Error(`seed organization: ${org.status}`);
+  const contact = await api.post('/api/v1/contacts', { organizationId: org.body.id, email, name: 'Ana Tremblay' });
+  if (contact.status !== 201) throw new Error(`seed contact: ${contact.status} ${JSON.stringify(contact.body)}`);
+  return { organizationId: org.body.id as string, contact: contact.body };
+}
