@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORES } from '../support/stores.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+describe.each(STORES)('CSV import on %s', (kind) => {
+  let server: TestServer;
+  let org: string;
+  let otherOrg: string;
+  const importCsv = (body: string | Buffer, contentType = 'text/csv') =>
+    server.api.request('POST', '/api/v1/contacts/import', { body, contentType });
+  const count = async () =>
+    Number((await server.testStore.store.db.selectFrom('contacts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  beforeAll(async () => {
+    server = await startServer(kind);
+    org = (await server.api.post('/api/v1/organizations', { name: 'Import Co', locale: 'fr' })).body.id;
+    otherOrg = (await server.api.post('/api/v1/organizations', { name: 'Other Co' })).body.id;
+  });
+  afterAll(() => server.close());
+
+  it('when a file has a bad email on line 5, then that line is reported and the others imported with source import', async () => {
+    const csv = [
+      'email,name,locale,organizationId',
+      `one@import.example,One,en,${org}`,
+      `two@import.example,Two,,${org}`,
+      `three@import.example,"Three, Jr.",fr,${org}`,
+      `not-an-email,Bad,en,${org}`,
+      `four@import.example,Four,de,${org}`,
+      `five@import.example,Five,en,00000000-0000-4000-8000-000000000000`,
+      `ONE@import.example,Dup,en,${org}`,
+    ].join('\n');
+    const res = await importCsv(csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 3, updated: 0, unchanged: 0, rejected: 4 });
+    expect(res.body.errors).toEqual([
+      { line: 5, field: 'email', reason: expect.any(String) },
+      { line: 6, field: 'locale', reason: expect.any(String) },
+      { line: 7, field: 'organizationId', reason: expect.any(String) },
+      { line: 8, field: 'email', reason: 'The same address is on line 2.' },
+    ]);
+    const found = await server.api.get(`/api/v1/contacts?email=two@import.example`);
+    const two = found.body.items[0];
+    expect(two).toMatchObject({ name: 'Two', locale: 'fr', organizationId: org });
+    const history = (await server.api.get(`/api/v1/contacts/${two.id}/consent-history`)).body;
+    expect(history.length).toBeGreaterThan(0);
+    expect(history.every((h: { source: string }) => h.source === 'import')).toBe(true);
+    expect((await server.api.get(`/api/v1/contacts?email=three@import.example`)).body.items[0].name).toBe('Three, Jr.');
+  });
+
+  it('when the same contacts come again, then they are updated or left unchanged, never duplicated', async () => {
+    const before = await count();
+    const csv = `email,name,locale,organizationId\none@import.example,One Renamed,,${org}\ntwo@import.example,,,${org}\n`;
+    const res = await importCsv(csv);
+    expect(res.body).toMatchObject({ created: 0, updated: 1, unchanged: 1, rejected: 0 });
+    expect(await count()).toBe(before);
+    const one = (await server.api.get('/api/v1/contacts?email=one@import.example')).body.items[0];
+    expect(one.name).toBe('One Renamed');
+    const moved = await importCsv(`email,name,locale,organizationId\none@import.example,x,,${otherOrg}\n`);
+    expect(moved.body.errors).toEqual([{ line: 2, field: 'organizationId', reason: expect.stringMatching(/another organization/) }]);
+  });
+
+  it('when the file has Windows line endings and a byte-order mark, then it imports the same', async () => {
+    const csv = `\uFEFFemail,name,locale,organizationId\r\nbom@import.example,Bom,en,${org}\r\ncrlf@import.example,Crlf,fr,${org}\r\n`;
+    const res = await importCsv(Buffer.from(csv, 'utf8'), 'text/csv; charset=utf-8');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 2, rejected: 0, ignoredColumns: [] });
+    expect((await server.api.get('/api/v1/contacts?email=crlf@import.example')).body.items[0].name).toBe('Crlf');
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['only a byte-order mark', '\uFEFF'],
+    ['a header and no rows', 'email,name,locale,organizationId\n'],
+    ['a missing column', 'email,name,locale\nmissing@import.example,M,en\n'],
+    ['an unclosed quote', `email,name,locale,organizationId\n"broken@import.example,M,en,x\n`],
+  ])('when the file is %s, then 400 and nothing is imported', async (_what, csv) => {
+    const before = await count();
+    const res = await importCsv(csv);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 400, detail: expect.any(String) });
+    expect(await count()).toBe(before);
+  });
+
+  it('when the header lacks organizationId, then the problem names the column', async () => {
+    const res = await importCsv('email,name,locale\na@b.example,A,en\n');
+    expect(res.body.detail).toMatch(/organizationId/);
+  });
+
+  it('when the body is JSON, then 415', async () => {
+    const res = await server.api.post('/api/v1/contacts/import', { email: 'x@example.com' });
+    expect(res.status).toBe(415);
+  });
+
+  it('when 10,000 rows come in one request, then all are imported', async () => {
+    const big = await server.api.post('/api/v1/organizations', { name: 'Big Co' });
+    const rows = Array.from({ length: 10_000 }, (_, i) => `user${i}@big.example,User ${i},en,${big.body.id}`);
+    const res = await importCsv(['email,name,locale,organizationId', ...rows].join('\n'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 10_000, rejected: 0 });
+    const page = await server.api.get(`/api/v1/contacts?organizationId=${big.body.id}&limit=200`);
+    expect(page.body.items).toHaveLength(200);
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    const consents = await server.testStore.store.db
+      .selectFrom('consents')
+      .innerJoin('contacts', 'contacts.id', 'consents.contact_id')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('contacts.organization_id', '=', big.body.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(consents.n)).toBe(50_000);
+  });
+});

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, startServer, seedContact, type TestServer } from '../support/server.js';
+
+describe('structured logs', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('sqlite');
+  });
+  afterAll(() => server.close());
+
+  it('when requests carry emails, keys and secrets, then no log line contains any of them, and every line has a request id', async () => {
+    const { contact, organizationId } = await seedContact(server.api, 'secret.person@private.example');
+    const created = await server.api.post('/api/v1/api-keys', { name: 'ci', role: 'support' });
+    const newKey: string = created.body.key;
+    await server.api.as(newKey).get(`/api/v1/contacts?email=${encodeURIComponent('secret.person@private.example')}`);
+    await server.api.get(`/api/v1/contacts/${encodeURIComponent('leak@private.example')}`);
+    await server.api.post('/api/v1/contacts', { organizationId, email: 'secret.person@private.example' }); // 409
+    await server.api.as('sk_wrong_key_value_123456').get('/api/v1/contacts');
+    await server.api.request('POST', '/api/v1/contacts/import', {
+      body: `email,name,locale,organizationId\ncsv.person@private.example,Csv Person,en,${organizationId}\n`,
+      contentType: 'text/csv',
+    });
+    await server.api.patch(`/api/v1/contacts/${contact.id}`, { name: 'Confidential Name' });
+
+    expect(server.logs.length).toBeGreaterThan(6);
+    const all = server.logs.join('\n');
+    for (const secret of [
+      'secret.person',
+      'private.example',
+      'csv.person',
+      'Confidential Name',
+      ADMIN_KEY,
+      newKey,
+      'sk_wrong_key_value_123456',
+      server.config.webhookSecret,
+      server.config.tokenSecrets[0]!.secret,
+    ]) {
+      expect(all).not.toContain(secret);
+    }
+    for (const line of server.logs) {
+      const entry = JSON.parse(line);
+      if (entry.req) expect(entry.req.id).toMatch(/^[\w.-]{8,}$/);
+    }
+  });
+});
+
+describe('OpenAPI document', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('sqlite');
+  });
+  afterAll(() => server.close());
+
+  it('when fetched, then it is OpenAPI 3.1 describing every admin route from the validating schemas', async () => {
+    const res = await fetch(`${server.url}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        'POST /api/v1/api-keys',
+        'DELETE /api/v1/api-keys/{id}',
+        'POST /api/v1/organizations',
+        'GET /api/v1/organizations/{id}',
+        'POST /api/v1/contacts',
+        'GET /api/v1/contacts',
+        'POST /api/v1/contacts/import',
+        'GET /api/v1/contacts/{id}',
+        'PATCH /api/v1/contacts/{id}',
+        'DELETE /api/v1/contacts/{id}',
+        'PUT /api/v1/contacts/{id}/preferences',
+        'GET /api/v1/contacts/{id}/consent-history',
+        'GET /api/v1/contacts/{id}/export',
+      ].sort(),
+    );
+    const create = doc.paths['/api/v1/contacts'].post;
+    const schema = create.requestBody.content['application/json'].schema;
+    expect(schema.required.sort()).toEqual(['email', 'organizationId']);
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.locale.enum).toEqual(['en', 'fr']);
+    expect(create.responses['409'].content['application/problem+json']).toBeDefined();
+    const list = doc.paths['/api/v1/contacts'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'email', 'limit', 'organizationId']);
+    expect(doc.paths['/api/v1/contacts/import'].post.requestBody.content['text/csv']).toBeDefined();
+  });
+});

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort, spawnEntry, waitForHealthy } from './support/process.js';
+
+describe('starting the service', () => {
+  it('when started on embedded defaults, then it creates its data folder, answers /healthz, and SIGTERM exits 0', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'consent-start-')), 'data');
+    const port = await freePort();
+    const server = spawnEntry('server/main.ts', { DATA_DIR: dir, PORT: String(port), NODE_ENV: 'development' });
+    try {
+      await waitForHealthy(`http://127.0.0.1:${port}`);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      expect(fs.existsSync(path.join(dir, 'consent.db'))).toBe(true);
+      const { adminApiKey } = JSON.parse(fs.readFileSync(path.join(dir, 'dev-secrets.json'), 'utf8'));
+      expect(server.output()).toContain(`ADMIN_API_KEY  ${adminApiKey}`);
+      const org = await fetch(`http://127.0.0.1:${port}/api/v1/organizations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminApiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Started' }),
+      });
+      expect(org.status).toBe(201);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+
+  it('when production lacks its secrets, then it refuses to start and says why', async () => {
+    const server = spawnEntry('server/main.ts', { NODE_ENV: 'production', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'consent-prod-')) });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/TOKEN_SECRETS is required in production/);
+  });
+});
