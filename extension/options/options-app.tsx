@@ -1,0 +1,69 @@
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import type { Me } from '../../server/api/types.js';
+import { createApiClient, type ApiClient } from '../shared/api-client.js';
+import { t } from '../shared/i18n.js';
+import { clearSession, readState } from '../shared/session-store.js';
+import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notice.js';
+import { AccountForm } from './account-form.js';
+import { ServerUrlForm } from './server-url-form.js';
+
+type Account =
+  | { name: 'loading' }
+  | { name: 'signed-out' }
+  | { name: 'unavailable'; reason: Unavailable }
+  | { name: 'ready'; token: string; me: Me };
+
+interface Props {
+  /** Tests pass a stub; the page builds a client for the stored server URL. */
+  makeApi?: (serverUrl: string) => ApiClient;
+}
+
+const clientFor = (serverUrl: string) => createApiClient({ serverUrl });
+
+export function OptionsApp({ makeApi = clientFor }: Props) {
+  const [serverUrl, setServerUrl] = useState<string | null>(null);
+  const [account, setAccount] = useState<Account>({ name: 'loading' });
+  const api = useMemo(() => (serverUrl === null ? null : makeApi(serverUrl)), [serverUrl, makeApi]);
+
+  const load = useCallback(async () => {
+    setAccount({ name: 'loading' });
+    const state = await readState();
+    setServerUrl(state.serverUrl);
+    if (!state.sessionToken) return setAccount({ name: 'signed-out' });
+    const result = await makeApi(state.serverUrl).getMe(state.sessionToken);
+    if (result.ok) return setAccount({ name: 'ready', token: state.sessionToken, me: result.value });
+    if (result.error.kind === 'unauthorized') {
+      await clearSession();
+      return setAccount({ name: 'signed-out' });
+    }
+    setAccount({ name: 'unavailable', reason: result.error.kind === 'offline' ? 'offline' : 'unreachable' });
+  }, [makeApi]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <main class="options">
+      <h1 class="title">{t('options_title')}</h1>
+      <section class="card stack" aria-labelledby="account-heading" aria-busy={account.name === 'loading'}>
+        <h2 id="account-heading">{t('options_account_heading')}</h2>
+        {account.name === 'loading' && <p class="muted">{t('common_loading')}</p>}
+        {account.name === 'signed-out' && <p>{t('options_signed_out')}</p>}
+        {account.name === 'unavailable' && <UnavailableNotice reason={account.reason} onRetry={load} />}
+        {account.name === 'ready' && api && (
+          <AccountForm
+            api={api}
+            token={account.token}
+            me={account.me}
+            onUnauthorized={() => void clearSession().then(() => setAccount({ name: 'signed-out' }))}
+          />
+        )}
+      </section>
+      <section class="card stack" aria-labelledby="dev-heading">
+        <h2 id="dev-heading">{t('options_dev_heading')}</h2>
+        {serverUrl !== null && <ServerUrlForm serverUrl={serverUrl} onChanged={load} />}
+      </section>
+    </main>
+  );
+}

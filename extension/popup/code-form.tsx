@@ -1,0 +1,92 @@
+import { useState } from 'preact/hooks';
+import type { Session } from '../../server/api/types.js';
+import type { ApiClient } from '../shared/api-client.js';
+import { failureMessageKey } from '../shared/failure-message.js';
+import { t, uiLocale, type MessageKey } from '../shared/i18n.js';
+import { useFocusOnMount } from '../shared/use-focus-on-mount.js';
+import { signInFailureKey } from './sign-in-failure.js';
+
+interface Props {
+  api: ApiClient;
+  email: string;
+  onSignedIn: (session: Session) => void;
+  onUseAnotherEmail: () => void;
+}
+
+type Feedback = { kind: 'error' | 'info'; key: MessageKey } | null;
+
+export function CodeForm({ api, email, onSignedIn, onUseAnotherEmail }: Props) {
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState<'sign-in' | 'resend' | null>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const inputRef = useFocusOnMount<HTMLInputElement>();
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!/^\d{6}$/.test(code)) {
+      setFeedback({ kind: 'error', key: 'code_invalid_format' });
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy('sign-in');
+    setFeedback(null);
+    const result = await api.signIn({ email, code });
+    setBusy(null);
+    if (result.ok) return onSignedIn(result.value);
+    setFeedback({ kind: 'error', key: signInFailureKey(result.error) });
+    setCode('');
+    inputRef.current?.focus();
+  }
+
+  async function resend() {
+    setBusy('resend');
+    setFeedback(null);
+    const result = await api.requestCode({ email, locale: uiLocale() });
+    setBusy(null);
+    setFeedback(result.ok ? { kind: 'info', key: 'code_resent' } : { kind: 'error', key: failureMessageKey(result.error) });
+    inputRef.current?.focus();
+  }
+
+  const invalid = feedback?.kind === 'error';
+  return (
+    <form class="stack" onSubmit={submit} noValidate>
+      <h1 class="title">{t('signin_heading')}</h1>
+      <p class="muted">{t('code_sent_to', email)}</p>
+      <div class="field">
+        <label for="code">{t('code_label')}</label>
+        <input
+          id="code"
+          ref={inputRef}
+          class="code-input"
+          type="text"
+          name="code"
+          autocomplete="one-time-code"
+          inputMode="numeric"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          required
+          value={code}
+          aria-invalid={invalid}
+          aria-describedby={feedback ? 'code-feedback' : undefined}
+          onInput={(event) => setCode(event.currentTarget.value.replace(/\D/g, '').slice(0, 6))}
+        />
+      </div>
+      {feedback && (
+        <p id="code-feedback" class={feedback.kind} role={feedback.kind === 'error' ? 'alert' : 'status'}>
+          {t(feedback.key)}
+        </p>
+      )}
+      <button type="submit" class="button primary" disabled={busy !== null}>
+        {t(busy === 'sign-in' ? 'code_signing_in' : 'code_sign_in')}
+      </button>
+      <div class="row">
+        <button type="button" class="button link" onClick={onUseAnotherEmail}>
+          {t('code_use_another_email')}
+        </button>
+        <button type="button" class="button link" onClick={resend} disabled={busy !== null}>
+          {t('code_resend')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,278 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Me } from '../../server/api/types.js';
+import { fake } from '../../test/extension/fake-browser.js';
+import { deferred, fail, ok, problem, sampleMe, stubApi } from '../../test/extension/fixtures.js';
+import type { ApiResult } from '../shared/api-client.js';
+import { PopupApp } from './popup-app.js';
+
+vi.mock('../shared/browser.js', () => import('../../test/extension/fake-browser.js'));
+
+const signedIn = () => fake.storage.set('sessionToken', 'tok-1');
+const descriptionOf = (element: HTMLElement) =>
+  (element.getAttribute('aria-describedby') ?? '')
+    .split(' ')
+    .map((id) => document.getElementById(id)?.textContent)
+    .join(' ');
+
+beforeEach(() => fake.reset('en'));
+afterEach(cleanup);
+
+describe('signed out', () => {
+  it('when nothing is stored, then it asks for the email with a labelled field', async () => {
+    render(<PopupApp api={stubApi()} />);
+    const email = await screen.findByRole('textbox', { name: 'Work email' });
+    expect(email.getAttribute('type')).toBe('email');
+    expect(screen.getByRole('button', { name: 'Send code' })).toBeTruthy();
+  });
+
+  it('when the email is not an address, then it says so without calling the server', async () => {
+    const api = stubApi();
+    render(<PopupApp api={api} />);
+    fireEvent.input(await screen.findByRole('textbox', { name: 'Work email' }), { target: { value: 'alex' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Enter a valid email address.');
+    expect(api.requestCode).not.toHaveBeenCalled();
+  });
+});
+
+describe('code sent', () => {
+  it('when a code is sent, then it asks for a six-digit one-time code and remembers the address', async () => {
+    const api = stubApi({ requestCode: vi.fn(async () => ok({ status: 'sent' as const })) });
+    render(<PopupApp api={api} />);
+    fireEvent.input(await screen.findByRole('textbox', { name: 'Work email' }), {
+      target: { value: ' alex@client.example ' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
+
+    const code = await screen.findByRole('textbox', { name: 'Six-digit code' });
+    expect(api.requestCode).toHaveBeenCalledWith({ email: 'alex@client.example', locale: 'en' });
+    expect(code.getAttribute('autocomplete')).toBe('one-time-code');
+    expect(code.getAttribute('inputmode')).toBe('numeric');
+    expect(code.getAttribute('maxlength')).toBe('6');
+    expect(screen.getByText(/We sent a code to alex@client\.example/)).toBeTruthy();
+    for (const name of ['Sign in', 'Use another email', 'Resend code']) expect(screen.getByRole('button', { name })).toBeTruthy();
+    expect(fake.storage.get('pendingEmail')).toBe('alex@client.example');
+  });
+
+  it('when the popup reopens after a code was sent, then it goes straight to the code', async () => {
+    fake.storage.set('pendingEmail', 'alex@client.example');
+    render(<PopupApp api={stubApi()} />);
+    expect(await screen.findByRole('textbox', { name: 'Six-digit code' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Use another email' }));
+    expect(((await screen.findByRole('textbox', { name: 'Work email' })) as HTMLInputElement).value).toBe(
+      'alex@client.example',
+    );
+    expect(fake.storage.get('pendingEmail')).toBeNull();
+  });
+
+  it('when the right code is entered, then it stores the session and shows the preferences', async () => {
+    fake.storage.set('pendingEmail', 'alex@client.example');
+    const api = stubApi({
+      signIn: vi.fn(async () => ok({ token: 'tok-9', expiresAt: '2999-01-01T00:00:00Z' })),
+      getMe: vi.fn(async () => ok(sampleMe())),
+    });
+    render(<PopupApp api={api} />);
+    fireEvent.input(await screen.findByRole('textbox', { name: 'Six-digit code' }), { target: { value: '123 456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    await screen.findByRole('switch', { name: 'Monthly newsletter' });
+    expect(api.signIn).toHaveBeenCalledWith({ email: 'alex@client.example', code: '123456' });
+    expect(api.getMe).toHaveBeenCalledWith('tok-9');
+    expect(fake.storage.get('sessionToken')).toBe('tok-9');
+  });
+});
+
+describe('wrong code', () => {
+  async function enterCode(result: ApiResult<never>) {
+    fake.storage.set('pendingEmail', 'alex@client.example');
+    render(<PopupApp api={stubApi({ signIn: vi.fn(async () => result) })} />);
+    const code = await screen.findByRole('textbox', { name: 'Six-digit code' });
+    fireEvent.input(code, { target: { value: '000000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    return { code, alert: await screen.findByRole('alert') };
+  }
+
+  it('when the server refuses the code, then it says the code is wrong and clears the field', async () => {
+    const { code, alert } = await enterCode(fail({ kind: 'problem', problem: problem(401) }));
+    expect(alert.textContent).toMatch(/That code is wrong or has expired/);
+    expect((code as HTMLInputElement).value).toBe('');
+    expect(code.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('when there were too many tries (429), then it says sign-in is locked for a while', async () => {
+    const { alert } = await enterCode(fail({ kind: 'rate-limited', problem: problem(429), retryAfterSeconds: 300 }));
+    expect(alert.textContent).toMatch(/Too many tries/);
+  });
+
+  it('when the problem type names too many attempts, then it says sign-in is locked too', async () => {
+    const type = 'https://serveitpro.example/problems/too-many-attempts';
+    const { alert } = await enterCode(fail({ kind: 'problem', problem: problem(401, type) }));
+    expect(alert.textContent).toMatch(/Too many tries/);
+  });
+
+  it('when the code is not six digits, then it asks for six digits without calling the server', async () => {
+    fake.storage.set('pendingEmail', 'alex@client.example');
+    const api = stubApi();
+    render(<PopupApp api={api} />);
+    fireEvent.input(await screen.findByRole('textbox', { name: 'Six-digit code' }), { target: { value: '12a' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Enter the six digits from the email.');
+    expect(api.signIn).not.toHaveBeenCalled();
+  });
+});
+
+describe('loading', () => {
+  it('when the preferences are on their way, then a fixed-size skeleton is announced as loading', async () => {
+    signedIn();
+    const pending = deferred<ApiResult<Me>>();
+    const { container } = render(<PopupApp api={stubApi({ getMe: vi.fn(() => pending.promise) })} />);
+    const status = await screen.findByRole('status');
+    expect(status.textContent).toBe('Loading…');
+    expect(status.getAttribute('aria-busy')).toBe('true');
+    expect(container.querySelector('.skeleton')).toBeTruthy();
+    expect(screen.queryByRole('switch')).toBeNull();
+
+    pending.resolve(ok(sampleMe()));
+    expect(await screen.findAllByRole('switch')).toHaveLength(3);
+  });
+});
+
+describe('preferences', () => {
+  it('when the browser is in English, then each switch is named and described in English', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+
+    const newsletter = await screen.findByRole('switch', { name: 'Monthly newsletter' });
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+    expect(descriptionOf(newsletter)).toBe('Tips and news, once a month.');
+    expect(screen.getByRole('switch', { name: 'Events and webinars' }).getAttribute('aria-checked')).toBe('false');
+
+    const security = screen.getByRole('switch', { name: 'Security alerts' });
+    expect((security as HTMLButtonElement).disabled).toBe(true);
+    expect(security.getAttribute('aria-checked')).toBe('true');
+    expect(descriptionOf(security)).toMatch(/Always sent/);
+    expect(screen.getByText('Signed in as alex@client.example')).toBeTruthy();
+  });
+
+  it('when the browser is in French, then each switch is named and described in French', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+
+    const newsletter = await screen.findByRole('switch', { name: 'Lettre mensuelle' });
+    expect(descriptionOf(newsletter)).toBe('Conseils et nouvelles, une fois par mois.');
+    expect(screen.getByRole('switch', { name: 'Alertes de sécurité' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Se déconnecter' })).toBeTruthy();
+  });
+
+  it('when a switch is flipped, then it shows saving, sends only that key, then shows saved', async () => {
+    signedIn();
+    const saving = deferred<ApiResult<Me>>();
+    const api = stubApi({ getMe: vi.fn(async () => ok(sampleMe())), updatePreferences: vi.fn(() => saving.promise) });
+    render(<PopupApp api={api} />);
+    const events = await screen.findByRole('switch', { name: 'Events and webinars' });
+
+    fireEvent.click(events);
+    expect(events.getAttribute('aria-checked')).toBe('true');
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saving…'));
+    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { events: true });
+
+    saving.resolve(ok(sampleMe({ security: true, newsletter: true, events: true })));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
+    expect(events.getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('when the server refuses a change, then the switch goes back and the failure is announced', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMe())),
+      updatePreferences: vi.fn(async () => fail({ kind: 'problem', problem: problem(422) })),
+    });
+    render(<PopupApp api={api} />);
+    const newsletter = await screen.findByRole('switch', { name: 'Monthly newsletter' });
+
+    fireEvent.click(newsletter);
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("Couldn't save. Your change was undone."));
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('when "unsubscribe from all optional" is pressed, then every optional category that is on is switched off', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMe())),
+      updatePreferences: vi.fn(async () => ok(sampleMe({ security: true, newsletter: false, events: false }))),
+    });
+    render(<PopupApp api={api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Unsubscribe from all optional emails' }));
+
+    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { newsletter: false });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
+    expect(screen.getByRole('switch', { name: 'Monthly newsletter' }).getAttribute('aria-checked')).toBe('false');
+    expect((screen.getByRole('button', { name: 'Unsubscribe from all optional emails' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('when a save answers 401, then the popup returns to sign-in and forgets the session', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMe())),
+      updatePreferences: vi.fn(async () => fail({ kind: 'unauthorized', problem: problem(401) })),
+    });
+    render(<PopupApp api={api} />);
+    fireEvent.click(await screen.findByRole('switch', { name: 'Monthly newsletter' }));
+
+    expect(await screen.findByText('Your session has ended. Sign in again.')).toBeTruthy();
+    expect(screen.getByRole('textbox', { name: 'Work email' })).toBeTruthy();
+    expect(fake.storage.get('sessionToken')).toBeNull();
+  });
+
+  it('when signing out, then the server is told and the stored session is cleared', async () => {
+    signedIn();
+    const api = stubApi({ getMe: vi.fn(async () => ok(sampleMe())) });
+    render(<PopupApp api={api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+
+    await screen.findByRole('textbox', { name: 'Work email' });
+    expect(api.signOut).toHaveBeenCalledWith('tok-1');
+    expect(fake.storage.get('sessionToken')).toBeNull();
+  });
+});
+
+describe('session and network failures', () => {
+  it('when the network is off, then it says so and Retry loads the preferences', async () => {
+    signedIn();
+    const getMe = vi.fn<(token: string) => Promise<ApiResult<Me>>>(async () => fail({ kind: 'offline' }));
+    render(<PopupApp api={stubApi({ getMe })} />);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/You're offline/);
+    getMe.mockImplementation(async () => ok(sampleMe()));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findAllByRole('switch')).toHaveLength(3);
+    expect(getMe).toHaveBeenCalledTimes(2);
+  });
+
+  it('when the server is down, then it says the server cannot be reached, with Retry', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi()} />);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/Can't reach SERVEITPRO/);
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
+
+  it('when the stored session is revoked (401), then it goes back to sign-in with a notice', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => fail({ kind: 'unauthorized', problem: problem(401) })) })} />);
+    expect(await screen.findByText('Your session has ended. Sign in again.')).toBeTruthy();
+    expect(fake.storage.get('sessionToken')).toBeNull();
+  });
+
+  it('when the stored session has expired, then it does not call the server', async () => {
+    signedIn();
+    fake.storage.set('sessionExpiresAt', '2020-01-01T00:00:00Z');
+    const api = stubApi();
+    render(<PopupApp api={api} />);
+    expect(await screen.findByText('Your session has ended. Sign in again.')).toBeTruthy();
+    expect(api.getMe).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,115 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Me, Session } from '../../server/api/types.js';
+import type { ApiClient } from '../shared/api-client.js';
+import { browser } from '../shared/browser.js';
+import { t, type MessageKey } from '../shared/i18n.js';
+import { clearSession, readState, saveSession, writeState } from '../shared/session-store.js';
+import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notice.js';
+import { CodeForm } from './code-form.js';
+import { EmailForm } from './email-form.js';
+import { LoadingSkeleton } from './loading-skeleton.js';
+import { PreferenceList } from './preference-list.js';
+
+type Screen =
+  | { name: 'loading' }
+  | { name: 'email'; email: string; notice: MessageKey | null }
+  | { name: 'code'; email: string }
+  | { name: 'unavailable'; reason: Unavailable; token: string }
+  | { name: 'preferences'; token: string; me: Me };
+
+const systemClock = () => Date.now();
+
+export function PopupApp({ api, now = systemClock }: { api: ApiClient; now?: () => number }) {
+  const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+
+  const signedOut = useCallback(async (notice: MessageKey | null) => {
+    await clearSession();
+    setScreen({ name: 'email', email: '', notice });
+  }, []);
+
+  const loadMe = useCallback(
+    async (token: string) => {
+      setScreen({ name: 'loading' });
+      const result = await api.getMe(token);
+      if (result.ok) return setScreen({ name: 'preferences', token, me: result.value });
+      const { error } = result;
+      if (error.kind === 'unauthorized') return signedOut('common_session_expired');
+      const reason = error.kind === 'offline' ? 'offline' : 'unreachable';
+      setScreen({ name: 'unavailable', reason, token });
+    },
+    [api, signedOut],
+  );
+
+  useEffect(() => {
+    void (async () => {
+      const state = await readState();
+      const expired = state.sessionExpiresAt !== null && Date.parse(state.sessionExpiresAt) <= now();
+      if (state.sessionToken && !expired) return loadMe(state.sessionToken);
+      if (state.sessionToken) return signedOut('common_session_expired');
+      if (state.pendingEmail) return setScreen({ name: 'code', email: state.pendingEmail });
+      setScreen({ name: 'email', email: '', notice: null });
+    })();
+  }, [loadMe, signedOut, now]);
+
+  async function codeSent(email: string) {
+    await writeState({ pendingEmail: email });
+    setScreen({ name: 'code', email });
+  }
+
+  async function backToEmail(email: string) {
+    await writeState({ pendingEmail: null });
+    setScreen({ name: 'email', email, notice: null });
+  }
+
+  async function signedIn(session: Session) {
+    await saveSession(session.token, session.expiresAt);
+    await loadMe(session.token);
+  }
+
+  async function signOut(token: string) {
+    // Best effort: the local session ends even when the server cannot be told.
+    await api.signOut(token);
+    await signedOut(null);
+  }
+
+  return (
+    <main class="popup" aria-busy={screen.name === 'loading'}>
+      <header class="brand" aria-hidden="true">
+        SERVEITPRO
+      </header>
+      {screen.name === 'loading' && <LoadingSkeleton />}
+      {screen.name === 'email' && (
+        <EmailForm api={api} initialEmail={screen.email} notice={screen.notice} onSent={codeSent} />
+      )}
+      {screen.name === 'code' && (
+        <CodeForm
+          api={api}
+          email={screen.email}
+          onSignedIn={signedIn}
+          onUseAnotherEmail={() => backToEmail(screen.email)}
+        />
+      )}
+      {screen.name === 'unavailable' && (
+        <UnavailableNotice reason={screen.reason} onRetry={() => loadMe(screen.token)} />
+      )}
+      {screen.name === 'preferences' && (
+        <>
+          <PreferenceList
+            api={api}
+            token={screen.token}
+            me={screen.me}
+            onUnauthorized={() => signedOut('common_session_expired')}
+          />
+          <footer class="row footer">
+            <button type="button" class="button link" onClick={() => browser.runtime.openOptionsPage()}>
+              {t('prefs_account_settings')}
+            </button>
+            <button type="button" class="button link" onClick={() => signOut(screen.token)}>
+              {t('prefs_sign_out')}
+            </button>
+          </footer>
+        </>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createApiClient } from './api-client.js';
+
+const problemBody = { type: 'https://serveitpro.example/problems/invalid-code', title: 'Invalid code', status: 401 };
+
+function respond(status: number, body?: unknown, headers: Record<string, string> = {}) {
+  const contentType = status >= 400 ? 'application/problem+json' : 'application/json';
+  return vi.fn<typeof fetch>(async () =>
+    new Response(body === undefined ? null : JSON.stringify(body), {
+      status,
+      headers: body === undefined ? headers : { 'Content-Type': contentType, ...headers },
+    }),
+  );
+}
+
+const client = (fetch: typeof globalThis.fetch, online = true) =>
+  createApiClient({ serverUrl: 'https://consent.example/', fetch, isOnline: () => online });
+
+describe('api client', () => {
+  it('when a call succeeds, then it sends JSON with the bearer token to the right path', async () => {
+    const fetch = respond(200, { contact: {}, categories: [], preferences: {} });
+    const result = await client(fetch).updatePreferences('tok', { newsletter: false });
+
+    expect(result.ok).toBe(true);
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/preferences');
+    expect(init?.method).toBe('PUT');
+    expect(init?.body).toBe('{"newsletter":false}');
+    expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
+  });
+
+  it('when DELETE answers 204, then the value is null', async () => {
+    expect(await client(respond(204)).signOut('tok')).toEqual({ ok: true, value: null });
+  });
+
+  it('when an authenticated call answers 401, then it is "unauthorized" with the problem', async () => {
+    expect(await client(respond(401, problemBody)).getMe('tok')).toEqual({
+      ok: false,
+      error: { kind: 'unauthorized', problem: problemBody },
+    });
+  });
+
+  it('when sign-in answers 401, then it is a plain problem (a wrong code, not an ended session)', async () => {
+    const result = await client(respond(401, problemBody)).signIn({ email: 'a@b.example', code: '123456' });
+    expect(result).toEqual({ ok: false, error: { kind: 'problem', problem: problemBody } });
+  });
+
+  it('when the server answers 429, then it is "rate-limited" with Retry-After', async () => {
+    const result = await client(respond(429, { ...problemBody, status: 429 }, { 'Retry-After': '30' })).requestCode({
+      email: 'a@b.example',
+    });
+    expect(result.ok === false && result.error).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 30 });
+  });
+
+  it('when a 5xx has no problem body, then it is "unreachable" with a problem made from the status', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => new Response('<html>Bad gateway</html>', { status: 502 }));
+    const result = await client(fetch).getMe('tok');
+    expect(result.ok === false && result.error).toMatchObject({ kind: 'unreachable', problem: { status: 502 } });
+  });
+
+  it('when fetch fails while the browser is offline, then it is "offline"; when online, "unreachable"', async () => {
+    const broken = vi.fn<typeof fetch>(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    expect(await client(broken, false).getMe('tok')).toEqual({ ok: false, error: { kind: 'offline' } });
+    expect(await client(broken, true).getMe('tok')).toEqual({ ok: false, error: { kind: 'unreachable', problem: null } });
+  });
+});

@@ -1,0 +1,119 @@
+import type {
+  Me,
+  MeUpdate,
+  Preferences,
+  Problem,
+  Session,
+  SessionRequest,
+  SignInCodeRequest,
+  SignInCodeSent,
+} from '../../server/api/types.js';
+
+/** Why a call failed, in the terms the UI needs to pick a message. */
+export type ApiFailure =
+  /** No network: fetch failed while the browser reports being offline. */
+  | { kind: 'offline' }
+  /** The network works but the server did not answer, timed out or answered 5xx. */
+  | { kind: 'unreachable'; problem: Problem | null }
+  /** The session token is missing, expired or revoked (401 on an authenticated call). */
+  | { kind: 'unauthorized'; problem: Problem }
+  | { kind: 'rate-limited'; problem: Problem; retryAfterSeconds: number | null }
+  /** Any other 4xx, with its problem body (or one made from the status). */
+  | { kind: 'problem'; problem: Problem };
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiFailure };
+
+export interface ApiClient {
+  requestCode(request: SignInCodeRequest): Promise<ApiResult<SignInCodeSent>>;
+  signIn(request: SessionRequest): Promise<ApiResult<Session>>;
+  getMe(token: string): Promise<ApiResult<Me>>;
+  /** Sends only the keys that change; the answer is the whole, current Me. */
+  updatePreferences(token: string, changes: Preferences): Promise<ApiResult<Me>>;
+  updateMe(token: string, update: MeUpdate): Promise<ApiResult<Me>>;
+  signOut(token: string): Promise<ApiResult<null>>;
+}
+
+export interface ApiClientOptions {
+  serverUrl: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  isOnline?: () => boolean;
+}
+
+const JSON_TYPES = /^application\/(problem\+)?json\b/i;
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = options.serverUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const isOnline = options.isOnline ?? (() => navigator.onLine);
+
+  async function call<T>(
+    method: string,
+    path: string,
+    { body, token }: { body?: unknown; token?: string } = {},
+  ): Promise<ApiResult<T>> {
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token !== undefined) headers['Authorization'] = `Bearer ${token}`;
+
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+        credentials: 'omit',
+      });
+    } catch {
+      return { ok: false, error: isOnline() ? { kind: 'unreachable', problem: null } : { kind: 'offline' } };
+    }
+
+    const parsed = await readJson(response);
+    if (response.ok) return { ok: true, value: (response.status === 204 ? null : parsed) as T };
+
+    const problem = toProblem(parsed, response);
+    if (response.status === 401 && token !== undefined) return { ok: false, error: { kind: 'unauthorized', problem } };
+    if (response.status === 429) {
+      return { ok: false, error: { kind: 'rate-limited', problem, retryAfterSeconds: retryAfter(response) } };
+    }
+    if (response.status >= 500) return { ok: false, error: { kind: 'unreachable', problem } };
+    return { ok: false, error: { kind: 'problem', problem } };
+  }
+
+  return {
+    requestCode: (request) => call('POST', '/api/v1/session/code', { body: request }),
+    signIn: (request) => call('POST', '/api/v1/session', { body: request }),
+    getMe: (token) => call('GET', '/api/v1/me', { token }),
+    updatePreferences: (token, changes) => call('PUT', '/api/v1/me/preferences', { token, body: changes }),
+    updateMe: (token, update) => call('PATCH', '/api/v1/me', { token, body: update }),
+    signOut: (token) => call('DELETE', '/api/v1/session', { token }),
+  };
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  if (!JSON_TYPES.test(response.headers.get('Content-Type') ?? '')) return null;
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+function toProblem(body: unknown, response: Response): Problem {
+  if (isProblem(body)) return body;
+  return { type: 'about:blank', title: response.statusText || `HTTP ${response.status}`, status: response.status };
+}
+
+function isProblem(body: unknown): body is Problem {
+  if (typeof body !== 'object' || body === null) return false;
+  const candidate = body as Record<string, unknown>;
+  return typeof candidate['title'] === 'string' && typeof candidate['status'] === 'number';
+}
+
+function retryAfter(response: Response): number | null {
+  const header = response.headers.get('Retry-After');
+  const seconds = header === null || header.trim() === '' ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}

@@ -1,0 +1,22 @@
+import type enMessages from '../_locales/en/messages.json';
+import type frMessages from '../_locales/fr/messages.json';
+import type { Locale } from '../../server/api/types.js';
+import { browser } from './browser.js';
+
+/** Every key of the default locale: calling `t` with any other string is a type error. */
+export type MessageKey = keyof typeof enMessages;
+
+// A key missing from the French file makes this `true` fail to type-check.
+type MissingInFrench = Exclude<MessageKey, keyof typeof frMessages>;
+const frenchHasEveryKey: [MissingInFrench] extends [never] ? true : MissingInFrench = true;
+void frenchHasEveryKey;
+
+export function t(key: MessageKey, substitutions?: string | string[]): string {
+  // An empty answer means the key is missing at runtime (a stale build): show the key, not nothing.
+  return browser.i18n.getMessage(key, substitutions) || key;
+}
+
+/** The browser's UI language narrowed to the locales the server knows. */
+export function uiLocale(): Locale {
+  return browser.i18n.getUILanguage().toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}

@@ -1,0 +1,58 @@
+import { vi } from 'vitest';
+import type { Me, Problem } from '../../server/api/types.js';
+import type { ApiClient, ApiFailure, ApiResult } from '../../extension/shared/api-client.js';
+
+export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
+export const fail = (error: ApiFailure): ApiResult<never> => ({ ok: false, error });
+export const problem = (status: number, type = 'about:blank', title = 'Refused'): Problem => ({ type, title, status });
+
+/** Every method a vi.fn; unset ones answer as an unreachable server, so a forgotten stub is visible. */
+export function stubApi(overrides: Partial<ApiClient> = {}) {
+  const unreachable = () => Promise.resolve(fail({ kind: 'unreachable', problem: null }));
+  return {
+    requestCode: vi.fn<ApiClient['requestCode']>(unreachable),
+    signIn: vi.fn<ApiClient['signIn']>(unreachable),
+    getMe: vi.fn<ApiClient['getMe']>(unreachable),
+    updatePreferences: vi.fn<ApiClient['updatePreferences']>(unreachable),
+    updateMe: vi.fn<ApiClient['updateMe']>(unreachable),
+    signOut: vi.fn<ApiClient['signOut']>(() => Promise.resolve(ok(null))),
+    ...overrides,
+  };
+}
+
+export function sampleMe(preferences: Me['preferences'] = { security: true, newsletter: true, events: false }): Me {
+  return {
+    contact: { id: 'c1', email: 'alex@client.example', name: 'Alex Martin', locale: 'en', organizationName: 'Client Co' },
+    categories: [
+      {
+        key: 'security',
+        label: { en: 'Security alerts', fr: 'Alertes de sécurité' },
+        description: { en: 'Incidents that affect your systems.', fr: 'Incidents qui touchent vos systèmes.' },
+        subscribedByDefault: true,
+        required: true,
+      },
+      {
+        key: 'newsletter',
+        label: { en: 'Monthly newsletter', fr: 'Lettre mensuelle' },
+        description: { en: 'Tips and news, once a month.', fr: 'Conseils et nouvelles, une fois par mois.' },
+        subscribedByDefault: true,
+        required: false,
+      },
+      {
+        key: 'events',
+        label: { en: 'Events and webinars', fr: 'Événements et webinaires' },
+        description: { en: 'Invitations to our sessions.', fr: 'Invitations à nos sessions.' },
+        subscribedByDefault: false,
+        required: false,
+      },
+    ],
+    preferences,
+  };
+}
+
+/** A promise to resolve by hand, to see a state while a request is in flight. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
