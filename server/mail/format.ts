@@ -22,7 +22,10 @@ export function formatDate(iso: string, locale: Locale): string {
   const format = cached(`date:${locale}:${timeZone}`, () =>
     new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: 'long', timeZone }),
   );
-  return format.format(new Date(iso));
+  const parts = format.formatToParts(new Date(iso));
+  // French writes the first of the month as an ordinal: « 1er novembre », which Intl does not do.
+  if (locale === 'fr') return parts.map((p) => (p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
+  return parts.map((p) => p.value).join('');
 }
 
 export function formatMoney(amount: number | string, currency: string, locale: Locale): string {
@@ -31,7 +34,7 @@ export function formatMoney(amount: number | string, currency: string, locale: L
     new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: code }),
   );
   // A decimal string is formatted exactly (no float rounding): Intl accepts decimal strings.
-  return format.format(typeof amount === 'string' ? (amount as unknown as number) : amount);
+  return format.format(typeof amount === 'string' ? (amount as Intl.StringNumericLiteral) : amount);
 }
 
 export function formatMinutes(minutes: number, locale: Locale): string {

@@ -3,14 +3,19 @@ import sanitizeHtml from 'sanitize-html';
 
 const SAFE_LINK = /^(?:https?:|mailto:)/i;
 
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+    if (name[0] !== '#') return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+  });
+}
+
 // Raw HTML inside Markdown keeps its text but loses its tags; script and style lose their content too.
 function stripTags(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&amp;', '&');
+  return decodeEntities(sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }));
 }
 
 function indent(text: string, prefix: string, firstPrefix = prefix): string {
@@ -54,7 +59,8 @@ export class PlainTextRenderer extends Renderer {
   }
   override listitem(item: Tokens.ListItem): string {
     const checkbox = item.task ? (item.checked ? '[x] ' : '[ ] ') : '';
-    return checkbox + this.parser.parse(item.tokens).replace(/\n{3,}/g, '\n\n');
+    const blocks = item.tokens.map((token) => this.parser.parse([token]).trim()).filter(Boolean);
+    return checkbox + blocks.join('\n');
   }
   override checkbox(): string {
     return '';
@@ -85,12 +91,13 @@ export class PlainTextRenderer extends Renderer {
     const text = this.parser.parseInline(tokens);
     if (!SAFE_LINK.test(href)) return text;
     const target = href.replace(/^mailto:/i, '');
-    return text === target || text === href ? href : `${text} (${href})`;
+    // Same shape as the links of the rest of the text part: "text <target>".
+    return text === target || text === href ? target : `${text} <${target}>`;
   }
   override image({ text }: Tokens.Image): string {
     return text;
   }
   override text(token: Tokens.Text | Tokens.Escape): string {
-    return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : token.text;
+    return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : decodeEntities(token.text);
   }
 }

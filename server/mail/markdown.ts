@@ -11,8 +11,9 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
     'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 'del', 's', 'code', 'pre', 'blockquote',
     'ul', 'ol', 'li', 'h2', 'h3', 'h4', 'h5', 'h6', 'a',
+    'table', 'thead', 'tbody', 'tr', 'th', 'td',
   ],
-  allowedAttributes: { a: ['href', 'title'], ol: ['start'] },
+  allowedAttributes: { a: ['href', 'title'], ol: ['start'], th: ['align'], td: ['align'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,

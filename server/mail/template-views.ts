@@ -1,0 +1,47 @@
+import type { Locale } from '../api/types.js';
+import { formatDate, formatMinutes, formatMoney } from './format.js';
+import { renderMarkdown } from './markdown.js';
+import { SEVERITY_STYLES } from './severity.js';
+import { STRINGS } from './strings.js';
+import type { TemplateData } from './template-data.js';
+import type { TemplateName } from './template-names.js';
+
+/** Turns validated template data into what the template shows: formatted per locale, Markdown rendered. */
+type View<T extends TemplateName> = (data: TemplateData[T], locale: Locale) => Record<string, unknown>;
+
+export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
+  'ticket-update': (data) => ({ ...data, ticketId: String(data.ticketId) }),
+
+  'invoice-receipt': (data, locale) => ({
+    invoiceNumber: String(data.invoiceNumber),
+    amount: formatMoney(data.amount, data.currency, locale),
+    issuedAt: formatDate(data.issuedAt, locale),
+    dueAt: data.dueAt === undefined ? undefined : formatDate(data.dueAt, locale),
+    url: data.url,
+  }),
+
+  announcement: (data) => {
+    const body = renderMarkdown(data.body);
+    return { title: data.title, bodyHtml: body.html, bodyText: body.text };
+  },
+
+  'security-advisory': (data, locale) => {
+    const body = renderMarkdown(data.body);
+    const strings = STRINGS[locale];
+    return {
+      title: data.title,
+      summary: data.summary,
+      bodyHtml: body.html,
+      bodyText: body.text,
+      severity: {
+        ...SEVERITY_STYLES[data.severity],
+        label: strings[`security_advisory.severity_${data.severity}`],
+        banner: strings[`security_advisory.banner_${data.severity}`],
+      },
+    };
+  },
+
+  'sign-in-code': (data, locale) => ({ code: data.code, expiresIn: formatMinutes(data.expiresInMinutes, locale) }),
+
+  'preferences-link': (data) => ({ url: data.url }),
+};

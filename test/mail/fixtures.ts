@@ -1,0 +1,81 @@
+import type { Locale } from '../../server/api/types.js';
+import type { Brand, RenderContext, TemplateName } from '../../server/mail/render.js';
+
+export const BRAND: Brand = {
+  name: 'SERVEITPRO',
+  color: '#0b5cad',
+  postalAddress: '1200, rue Peel, bureau 400\nMontréal (Québec)  H3B 2T6',
+  websiteUrl: 'https://serveitpro.example',
+  logoUrl: 'https://serveitpro.example/logo.png',
+};
+
+export const XSS = '<img src=x onerror=alert(1)>';
+
+const ADVISORY_BODY = `## What happened
+
+A remote code execution flaw (CVE-2026-12345) affects **FortiGate** firewalls running firmware 7.2.0 to 7.2.7.
+
+## What to do
+
+1. Update the firmware to 7.2.8 or later.
+2. Rotate the administrator passwords.
+3. Check the logs for \`ssl-vpn\` sign-ins from unknown addresses.
+
+See the [vendor bulletin](https://vendor.example/psirt/2026-12345) for details, or write to [our team](mailto:security@serveitpro.example).
+
+\`\`\`
+diagnose sys version
+\`\`\`
+`;
+
+export const SAMPLE_DATA: Record<TemplateName, Record<string, unknown>> = {
+  'ticket-update': {
+    ticketId: 48213,
+    subject: 'Outlook keeps asking for the password on the reception PC',
+    status: 'Waiting on you',
+    message: 'Hi Marie,\nWe reset the credential cache and re-registered the profile.\nCould you confirm it no longer asks?',
+    url: 'https://psa.serveitpro.example/tickets/48213',
+  },
+  'invoice-receipt': {
+    invoiceNumber: 'INV-2026-00417',
+    amount: '12345.67',
+    currency: 'CAD',
+    issuedAt: '2026-11-01',
+    dueAt: '2026-12-01',
+    url: 'https://billing.serveitpro.example/invoices/INV-2026-00417',
+  },
+  announcement: {
+    title: 'Planned maintenance on Saturday night',
+    body: 'We will upgrade the **backup platform** on Saturday from 22:00 to 02:00.\n\n- Backups pause during the window\n- Restores stay available\n\nQuestions? Reply to your [account manager](https://serveitpro.example/contact).',
+  },
+  'security-advisory': {
+    title: 'FortiGate SSL-VPN remote code execution',
+    severity: 'critical',
+    summary: 'Attackers are exploiting a flaw in FortiGate SSL-VPN. Update the firmware today.',
+    body: ADVISORY_BODY,
+  },
+  'sign-in-code': { code: '482913', expiresInMinutes: 10 },
+  'preferences-link': { url: 'https://mail.serveitpro.example/preferences?token=abc.def.ghi' },
+};
+
+export const SYSTEM_TEMPLATES: readonly TemplateName[] = ['sign-in-code', 'preferences-link'];
+
+const CATEGORY: Partial<Record<TemplateName, Record<Locale, string>>> = {
+  'ticket-update': { en: 'Ticket updates', fr: 'Suivi des demandes' },
+  'invoice-receipt': { en: 'Invoices and receipts', fr: 'Factures et reçus' },
+  announcement: { en: 'News and offers', fr: 'Nouvelles et offres' },
+  'security-advisory': { en: 'Security advisories', fr: 'Avis de sécurité' },
+};
+
+export function contextFor(template: TemplateName, locale: Locale): RenderContext {
+  const categoryLabel = CATEGORY[template]?.[locale];
+  const token = 'eyJhbGciOiJIUzI1NiJ9.sample.signature';
+  return {
+    locale,
+    recipientName: 'Marie Tremblay',
+    ...(categoryLabel ? { categoryLabel } : {}),
+    links: categoryLabel
+      ? { unsubscribe: `https://mail.serveitpro.example/u/${token}`, preferences: `https://mail.serveitpro.example/p/${token}` }
+      : {},
+  };
+}

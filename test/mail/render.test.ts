@@ -1,0 +1,252 @@
+import { Window } from 'happy-dom';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locale } from '../../server/api/types.js';
+import { LOCALES } from '../../server/api/types.js';
+import { compileTemplates, TEMPLATE_NAMES, type Renderer, type TemplateName } from '../../server/mail/render.js';
+import { BRAND, contextFor, SAMPLE_DATA, SYSTEM_TEMPLATES, XSS } from './fixtures.js';
+
+let renderer: Renderer;
+beforeAll(async () => {
+  renderer = await compileTemplates(BRAND);
+});
+
+const NBSP = '\u00a0';
+
+function render(template: TemplateName, locale: Locale, data: Record<string, unknown> = {}, name?: string | null) {
+  const ctx = contextFor(template, locale);
+  if (name !== undefined) ctx.recipientName = name;
+  return renderer.render(template, { ...SAMPLE_DATA[template], ...data }, ctx);
+}
+
+function parseHtml(html: string): Document {
+  const window = new Window();
+  return new window.DOMParser().parseFromString(html, 'text/html') as unknown as Document;
+}
+
+const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: string[]; text: string[] }>> = {
+  'ticket-update': {
+    en: {
+      subject: '[Ticket 48213] Outlook keeps asking for the password on the reception PC',
+      html: ['Waiting on you', 'View ticket 48213', 'href="https://psa.serveitpro.example/tickets/48213"'],
+      text: ['Status: Waiting on you', 'Hi Marie,\nWe reset the credential cache', 'View ticket 48213 <https://psa.serveitpro.example/tickets/48213>'],
+    },
+    fr: {
+      subject: '[Demande 48213] Outlook keeps asking for the password on the reception PC',
+      html: ['Statut', 'Voir la demande 48213', 'Dernier message'],
+      text: [`Statut${NBSP}: Waiting on you`, 'Voir la demande 48213 <https://psa.serveitpro.example/tickets/48213>'],
+    },
+  },
+  'invoice-receipt': {
+    en: {
+      subject: 'Invoice INV-2026-00417: $12,345.67',
+      html: ['$12,345.67', 'November 1, 2026', 'December 1, 2026', 'View invoice INV-2026-00417'],
+      text: ['Amount: $12,345.67', 'Issued on: November 1, 2026', 'Due on: December 1, 2026'],
+    },
+    fr: {
+      subject: `Facture INV-2026-00417${NBSP}: 12${NBSP}345,67${NBSP}$`,
+      html: [`12${NBSP}345,67${NBSP}$`, '1er novembre 2026', '1er décembre 2026', 'Consulter la facture INV-2026-00417'],
+      text: [`Montant${NBSP}: 12${NBSP}345,67${NBSP}$`, `Date d’émission${NBSP}: 1er novembre 2026`],
+    },
+  },
+  announcement: {
+    en: {
+      subject: 'Planned maintenance on Saturday night',
+      html: ['<strong>backup platform</strong>', '<li>Backups pause during the window</li>', 'Announcement'],
+      text: ['We will upgrade the backup platform on Saturday', '- Backups pause during the window', 'account manager <https://serveitpro.example/contact>'],
+    },
+    fr: {
+      subject: 'Planned maintenance on Saturday night',
+      html: ['Annonce', '<strong>backup platform</strong>'],
+      text: ['Bonjour Marie Tremblay,', '- Restores stay available'],
+    },
+  },
+  'security-advisory': {
+    en: {
+      subject: '[Critical] FortiGate SSL-VPN remote code execution',
+      html: ['Critical severity: act now', 'background-color: #b42318', '<h3>What happened</h3>'],
+      text: ['Critical severity: act now', '1. Update the firmware to 7.2.8 or later.', 'vendor bulletin <https://vendor.example/psirt/2026-12345>', 'our team <security@serveitpro.example>'],
+    },
+    fr: {
+      subject: '[Critique] FortiGate SSL-VPN remote code execution',
+      html: [`Gravité critique${NBSP}: agissez maintenant`, 'Avis de sécurité'],
+      text: [`Gravité critique${NBSP}: agissez maintenant`, 'Attackers are exploiting a flaw'],
+    },
+  },
+  'sign-in-code': {
+    en: {
+      subject: 'Your sign-in code for SERVEITPRO',
+      html: ['482913', 'expires in 10 minutes'],
+      text: ['482913', 'This code expires in 10 minutes'],
+    },
+    fr: {
+      subject: 'Votre code de connexion à SERVEITPRO',
+      html: ['482913', `expire dans 10${NBSP}minutes`],
+      text: ['482913', `Ce code expire dans 10${NBSP}minutes`],
+    },
+  },
+  'preferences-link': {
+    en: {
+      subject: 'Manage your email preferences at SERVEITPRO',
+      html: ['Manage my email preferences', 'href="https://mail.serveitpro.example/preferences?token=abc.def.ghi"'],
+      text: ['Manage my email preferences <https://mail.serveitpro.example/preferences?token=abc.def.ghi>'],
+    },
+    fr: {
+      subject: 'Gérer vos préférences de courriel chez SERVEITPRO',
+      html: ['Gérer mes préférences de courriel'],
+      text: ['Gérer mes préférences de courriel <https://mail.serveitpro.example/preferences?token=abc.def.ghi>'],
+    },
+  },
+};
+
+describe('when each template is rendered in each locale', () => {
+  for (const template of TEMPLATE_NAMES) {
+    for (const locale of LOCALES) {
+      it(`then ${template} (${locale}) has its subject, HTML and text`, () => {
+        const email = render(template, locale);
+        const expected = EXPECTED[template][locale];
+        expect(email.subject).toBe(expected.subject);
+        const hrefs = [...parseHtml(email.html).querySelectorAll('a')].map((a) => `href="${a.getAttribute('href')}"`);
+        for (const s of expected.html) {
+          if (s.startsWith('href=')) expect(hrefs).toContain(s);
+          else expect(email.html).toContain(s);
+        }
+        for (const s of expected.text) expect(email.text).toContain(s);
+        expect(email.html).toMatch(new RegExp(`<html lang="${locale}"`));
+        expect(parseHtml(email.html).title).toBe(email.subject);
+        expect(email.text).not.toMatch(/\{\{|\}\}|\[\[|<\/?(?:p|div|a|strong|table|td)\b/);
+        expect(email.html).not.toMatch(/\{\{|\[\[/);
+      });
+    }
+  }
+});
+
+describe('when user data holds markup', () => {
+  it('then subject, title and name arrive as escaped text in HTML and as plain text in the text part', () => {
+    for (const locale of LOCALES) {
+      const emails = [
+        render('ticket-update', locale, { subject: XSS, status: XSS, message: XSS }, XSS),
+        render('announcement', locale, { title: XSS }, XSS),
+        render('security-advisory', locale, { title: XSS, summary: XSS }, XSS),
+        render('invoice-receipt', locale, { invoiceNumber: XSS }, XSS),
+      ];
+      for (const email of emails) {
+        const doc = parseHtml(email.html);
+        const images = [...doc.querySelectorAll('img')].map((img) => img.getAttribute('src'));
+        expect(images).toEqual([BRAND.logoUrl]);
+        expect(doc.querySelector('[onerror]')).toBeNull();
+        expect(email.html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+        expect(doc.body.textContent).toContain(XSS);
+        expect(email.text).toContain(XSS);
+        expect(email.subject).toContain(XSS);
+      }
+    }
+  });
+});
+
+describe('when Markdown holds dangerous markup', () => {
+  const body = [
+    '# Heading',
+    '<script>alert("owned")</script>',
+    '<img src=x onerror=alert(1)>',
+    '[click me](javascript:alert(1)) and [ok](https://ok.example/) and <a href="https://ok.example/2" onclick="steal()">two</a>',
+    '<p style="position:fixed">styled</p><iframe src="https://evil.example"></iframe>',
+    '<style>body{display:none}</style>',
+    '- item with `code`',
+  ].join('\n\n');
+
+  for (const template of ['announcement', 'security-advisory'] as const) {
+    it(`then ${template} renders it and keeps only safe markup`, () => {
+      const email = render(template, 'en', { body });
+      const doc = parseHtml(email.html);
+      const article = doc.querySelector('[role=article]')!;
+      expect(article.querySelector('script, iframe, [onerror], [onclick]')).toBeNull();
+      expect(article.querySelectorAll('img')).toHaveLength(1); // the logo
+      expect(email.html).not.toContain('javascript:');
+      expect(email.html).not.toContain('position:fixed');
+      expect(email.html).not.toContain('display:none}');
+      expect(email.html).toContain('<h2>Heading</h2>');
+      expect(email.html).toContain('<a href="https://ok.example/">ok</a>');
+      expect(email.html).toContain('<li>item with <code>code</code></li>');
+      expect(email.text).toContain('Heading');
+      expect(email.text).toContain('ok <https://ok.example/>');
+      expect(email.text).toContain('- item with code');
+      expect(email.text).not.toMatch(/<\/?(?:script|img|p|a|h1|h2|li|ul|code|style|iframe)\b/);
+      expect(email.text).not.toContain('owned');
+      expect(email.text).not.toContain('javascript:');
+    });
+  }
+});
+
+describe('when a subject field holds line breaks', () => {
+  const injected = 'Hello\r\nBcc: victim@example.com\nX-Evil: 1\u2028\u0085';
+  const cases: [TemplateName, Record<string, unknown>][] = [
+    ['ticket-update', { subject: injected, ticketId: injected }],
+    ['invoice-receipt', { invoiceNumber: injected }],
+    ['announcement', { title: injected }],
+    ['security-advisory', { title: injected }],
+  ];
+  for (const [template, data] of cases) {
+    it(`then the ${template} subject stays on one line`, () => {
+      for (const locale of LOCALES) {
+        const { subject } = render(template, locale, data);
+        expect(subject).not.toMatch(/[\r\n\u2028\u2029\u0085]/);
+        expect(subject).toContain('Hello Bcc: victim@example.com X-Evil: 1');
+      }
+    });
+  }
+});
+
+describe('the footer', () => {
+  it('when an unsubscribe link is given, then it appears in HTML and text', () => {
+    for (const locale of LOCALES) {
+      const email = render('announcement', locale);
+      const url = contextFor('announcement', locale).links.unsubscribe!;
+      const link = [...parseHtml(email.html).querySelectorAll('a')].find((a) => a.getAttribute('href') === url);
+      expect(link?.textContent).toBe(locale === 'en' ? 'Unsubscribe from “News and offers”' : `Se désabonner de «${NBSP}Nouvelles et offres${NBSP}»`);
+      expect(email.text).toContain(`<${url}>`);
+    }
+  });
+
+  it('when no unsubscribe link is given (required category), then there is none, and the preferences link stays', () => {
+    for (const locale of LOCALES) {
+      const ctx = contextFor('security-advisory', locale);
+      delete ctx.links.unsubscribe;
+      const email = renderer.render('security-advisory', SAMPLE_DATA['security-advisory'], ctx);
+      expect(email.html).not.toMatch(/Unsubscribe|désabonner|\/u\//);
+      expect(email.text).not.toMatch(/Unsubscribe|désabonner|\/u\//);
+      expect(email.html).toContain(ctx.links.preferences);
+    }
+  });
+
+  it('then every email carries the sender name, postal address and why it was sent', () => {
+    for (const template of TEMPLATE_NAMES) {
+      for (const locale of LOCALES) {
+        const email = render(template, locale);
+        for (const part of [email.html, email.text]) {
+          expect(part).toContain('1200, rue Peel, bureau 400');
+          expect(part).toContain('Montréal (Québec)  H3B 2T6');
+          expect(part).toContain('SERVEITPRO');
+        }
+        const why = SYSTEM_TEMPLATES.includes(template)
+          ? { en: 'because it was requested for your address', fr: 'parce qu’il a été demandé pour votre adresse' }
+          : { en: 'because your address is subscribed to “', fr: `parce que votre adresse est abonnée à «${NBSP}` };
+        expect(email.text).toContain(why[locale]);
+        if (SYSTEM_TEMPLATES.includes(template)) expect(email.text).not.toMatch(/Unsubscribe|désabonner/);
+      }
+    }
+  });
+
+  it('when the recipient has no name, then the greeting has none', () => {
+    expect(render('announcement', 'en', {}, null).text).toContain('Hello,\n');
+    expect(render('announcement', 'fr', {}, '  ').text).toContain('Bonjour,\n');
+  });
+});
+
+describe('when the brand has no logo', () => {
+  it('then its name stands in the header and no image is requested', async () => {
+    const plain = await compileTemplates({ ...BRAND, logoUrl: undefined, websiteUrl: undefined });
+    const email = plain.render('sign-in-code', SAMPLE_DATA['sign-in-code'], contextFor('sign-in-code', 'en'));
+    expect(parseHtml(email.html).querySelectorAll('img')).toHaveLength(0);
+    expect(email.text.startsWith('SERVEITPRO')).toBe(true);
+  });
+});

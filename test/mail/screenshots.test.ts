@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCALES } from '../../server/api/types.js';
+import { compileTemplates, TEMPLATE_NAMES, type Renderer } from '../../server/mail/render.js';
+import { SEVERITIES } from '../../server/mail/severity.js';
+import { BRAND, contextFor, SAMPLE_DATA } from './fixtures.js';
+
+const OUT_DIR = 'test-artifacts/screenshots';
+const WIDTHS = [375, 800] as const;
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="64" viewBox="0 0 320 64"><rect width="64" height="64" rx="12" fill="#0b5cad"/><text x="80" y="44" font-family="Arial" font-size="34" font-weight="700" fill="#0b5cad">SERVEITPRO</text></svg>';
+
+// A long unbreakable word is what pushes a phone layout sideways.
+const LONG_WORD = 'https://psa.serveitpro.example/attachments/' + 'a1b2c3d4'.repeat(12);
+
+let browser: Browser;
+let renderer: Renderer;
+
+beforeAll(async () => {
+  mkdirSync(OUT_DIR, { recursive: true });
+  renderer = await compileTemplates(BRAND);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function shoot(html: string, path: string, width: number): Promise<number> {
+  const page = await browser.newPage();
+  try {
+    await page.route('**/*', (route) =>
+      route.request().url() === BRAND.logoUrl
+        ? route.fulfill({ contentType: 'image/svg+xml', body: LOGO_SVG })
+        : route.abort(),
+    );
+    await page.setViewportSize({ width, height: 900 });
+    await page.setContent(html, { waitUntil: 'load' });
+    await page.screenshot({ path, fullPage: true });
+    return await page.evaluate(() => document.documentElement.scrollWidth);
+  } finally {
+    await page.close();
+  }
+}
+
+describe('every email in a real browser', () => {
+  for (const template of TEMPLATE_NAMES) {
+    for (const locale of LOCALES) {
+      it(`${template} (${locale}) fits a 375 px phone and an 800 px desktop`, async () => {
+        const data = { ...SAMPLE_DATA[template] };
+        if (template === 'ticket-update') data.message = `${String(data.message)}\nLog: ${LONG_WORD}`;
+        const { html } = renderer.render(template, data, contextFor(template, locale));
+        for (const width of WIDTHS) {
+          const scrollWidth = await shoot(html, `${OUT_DIR}/${template}.${locale}.${width}.png`, width);
+          expect(scrollWidth).toBeLessThanOrEqual(width);
+        }
+      });
+    }
+  }
+
+  for (const severity of SEVERITIES) {
+    it(`the ${severity} advisory banner fits a 375 px phone`, async () => {
+      const data = { ...SAMPLE_DATA['security-advisory'], severity };
+      const { html } = renderer.render('security-advisory', data, contextFor('security-advisory', 'fr'));
+      expect(await shoot(html, `${OUT_DIR}/security-advisory.${severity}.fr.375.png`, 375)).toBeLessThanOrEqual(375);
+    });
+  }
+});
