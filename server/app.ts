@@ -3,11 +3,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Store } from './store/db.js';
 import type { Config } from './config.js';
-import type { Categories } from './consent/categories.js';
-import { ConsentStore } from './consent/consent.js';
-import { Contacts } from './contacts/contacts.js';
-import { Organizations } from './organizations/organizations.js';
-import { ApiKeys } from './api-keys/api-keys.js';
+import type { Services } from './services.js';
 import { ApiRouter } from './http/api-router.js';
 import { authenticate, failedAuthLimiter } from './http/auth.js';
 import { httpLogger } from './http/logger.js';
@@ -16,23 +12,20 @@ import { openApiDocument } from './http/openapi.js';
 import { registerContactRoutes } from './contacts/contacts-routes.js';
 import { registerOrganizationRoutes } from './organizations/organizations-routes.js';
 import { registerApiKeyRoutes } from './api-keys/api-keys-routes.js';
+import { registerMessageRoutes } from './mail/messages-routes.js';
+import { advisoryWebhook } from './webhooks/advisory-webhook.js';
+import { devMailboxPages } from './mail/dev-mailbox-pages.js';
 
 export interface AppDeps {
   config: Config;
   store: Store;
-  categories: Categories;
   logger: Logger;
+  services: Services;
   version: string;
 }
 
 /** Builds the Express app without listening, so tests start it on port 0. */
-export function createApp(deps: AppDeps) {
-  const { config, store, categories, logger } = deps;
-  const consent = new ConsentStore(categories, store.dialect);
-  const organizations = new Organizations(store.db);
-  const contacts = new Contacts(store.db, organizations, consent, categories);
-  const apiKeys = new ApiKeys(store.db, config.adminApiKey);
-
+export function createApp({ config, store, logger, services, version }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -49,23 +42,28 @@ export function createApp(deps: AppDeps) {
   });
 
   const api = new ApiRouter('/api/v1');
-  registerApiKeyRoutes(api, apiKeys);
-  registerOrganizationRoutes(api, organizations);
-  registerContactRoutes(api, { contacts, db: store.db, organizations, consent });
+  registerApiKeyRoutes(api, services.apiKeys);
+  registerOrganizationRoutes(api, services.organizations);
+  registerContactRoutes(api, { contacts: services.contacts, db: store.db, organizations: services.organizations, consent: services.consent });
+  registerMessageRoutes(api, services.messages);
 
-  const openApi = openApiDocument(api.operations, { version: deps.version, serverUrl: config.publicUrl });
+  const openApi = openApiDocument(api.operations, { version, serverUrl: config.publicUrl });
   app.get('/api/openapi.json', (_req, res) => res.json(openApi));
 
   app.use(
     '/api/v1',
     failedAuthLimiter({ limit: 20, windowMs: 15 * 60_000 }),
-    authenticate((key) => apiKeys.resolve(key)),
+    authenticate((key) => services.apiKeys.resolve(key)),
     express.json({ limit: '512kb' }),
     express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }),
     api.router,
   );
 
+  app.use(advisoryWebhook({ advisories: services.advisories, secret: config.webhookSecret, onRecorded: () => services.worker.notify() }));
+
+  if (!config.production && services.mailer.kind === 'dev-mailbox') app.use(devMailboxPages(config.dataDir));
+
   app.use(notFoundHandler);
   app.use(problemHandler);
-  return { app, services: { consent, organizations, contacts, apiKeys } };
+  return app;
 }

@@ -24,6 +24,13 @@ export interface Config {
   worker: boolean;
   sendConcurrency: number;
   sendRate: number;
+  /** First retry delay; each later one doubles, with jitter. */
+  sendRetryBaseMs: number;
+  sendMaxAttempts: number;
+  /** How long unsubscribe and preference links stay valid (at least 60). */
+  linkTtlDays: number;
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
+  brand: { name: string; color: string; postalAddress: string; logoUrl?: string; websiteUrl?: string };
   dataDir: string;
   categoriesFile: string | undefined;
   logLevel: string;
@@ -49,6 +56,17 @@ const envSchema = z.object({
   WORKER: z.enum(['on', 'off']).default('on'),
   SEND_CONCURRENCY: int(1, 100).default(5),
   SEND_RATE: z.coerce.number().min(0).default(0),
+  SEND_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
+  SEND_MAX_ATTEMPTS: int(1, 50).default(8),
+  LINK_TTL_DAYS: int(60, 3650).default(180),
+  DKIM_DOMAIN: z.string().min(1).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+  BRAND_NAME: z.string().min(1).default('SERVEITPRO'),
+  BRAND_COLOR: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a hex colour like #0b5cad').default('#0b5cad'),
+  BRAND_POSTAL_ADDRESS: z.string().min(5).optional(),
+  BRAND_LOGO_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BRAND_WEBSITE_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   CATEGORIES_FILE: z.string().optional(),
   TRUST_PROXY: z.string().default('false'),
@@ -67,11 +85,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = e.NODE_ENV === 'production';
   const problems: string[] = [];
   if (production) {
-    for (const key of ['TOKEN_SECRETS', 'WEBHOOK_SECRET', 'ADMIN_API_KEY', 'PUBLIC_URL', 'SMTP_URL'] as const) {
+    for (const key of ['TOKEN_SECRETS', 'WEBHOOK_SECRET', 'ADMIN_API_KEY', 'PUBLIC_URL', 'SMTP_URL', 'BRAND_POSTAL_ADDRESS'] as const) {
       if (!e[key]) problems.push(`${key} is required in production`);
     }
     if (e.PUBLIC_URL?.startsWith('http:')) problems.push('PUBLIC_URL must be https: in production');
   }
+  const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY].filter(Boolean).length;
+  if (dkimParts !== 0 && dkimParts !== 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together');
   const tokenSecrets = e.TOKEN_SECRETS ? parseTokenSecrets(e.TOKEN_SECRETS, problems) : [];
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `✖ ${p}`).join('\n')}`);
 
@@ -90,6 +110,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: e.WORKER === 'on',
     sendConcurrency: e.SEND_CONCURRENCY,
     sendRate: e.SEND_RATE,
+    sendRetryBaseMs: e.SEND_RETRY_BASE_MS,
+    sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
+    linkTtlDays: e.LINK_TTL_DAYS,
+    dkim:
+      e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
+        ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
+        : null,
+    brand: {
+      name: e.BRAND_NAME,
+      color: e.BRAND_COLOR,
+      postalAddress: e.BRAND_POSTAL_ADDRESS ?? '1000 rue Exemple, Montréal (Québec) H2X 1Y4, Canada',
+      ...(e.BRAND_LOGO_URL ? { logoUrl: e.BRAND_LOGO_URL } : {}),
+      ...(e.BRAND_WEBSITE_URL ? { websiteUrl: e.BRAND_WEBSITE_URL } : {}),
+    },
     dataDir: e.DATA_DIR,
     categoriesFile: e.CATEGORIES_FILE,
     logLevel: e.LOG_LEVEL,

@@ -36,6 +36,7 @@ describe('configuration', () => {
       ADMIN_API_KEY: 'sk_0123456789abcdef0123',
       PUBLIC_URL: 'https://mail.serveitpro.example',
       SMTP_URL: 'smtps://user:pass@smtp.example:465',
+      BRAND_POSTAL_ADDRESS: '500 Grande Allée, Québec (Québec) G1R 2J5',
     };
     expect(loadConfig(complete).tokenSecrets.map((s) => s.kid)).toEqual(['a', 'b']);
     expect(() => loadConfig({ ...complete, PUBLIC_URL: 'http://mail.serveitpro.example' })).toThrow(/PUBLIC_URL must be https/);

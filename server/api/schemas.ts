@@ -99,3 +99,20 @@ export const csvBody = z.string();
 /** The problem-details responses a route may give, for the OpenAPI document. */
 export const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((code) => [code, { description: 'Problem details (RFC 9457)', schema: problem }]));
+
+export const messageCreate = z
+  .object({
+    category: z.string().min(1).max(64),
+    template: z.enum(['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory']),
+    to: z.union([z.object({ contactId: id }).strict(), z.object({ email: z.string().max(320) }).strict()]),
+    data: z.record(z.string(), z.unknown()),
+    idempotencyKey: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export const messageAccepted = z.object({ id: z.string(), status: z.enum(['queued', 'suppressed']) });
+export const messageState = z.object({
+  id: z.string(),
+  status: z.enum(['queued', 'sending', 'sent', 'failed', 'suppressed']),
+  attempts: z.number(),
+  lastError: z.string().optional(),
+});

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './db.js';
 import { initial } from './migrations/001-initial.js';
+import { outbox } from './migrations/002-outbox.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
 const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '001-initial': initial,
+  '002-outbox': outbox,
 };
 
 export async function migrateToLatest(db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any

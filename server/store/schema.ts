@@ -50,10 +50,59 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';
+
+export interface MessagesTable {
+  id: string;
+  contact_id: string;
+  category: string | null;
+  template: string;
+  /** JSON of the template data; null when the data is the advisory's. */
+  data: string | null;
+  advisory_id: string | null;
+  api_key_id: string | null;
+  idempotency_key: string | null;
+  status: MessageStatus;
+  first_status: MessageStatus;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  subject: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+export interface AdvisoriesTable {
+  id: string;
+  title: string;
+  severity: string;
+  summary: string;
+  body: string;
+  /** JSON array, or null for every organization. */
+  organization_ids: string | null;
+  status: 'expanding' | 'expanded';
+  cursor: string | null;
+  queued: number;
+  suppressed: number;
+  created_at: string;
+}
+
+export interface SuppressionsTable {
+  address_hash: string;
+  reason: string;
+  created_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   contacts: ContactsTable;
   consents: ConsentsTable;
   consent_history: ConsentHistoryTable;
   api_keys: ApiKeysTable;
+  messages: MessagesTable;
+  advisories: AdvisoriesTable;
+  suppressions: SuppressionsTable;
 }

@@ -74,6 +74,8 @@ describe('OpenAPI document', () => {
         'PUT /api/v1/contacts/{id}/preferences',
         'GET /api/v1/contacts/{id}/consent-history',
         'GET /api/v1/contacts/{id}/export',
+        'POST /api/v1/messages',
+        'GET /api/v1/messages/{id}',
       ].sort(),
     );
     const create = doc.paths['/api/v1/contacts'].post;

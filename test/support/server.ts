@@ -1,19 +1,23 @@
+import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { Categories } from '../../server/consent/categories.js';
 import { createLogger } from '../../server/http/logger.js';
+import { compileTemplates, type Renderer } from '../../server/mail/render.js';
+import { createMailer } from '../../server/mail/transport.js';
+import { createServices, type Services } from '../../server/services.js';
 import { createTestStore, type StoreKind, type TestStore } from './stores.js';
 
 export const ADMIN_KEY = 'sk_test_admin_0123456789abcdefghijklmnop';
+export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
 
 export interface TestServer {
   url: string;
   config: Config;
   testStore: TestStore;
-  services: ReturnType<typeof createApp>['services'];
+  services: Services;
   /** Every structured log line the server wrote. */
   logs: string[];
   api: ApiClient;
@@ -23,20 +27,17 @@ export interface TestServer {
 export interface StartOptions {
   env?: Record<string, string>;
   categories?: Categories;
+  /** Send through this SMTP server (else the dev mailbox under the test's data folder). */
+  smtpUrl?: string;
+  /** Run the send worker in the process, polling fast. Default: on when smtpUrl is given. */
+  worker?: boolean;
 }
 
-/** The real app on a real store, listening on a free loopback port. */
+let renderer: Promise<Renderer> | null = null;
+
+/** The real app and worker on a real store, listening on a free loopback port. */
 export async function startServer(kind: StoreKind, options: StartOptions = {}): Promise<TestServer> {
   const testStore = await createTestStore(kind);
-  const config = loadConfig({
-    DATA_DIR: testStore.dir,
-    ADMIN_API_KEY: ADMIN_KEY,
-    WEBHOOK_SECRET: 'whsec_test_0123456789abcdef',
-    TOKEN_SECRETS: 'k1:test-token-secret-0123456789abcdefghij',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-    ...options.env,
-  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -45,21 +46,41 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
     },
   });
   const logger = createLogger('info', sink);
-  const categories = options.categories ?? Categories.fromFile();
-  const { app, services } = createApp({ config, store: testStore.store, categories, logger, version: 'test' });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  // Links carry PUBLIC_URL, which holds the port: listen first, then mount the app.
+  let handler: RequestListener | null = null;
+  const listener = http.createServer((req, res) => handler!(req, res));
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+
+  const config = loadConfig({
+    DATA_DIR: testStore.dir,
+    ADMIN_API_KEY: ADMIN_KEY,
+    WEBHOOK_SECRET,
+    TOKEN_SECRETS: 'k1:test-token-secret-0123456789abcdefghij',
+    PUBLIC_URL: url,
+    SEND_RETRY_BASE_MS: '50',
+    ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
+    ...options.env,
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const categories = options.categories ?? Categories.fromFile();
+  renderer ??= compileTemplates(config.brand);
+  const services = createServices({ config, store: testStore.store, categories, logger, renderer: await renderer, mailer: createMailer(config) });
+  handler = createApp({ config, store: testStore.store, logger, services, version: 'test' });
+  const runWorker = options.worker ?? Boolean(options.smtpUrl);
+  if (runWorker) services.worker.start();
+
   return {
     url,
-    config: { ...config, publicUrl: url },
+    config,
     testStore,
     services,
     logs,
     api: new ApiClient(url, ADMIN_KEY),
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      listener.closeAllConnections();
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+      if (runWorker) await services.worker.stop();
+      else services.mailer.close();
       await testStore.drop();
     },
   };
@@ -94,7 +115,7 @@ export class ApiClient {
       headers['content-type'] = 'application/json';
     }
     if (options.contentType) headers['content-type'] = options.contentType;
-    const res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+    const res = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
     const text = await res.text();
     let parsed: unknown = text;
     if (/json/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { loadConfig, ConfigError, type Config } from './config.js';
+import { createLogger } from './http/logger.js';
+import { openStore } from './store/db.js';
+import { Categories } from './consent/categories.js';
+import { compileTemplates } from './mail/render.js';
+import { createMailer } from './mail/transport.js';
+import { createServices } from './services.js';
+
+export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** What both entry points (server and worker) start from: config, store (migrated), templates, services. */
+export async function boot() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const categories = Categories.fromFile(config.categoriesFile);
+  const store = await openStore({ url: config.databaseUrl });
+  const renderer = await compileTemplates(config.brand);
+  const mailer = createMailer(config);
+  const services = createServices({ config, store, categories, logger, renderer, mailer });
+  return { config, logger, store, services };
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits 0; a stop that hangs is cut after `graceMs`. */
+export function onShutdown(stop: () => Promise<void>, graceMs = 15_000): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), graceMs).unref();
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Stopped with an error: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+export function fail(error: unknown): never {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+}

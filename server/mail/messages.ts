@@ -1,0 +1,129 @@
+import type { Kysely } from 'kysely';
+import type { Database, MessageStatus } from '../store/schema.js';
+import { isUniqueViolation } from '../store/errors.js';
+import type { Categories } from '../consent/categories.js';
+import type { ConsentStore } from '../consent/consent.js';
+import { emailOrThrow, isUuid } from '../contacts/contacts.js';
+import { badRequest, notFound } from '../http/problem.js';
+import { messageRow, type NewMessage } from './outbox.js';
+import { invalidTemplateFields, type TemplateName } from './render.js';
+import { suppressedAmong } from './suppressions.js';
+
+/** The templates the messages API sends; sign-in codes and preference links are the service's own. */
+export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
+
+export interface SendRequest {
+  category: string;
+  template: (typeof API_TEMPLATES)[number];
+  to: { contactId: string } | { email: string };
+  data: Record<string, unknown>;
+  idempotencyKey?: string;
+}
+
+export interface SendAnswer {
+  id: string;
+  status: 'queued' | 'suppressed';
+}
+
+export interface MessageState {
+  id: string;
+  status: MessageStatus;
+  attempts: number;
+  lastError?: string;
+}
+
+export class Messages {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly consent: ConsentStore,
+    private readonly categories: Categories,
+    private readonly onQueued: () => void = () => {},
+  ) {}
+
+  /**
+   * Queues one email, or records it as suppressed when the contact is not subscribed. The row is
+   * the idempotency record too: the same key from the same API key answers the first answer.
+   */
+  async send(request: SendRequest, apiKeyId: string): Promise<SendAnswer> {
+    if (request.idempotencyKey) {
+      const first = await this.byIdempotencyKey(apiKeyId, request.idempotencyKey);
+      if (first) return first;
+    }
+    const category = this.categories.get(request.category);
+    const errors = [
+      ...(category ? [] : [{ pointer: '#/category', detail: 'Unknown category.' }]),
+      ...invalidTemplateFields(request.template as TemplateName, request.data).map((p) => ({
+        pointer: `#/data/${p.field}`,
+        detail: `${p.field} ${p.message}`,
+      })),
+    ];
+    if (errors.length) {
+      const missing = errors.filter((e) => e.pointer.startsWith('#/data/')).map((e) => e.pointer.slice(7));
+      throw badRequest(missing.length ? `Template data is missing or invalid: ${missing.join(', ')}.` : 'Some fields are not valid.', errors);
+    }
+    const contact = await this.resolve(request.to);
+    const preferences = (await this.consent.preferencesOf(this.db, [contact.id])).get(contact.id)!;
+    const suppressedAddress = (await suppressedAmong(this.db, [contact.email])).size > 0;
+    const reason =
+      preferences[request.category] !== true
+        ? 'The contact is not subscribed to this category.'
+        : suppressedAddress
+          ? 'The address is on the suppression list.'
+          : undefined;
+    const message: NewMessage = {
+      contactId: contact.id,
+      category: request.category,
+      template: request.template,
+      data: request.data,
+      apiKeyId,
+      idempotencyKey: request.idempotencyKey ?? null,
+      status: reason ? 'suppressed' : 'queued',
+      ...(reason ? { reason } : {}),
+    };
+    const row = messageRow(message);
+    try {
+      await this.db.insertInto('messages').values(row).execute();
+    } catch (error) {
+      // The same key sent twice at the same moment: the other request answered first.
+      const first = isUniqueViolation(error) && request.idempotencyKey ? await this.byIdempotencyKey(apiKeyId, request.idempotencyKey) : null;
+      if (first) return first;
+      throw error;
+    }
+    if (row.status === 'queued') this.onQueued();
+    return { id: row.id, status: message.status };
+  }
+
+  async get(id: string): Promise<MessageState> {
+    const row = isUuid(id)
+      ? await this.db.selectFrom('messages').select(['id', 'status', 'attempts', 'last_error']).where('id', '=', id).executeTakeFirst()
+      : undefined;
+    if (!row) throw notFound('message');
+    return { id: row.id, status: row.status, attempts: Number(row.attempts), ...(row.last_error ? { lastError: row.last_error } : {}) };
+  }
+
+  private async byIdempotencyKey(apiKeyId: string, key: string): Promise<SendAnswer | null> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select(['id', 'first_status'])
+      .where('api_key_id', '=', apiKeyId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row ? { id: row.id, status: row.first_status as SendAnswer['status'] } : null;
+  }
+
+  private async resolve(to: SendRequest['to']): Promise<{ id: string; email: string }> {
+    let query = this.db.selectFrom('contacts').select(['id', 'email']);
+    if ('contactId' in to) {
+      if (!isUuid(to.contactId)) throw badRequest('Unknown contact.', [{ pointer: '#/to/contactId', detail: 'No contact has this id.' }]);
+      query = query.where('id', '=', to.contactId);
+    } else {
+      query = query.where('email', '=', emailOrThrow(to.email, 'to/email'));
+    }
+    const contact = await query.executeTakeFirst();
+    if (!contact) {
+      const field = 'contactId' in to ? 'contactId' : 'email';
+      throw badRequest('Unknown contact.', [{ pointer: `#/to/${field}`, detail: `No contact has this ${field === 'email' ? 'address' : 'id'}.` }]);
+    }
+    return contact;
+  }
+}

@@ -1,0 +1,190 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Locale } from '../api/types.js';
+import type { Database } from '../store/schema.js';
+import type { Categories } from '../consent/categories.js';
+import type { ConsentStore } from '../consent/consent.js';
+import type { Advisories } from '../webhooks/advisories.js';
+import type { Composer } from './compose.js';
+import type { Mailer } from './transport.js';
+import type { Outbox, OutboxMessage } from './outbox.js';
+import type { TemplateName } from './render.js';
+import { suppress, suppressedAmong } from './suppressions.js';
+import { classifySendError, retryDelayMs } from './send-errors.js';
+import { RateLimiter, forEachLimited } from './pacing.js';
+
+export interface WorkerSettings {
+  concurrency: number;
+  ratePerSecond: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** How long a claim lasts before another worker may take the message over. */
+  leaseMs?: number;
+  pollMs?: number;
+  batchSize?: number;
+  expandBatchSize?: number;
+}
+
+export interface WorkerDeps {
+  db: Kysely<Database>;
+  outbox: Outbox;
+  advisories: Advisories;
+  consent: ConsentStore;
+  categories: Categories;
+  composer: Composer;
+  mailer: Mailer;
+  logger: Logger;
+}
+
+interface Context {
+  recipients: Map<string, { email: string; name: string | null; locale: Locale }>;
+  preferences: Map<string, Record<string, boolean>>;
+  suppressed: Set<string>;
+  advisoryData: Map<string, Record<string, unknown> | null>;
+}
+
+/**
+ * Claims due messages, checks consent once more right before sending, renders and sends them.
+ * Each outcome is one row update, so a crash loses nothing: a claimed message whose worker died
+ * is claimed again when its lease runs out (at most the in-flight ones go out twice).
+ */
+export class SendWorker {
+  readonly id = `worker-${crypto.randomUUID()}`;
+  private stopping = false;
+  private running: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly rate: RateLimiter;
+  private readonly settings: Required<WorkerSettings>;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    settings: WorkerSettings,
+  ) {
+    this.settings = { leaseMs: 5 * 60_000, pollMs: 500, batchSize: 200, expandBatchSize: 1000, ...settings };
+    this.rate = new RateLimiter(settings.ratePerSecond);
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Something was queued: look now rather than at the next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming; in-flight sends finish, claimed-but-unstarted messages go back to the queue. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.notify();
+    await this.running;
+    this.deps.mailer.close();
+  }
+
+  /** One round: expand a batch of advisory audience, then claim and send a batch. Returns the work done. */
+  async runOnce(): Promise<number> {
+    const expanded = await this.deps.advisories.expandNext(this.settings.expandBatchSize);
+    const claimSize = this.settings.ratePerSecond > 0
+      ? Math.max(1, Math.min(this.settings.batchSize, Math.floor(this.settings.ratePerSecond * 30)))
+      : this.settings.batchSize;
+    const batch = await this.deps.outbox.claim(this.id, claimSize, this.settings.leaseMs);
+    if (batch.length) await this.deliverBatch(batch);
+    return batch.length + (expanded ? 1 : 0);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        if (!(await this.runOnce())) await this.idle(this.settings.pollMs);
+      } catch (error) {
+        // The database or SMTP being away is no reason to stop: try again a little later.
+        this.deps.logger.error({ err: error }, 'send worker round failed');
+        await this.idle(this.settings.pollMs * 4);
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async deliverBatch(batch: OutboxMessage[]): Promise<void> {
+    const context = await this.loadContext(batch);
+    const unstarted: string[] = [];
+    await forEachLimited(batch, this.settings.concurrency * 2, async (message) => {
+      if (this.stopping) {
+        unstarted.push(message.id);
+        return;
+      }
+      try {
+        await this.deliver(message, context);
+      } catch (error) {
+        // Our own failure (rendering, database): retry like a transient one, never lose it.
+        this.deps.logger.error({ err: error, messageId: message.id }, 'delivery failed unexpectedly');
+        await this.deps.outbox.retryLater(message.id, 'internal error', retryDelayMs(this.settings.retryBaseMs, message.attempts + 1));
+      }
+    });
+    await this.deps.outbox.release(this.id, unstarted);
+  }
+
+  private async loadContext(batch: OutboxMessage[]): Promise<Context> {
+    const { db, consent, advisories } = this.deps;
+    const contactIds = [...new Set(batch.map((m) => m.contact_id))];
+    const rows = contactIds.length
+      ? await db.selectFrom('contacts').select(['id', 'email', 'name', 'locale']).where('id', 'in', contactIds).execute()
+      : [];
+    const advisoryData = new Map<string, Record<string, unknown> | null>();
+    for (const id of new Set(batch.map((m) => m.advisory_id).filter((id): id is string => !!id))) {
+      advisoryData.set(id, await advisories.templateData(id));
+    }
+    return {
+      recipients: new Map(rows.map((r) => [r.id, { email: r.email, name: r.name, locale: r.locale as Locale }])),
+      preferences: await consent.preferencesOf(db, contactIds),
+      suppressed: await suppressedAmong(db, rows.map((r) => r.email)),
+      advisoryData,
+    };
+  }
+
+  private async deliver(message: OutboxMessage, context: Context): Promise<void> {
+    const { outbox, composer, mailer, categories, logger } = this.deps;
+    const recipient = context.recipients.get(message.contact_id);
+    if (!recipient) return outbox.suppressed(message.id, 'The contact was erased.');
+    const category = message.category ? categories.get(message.category) : undefined;
+    if (message.category) {
+      // Consent is checked again here: an unsubscribe after queueing wins.
+      const subscribed = context.preferences.get(message.contact_id)?.[message.category];
+      if (!category || !subscribed) return outbox.suppressed(message.id, 'The contact is not subscribed to this category.');
+    }
+    if (context.suppressed.has(recipient.email)) return outbox.suppressed(message.id, 'The address is on the suppression list.');
+    const data = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (JSON.parse(message.data ?? '{}') as Record<string, unknown>);
+    if (!data) return outbox.failed(message.id, 'The advisory is gone.');
+
+    const { mail, subject } = composer.compose({
+      messageId: message.id,
+      template: message.template as TemplateName,
+      data,
+      category,
+      recipient: { contactId: message.contact_id, ...recipient },
+    });
+    await this.rate.take();
+    try {
+      await mailer.send(mail);
+    } catch (error) {
+      const failure = classifySendError(error);
+      const attempt = message.attempts + 1;
+      logger.warn({ messageId: message.id, attempt, kind: failure.kind, detail: failure.detail }, 'send failed');
+      if (failure.badAddress) await suppress(this.deps.db, recipient.email, 'hard bounce (5.1.x)');
+      if (failure.kind === 'permanent' || attempt >= this.settings.maxAttempts) return outbox.failed(message.id, failure.detail);
+      return outbox.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
+    }
+    await outbox.sent(message.id, subject);
+  }
+}

@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Store } from './store/db.js';
+import type { Categories } from './consent/categories.js';
+import { ConsentStore } from './consent/consent.js';
+import { Contacts } from './contacts/contacts.js';
+import { Organizations } from './organizations/organizations.js';
+import { ApiKeys } from './api-keys/api-keys.js';
+import { Tokens } from './tokens/tokens.js';
+import { Outbox } from './mail/outbox.js';
+import { Messages } from './mail/messages.js';
+import { createComposer, linkBuilder } from './mail/compose.js';
+import { SendWorker } from './mail/send-worker.js';
+import type { Mailer } from './mail/transport.js';
+import type { Renderer } from './mail/render.js';
+import { Advisories } from './webhooks/advisories.js';
+
+export interface ServiceDeps {
+  config: Config;
+  store: Store;
+  categories: Categories;
+  logger: Logger;
+  renderer: Renderer;
+  mailer: Mailer;
+}
+
+/** The one composition root of the domain services, shared by the HTTP server and the worker. */
+export function createServices(deps: ServiceDeps) {
+  const { config, store, categories, logger } = deps;
+  const { db, dialect } = store;
+  const consent = new ConsentStore(categories, dialect);
+  const organizations = new Organizations(db);
+  const contacts = new Contacts(db, organizations, consent, categories);
+  const apiKeys = new ApiKeys(db, config.adminApiKey);
+  const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
+  const links = linkBuilder(config.publicUrl, tokens);
+  const outbox = new Outbox(db, dialect);
+  const advisories = new Advisories(db, dialect, categories);
+  const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
+  const worker = new SendWorker(
+    { db, outbox, advisories, consent, categories, composer, mailer: deps.mailer, logger: logger.child({ component: 'worker' }) },
+    {
+      concurrency: config.sendConcurrency,
+      ratePerSecond: config.sendRate,
+      maxAttempts: config.sendMaxAttempts,
+      retryBaseMs: config.sendRetryBaseMs,
+    },
+  );
+  const messages = new Messages(db, consent, categories, () => worker.notify());
+  return { consent, organizations, contacts, apiKeys, tokens, links, outbox, advisories, composer, messages, worker, mailer: deps.mailer };
+}
+
+export type Services = ReturnType<typeof createServices>;
