@@ -93,6 +93,29 @@ export class Messages {
     return { id: row.id, status: message.status };
   }
 
+  /**
+   * Queues one of the service's own emails (sign-in code, preferences link). They belong to no
+   * category, so no opt-out blocks them; only the suppression list does.
+   */
+  async sendSystem(contactId: string, template: 'sign-in-code' | 'preferences-link', data: Record<string, unknown>): Promise<SendAnswer> {
+    const problems = invalidTemplateFields(template, data);
+    if (problems.length) throw new Error(`invalid ${template} data: ${problems.map((p) => p.field).join(', ')}`);
+    const contact = await this.db.selectFrom('contacts').select(['id', 'email']).where('id', '=', contactId).executeTakeFirst();
+    if (!contact) throw notFound('contact');
+    const suppressed = (await suppressedAmong(this.db, [contact.email])).size > 0;
+    const row = messageRow({
+      contactId,
+      category: null,
+      template,
+      data,
+      status: suppressed ? 'suppressed' : 'queued',
+      ...(suppressed ? { reason: 'The address is on the suppression list.' } : {}),
+    });
+    await this.db.insertInto('messages').values(row).execute();
+    if (row.status === 'queued') this.onQueued();
+    return { id: row.id, status: row.first_status as SendAnswer['status'] };
+  }
+
   async get(id: string): Promise<MessageState> {
     const row = isUuid(id)
       ? await this.db.selectFrom('messages').select(['id', 'status', 'attempts', 'last_error']).where('id', '=', id).executeTakeFirst()

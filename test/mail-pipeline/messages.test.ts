@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORES } from '../support/stores.js';
-import { startServer, seedContact, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually, header, jwtPayload, linksIn, listUnsubscribeUrl } from '../support/mail.js';
 
