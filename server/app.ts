@@ -15,6 +15,7 @@ import { registerApiKeyRoutes } from './api-keys/api-keys-routes.js';
 import { registerMessageRoutes } from './mail/messages-routes.js';
 import { advisoryWebhook } from './webhooks/advisory-webhook.js';
 import { devMailboxPages } from './mail/dev-mailbox-pages.js';
+import { linkPages } from './pages/link-pages.js';
 
 export interface AppDeps {
   config: Config;
@@ -60,6 +61,8 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   );
 
   app.use(advisoryWebhook({ advisories: services.advisories, secret: config.webhookSecret, onRecorded: () => services.worker.notify() }));
+
+  app.use(linkPages({ config, ...services }));
 
   if (!config.production && services.mailer.kind === 'dev-mailbox') app.use(devMailboxPages(config.dataDir));
 

@@ -47,7 +47,7 @@ export function createServices(deps: ServiceDeps) {
     },
   );
   const messages = new Messages(db, consent, categories, () => worker.notify());
-  return { consent, organizations, contacts, apiKeys, tokens, links, outbox, advisories, composer, messages, worker, mailer: deps.mailer };
+  return { categories, consent, organizations, contacts, apiKeys, tokens, links, outbox, advisories, composer, messages, worker, mailer: deps.mailer };
 }
 
 export type Services = ReturnType<typeof createServices>;

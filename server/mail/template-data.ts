@@ -19,7 +19,8 @@ const text = (max: number) =>
 const identifier = () =>
   z.union([text(100), z.number().int().nonnegative()], { error: unless('a non-empty string or an integer') });
 
-const httpUrl = () => z.httpUrl({ error: unless('an http or https URL') });
+// Any http(s) URL: PUBLIC_URL may be localhost in development, and PSA links may use internal hosts.
+const httpUrl = () => z.url({ protocol: /^https?$/, error: unless('an http or https URL') });
 
 const isoDate = () =>
   z

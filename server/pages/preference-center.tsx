@@ -1,0 +1,56 @@
+import type { CategoryInfo, Locale, Preferences } from '../api/types.js';
+import { PAGE_STRINGS } from './page-strings.js';
+
+export interface PreferenceCenterProps {
+  locale: Locale;
+  email: string;
+  categories: readonly CategoryInfo[];
+  preferences: Preferences;
+  /** Where the form posts: the preferences link of this contact. */
+  action: string;
+}
+
+/** Every category with its description; required ones shown on and locked. Works without JavaScript. */
+export function PreferenceCenter({ locale, email, categories, preferences, action }: PreferenceCenterProps) {
+  const t = PAGE_STRINGS[locale];
+  return (
+    <form method="post" action={action} class="card">
+      <input type="hidden" name="lang" value={locale} />
+      <fieldset>
+        <legend>{t.centerHeading}</legend>
+        <p class="muted">{t.centerIntro(email)}</p>
+        {categories.map((category) => {
+          const id = `category-${category.key}`;
+          return (
+            <div class="category" key={category.key}>
+              <input
+                type="checkbox"
+                id={id}
+                name="category"
+                value={category.key}
+                checked={category.required || preferences[category.key] === true}
+                disabled={category.required}
+                aria-describedby={`${id}-description`}
+              />
+              <div>
+                <label for={id}>{category.label[locale]}</label>
+                <p class="description" id={`${id}-description`}>
+                  {category.description[locale]}
+                  {category.required && <span class="lock"> {t.required}</span>}
+                </p>
+              </div>
+            </div>
+          );
+        })}
+      </fieldset>
+      <div class="actions">
+        <button type="submit" name="action" value="save" class="primary">
+          {t.save}
+        </button>
+        <button type="submit" name="action" value="unsubscribe-all" class="secondary">
+          {t.unsubscribeAll}
+        </button>
+      </div>
+    </form>
+  );
+}

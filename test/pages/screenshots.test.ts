@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../support/server.js';
+
+const OUT_DIR = 'test-artifacts/screenshots';
+
+describe('the unsubscribe page in a phone browser', () => {
+  let browser: Browser;
+  let server: TestServer;
+  let contactId: string;
+
+  beforeAll(async () => {
+    mkdirSync(OUT_DIR, { recursive: true });
+    server = await startServer('sqlite');
+    const org = (await server.api.post('/api/v1/organizations', { name: 'Phone' })).body.id;
+    contactId = (await server.api.post('/api/v1/contacts', { organizationId: org, email: 'phone@links.example' })).body.id;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it.each(['en', 'fr'] as const)('when opened at 375 px in %s, then it fits, works by keyboard without JavaScript, and unsubscribes', async (lang) => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, javaScriptEnabled: false, locale: lang });
+    const page = await context.newPage();
+    const url = `${server.url}/u/${server.services.tokens.link('unsubscribe', contactId, 'invoices')}?lang=${lang}`;
+    await page.goto(url);
+    await page.screenshot({ path: `${OUT_DIR}/unsubscribe-${lang}-375.png`, fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    const label = lang === 'en' ? 'Invoices and receipts' : 'Factures et reçus';
+    const checkboxes = page.getByRole('checkbox');
+    expect(await checkboxes.count()).toBe(5);
+    await expect(page.getByRole('checkbox', { name: label }).isChecked()).resolves.toBe(true);
+
+    // Focus order: the language switch, then the confirm button.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent);
+    expect(focused).toBe(lang === 'en' ? 'Unsubscribe' : 'Me désabonner');
+    await page.keyboard.press('Enter');
+    await page.waitForLoadState();
+    await page.screenshot({ path: `${OUT_DIR}/unsubscribed-${lang}-375.png`, fullPage: true });
+    await expect(page.getByRole('checkbox', { name: label }).isChecked()).resolves.toBe(false);
+    expect(await page.getByRole('status').textContent()).toContain(label);
+    expect((await server.api.get(`/api/v1/contacts/${contactId}`)).body.preferences.invoices).toBe(false);
+
+    await page.getByRole('button', { name: lang === 'en' ? /Undo/ : /Annuler/ }).click();
+    await page.waitForLoadState();
+    expect((await server.api.get(`/api/v1/contacts/${contactId}`)).body.preferences.invoices).toBe(true);
+    await context.close();
+  });
+});
