@@ -27,6 +27,8 @@ export interface Config {
   /** First retry delay; each later one doubles, with jitter. */
   sendRetryBaseMs: number;
   sendMaxAttempts: number;
+  /** How long a worker's claim on a message lasts unless renewed (how soon a crashed worker's messages are retried). */
+  sendLeaseMs: number;
   /** How long unsubscribe and preference links stay valid (at least 60). */
   linkTtlDays: number;
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
@@ -58,6 +60,7 @@ const envSchema = z.object({
   SEND_RATE: z.coerce.number().min(0).default(0),
   SEND_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
   SEND_MAX_ATTEMPTS: int(1, 50).default(8),
+  SEND_LEASE_MS: int(300, 3_600_000).default(30_000),
   LINK_TTL_DAYS: int(60, 3650).default(180),
   DKIM_DOMAIN: z.string().min(1).optional(),
   DKIM_SELECTOR: z.string().min(1).optional(),
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendRate: e.SEND_RATE,
     sendRetryBaseMs: e.SEND_RETRY_BASE_MS,
     sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
+    sendLeaseMs: e.SEND_LEASE_MS,
     linkTtlDays: e.LINK_TTL_DAYS,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY

@@ -62,6 +62,7 @@ export async function importContactsCsv(
     if (!email.ok) errors.push({ line, field: 'email', reason: email.reason });
     else if (locale && locale !== 'en' && locale !== 'fr') errors.push({ line, field: 'locale', reason: 'Use en or fr (or leave empty).' });
     else if (name.length > 200) errors.push({ line, field: 'name', reason: 'At most 200 characters.' });
+    else if (/\p{Cc}/u.test(name)) errors.push({ line, field: 'name', reason: 'Control characters (such as line breaks) are not allowed.' });
     else if (!organizationId) errors.push({ line, field: 'organizationId', reason: 'Required.' });
     else if (firstLineOf.has(email.email)) {
       errors.push({ line, field: 'email', reason: `The same address is on line ${firstLineOf.get(email.email)}.` });

@@ -78,6 +78,16 @@ export class Outbox {
     return rows.sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at));
   }
 
+  /** Keeps this worker's claims alive while it is still working on them. */
+  async extendLease(owner: string, leaseMs: number): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set({ lease_until: isoAfter(leaseMs) })
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
   async sent(id: string, subject: string): Promise<void> {
     const now = nowIso();
     await this.finish(id, { status: 'sent', subject, sent_at: now, last_error: null }, true);

@@ -19,7 +19,10 @@ export interface WorkerSettings {
   ratePerSecond: number;
   maxAttempts: number;
   retryBaseMs: number;
-  /** How long a claim lasts before another worker may take the message over. */
+  /**
+   * How long a claim lasts before another worker may take the message over: the time a crashed
+   * worker's messages wait. A live worker renews its claims every third of it.
+   */
   leaseMs?: number;
   pollMs?: number;
   batchSize?: number;
@@ -61,7 +64,7 @@ export class SendWorker {
     private readonly deps: WorkerDeps,
     settings: WorkerSettings,
   ) {
-    this.settings = { leaseMs: 5 * 60_000, pollMs: 500, batchSize: 200, expandBatchSize: 1000, ...settings };
+    this.settings = { leaseMs: 30_000, pollMs: 500, batchSize: 200, expandBatchSize: 1000, ...settings };
     this.rate = new RateLimiter(settings.ratePerSecond);
   }
 
@@ -117,6 +120,19 @@ export class SendWorker {
   }
 
   private async deliverBatch(batch: OutboxMessage[]): Promise<void> {
+    const renew = setInterval(() => {
+      this.deps.outbox.extendLease(this.id, this.settings.leaseMs).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error }, 'could not renew the lease');
+      });
+    }, this.settings.leaseMs / 3);
+    try {
+      await this.deliverClaimed(batch);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async deliverClaimed(batch: OutboxMessage[]): Promise<void> {
     const context = await this.loadContext(batch);
     const unstarted: string[] = [];
     await forEachLimited(batch, this.settings.concurrency * 2, async (message) => {

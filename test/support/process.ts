@@ -3,7 +3,6 @@ import net from 'node:net';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,9 +21,12 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-/** Runs one of the project's entry points (e.g. `server/main.ts`) as its own process. */
+/**
+ * Runs one of the project's entry points (e.g. `server/main.ts`) as its own process, the way
+ * `npm start` does: one node process with tsx as a loader, so signals reach the service itself.
+ */
 export function spawnEntry(entry: string, env: Record<string, string>): Spawned {
-  const child = spawn(TSX, [path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

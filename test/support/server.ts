@@ -31,13 +31,15 @@ export interface StartOptions {
   smtpUrl?: string;
   /** Run the send worker in the process, polling fast. Default: on when smtpUrl is given. */
   worker?: boolean;
+  /** A store made by the test itself (e.g. on its own PostgreSQL server); else a fresh one. */
+  testStore?: TestStore;
 }
 
 let renderer: Promise<Renderer> | null = null;
 
 /** The real app and worker on a real store, listening on a free loopback port. */
 export async function startServer(kind: StoreKind, options: StartOptions = {}): Promise<TestServer> {
-  const testStore = await createTestStore(kind);
+  const testStore = options.testStore ?? (await createTestStore(kind));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

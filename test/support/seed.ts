@@ -1,0 +1,25 @@
+import { expect } from 'vitest';
+import type { ApiClient } from './server.js';
+import { signatureHeader } from '../../server/webhooks/signature.js';
+import { WEBHOOK_SECRET } from './server.js';
+
+/** An organization with `count` contacts imported by CSV; returns the organization id and the addresses. */
+export async function seedOrganization(api: ApiClient, count: number, prefix: string) {
+  const organizationId = (await api.post('/api/v1/organizations', { name: `Org ${prefix}` })).body.id as string;
+  const emails = Array.from({ length: count }, (_, i) => `${prefix}${i}@load.example`);
+  for (let i = 0; i < emails.length; i += 10_000) {
+    const rows = emails.slice(i, i + 10_000).map((e) => `${e},,en,${organizationId}`);
+    const res = await api.request('POST', '/api/v1/contacts/import', { body: ['email,name,locale,organizationId', ...rows].join('\n'), contentType: 'text/csv' });
+    expect(res.body.rejected).toBe(0);
+  }
+  return { organizationId, emails };
+}
+
+export function postAdvisory(baseUrl: string, body: Record<string, unknown>) {
+  const raw = JSON.stringify({ title: 'Patch now', severity: 'critical', summary: 'Summary', body: 'Body', ...body });
+  return fetch(`${baseUrl}/hooks/advisories`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': signatureHeader(raw, WEBHOOK_SECRET) },
+    body: raw,
+  });
+}
