@@ -16,6 +16,7 @@ import { registerMessageRoutes } from './mail/messages-routes.js';
 import { advisoryWebhook } from './webhooks/advisory-webhook.js';
 import { devMailboxPages } from './mail/dev-mailbox-pages.js';
 import { linkPages } from './pages/link-pages.js';
+import { selfServiceRoutes } from './self-service/self-service-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -51,6 +52,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   const openApi = openApiDocument(api.operations, { version, serverUrl: config.publicUrl });
   app.get('/api/openapi.json', (_req, res) => res.json(openApi));
 
+  app.use('/api/v1', selfServiceRoutes(services.selfService));
   app.use(
     '/api/v1',
     failedAuthLimiter({ limit: 20, windowMs: 15 * 60_000 }),

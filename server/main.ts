@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // In-flight sends finish; messages claimed but not started go back to the queue.
-    await Promise.all([closed, config.worker ? services.worker.stop() : Promise.resolve()]);
+    await Promise.all([closed, services.selfService.idle(), config.worker ? services.worker.stop() : Promise.resolve()]);
     await store.close();
     logger.info('stopped');
   });

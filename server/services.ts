@@ -14,6 +14,9 @@ import { SendWorker } from './mail/send-worker.js';
 import type { Mailer } from './mail/transport.js';
 import type { Renderer } from './mail/render.js';
 import { Advisories } from './webhooks/advisories.js';
+import { SignInCodes } from './self-service/sign-in-codes.js';
+import { Sessions } from './self-service/sessions.js';
+import { SelfService } from './self-service/self-service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -44,10 +47,21 @@ export function createServices(deps: ServiceDeps) {
       ratePerSecond: config.sendRate,
       maxAttempts: config.sendMaxAttempts,
       retryBaseMs: config.sendRetryBaseMs,
+      leaseMs: config.sendLeaseMs,
     },
   );
   const messages = new Messages(db, consent, categories, () => worker.notify());
-  return { categories, consent, organizations, contacts, apiKeys, tokens, links, outbox, advisories, composer, messages, worker, mailer: deps.mailer };
+  const selfService = new SelfService({
+    db,
+    contacts,
+    organizations,
+    categories,
+    messages,
+    codes: new SignInCodes(db, config.tokenSecrets[0]!.secret),
+    sessions: new Sessions(db, tokens),
+    logger: logger.child({ component: 'self-service' }),
+  });
+  return { categories, consent, organizations, contacts, apiKeys, tokens, links, outbox, advisories, composer, messages, selfService, worker, mailer: deps.mailer };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,15 +1,14 @@
+import { SIGN_IN_PROBLEMS } from '../../server/api/types.js';
 import type { ApiFailure } from '../shared/api-client.js';
 import { failureMessageKey } from '../shared/failure-message.js';
 import type { MessageKey } from '../shared/i18n.js';
 
-// The server marks a lock-out either with 429 or with a problem type naming it (see the report).
-const LOCKED_OUT_TYPE = /too-many-attempts|locked/i;
-
 /** The message for a refused code: wrong or expired, locked out, or a transport failure. */
 export function signInFailureKey(failure: ApiFailure): MessageKey {
+  // The server answers a dead code with 429 and the too-many-attempts type; either one means locked out.
   if (failure.kind === 'rate-limited') return 'code_locked_out';
   if (failure.kind === 'problem') {
-    return LOCKED_OUT_TYPE.test(failure.problem.type) ? 'code_locked_out' : 'code_wrong';
+    return failure.problem.type.endsWith(SIGN_IN_PROBLEMS.tooManyAttempts) ? 'code_locked_out' : 'code_wrong';
   }
   return failureMessageKey(failure);
 }

@@ -116,3 +116,21 @@ export const messageState = z.object({
   attempts: z.number(),
   lastError: z.string().optional(),
 });
+
+// ---- Self-service API (the browser extension) ----
+
+export const signInCodeRequest = z.object({ email: z.string().max(320), locale: locale.optional() }).strict();
+export const sessionRequest = z
+  .object({ email: z.string().max(320), code: z.string().trim().regex(/^\d{6}$/, 'Six digits.') })
+  .strict();
+export const meUpdate = z
+  .object({
+    // An empty name clears it.
+    name: text(200)
+      .transform((name) => name || null)
+      .nullable()
+      .optional(),
+    locale: locale.optional(),
+  })
+  .strict()
+  .refine((update) => Object.keys(update).length > 0, 'Send at least one field to change.');

@@ -94,3 +94,11 @@ export interface MeUpdate {
   name?: string | null;
   locale?: Locale;
 }
+
+/** The problem types the self-service sign-in answers with (`Problem.type`). */
+export const SIGN_IN_PROBLEMS = {
+  /** 401: the code is wrong, expired, already used, or the address has no code (one answer for all). */
+  wrongCode: '/problems/wrong-code',
+  /** 429: five wrong tries killed the code; ask for a new one. */
+  tooManyAttempts: '/problems/too-many-attempts',
+} as const;

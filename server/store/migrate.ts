@@ -1,13 +1,15 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './db.js';
 import { initial } from './migrations/001-initial.js';
 import { outbox } from './migrations/002-outbox.js';
+import { signIn } from './migrations/003-sign-in.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
 const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '001-initial': initial,
   '002-outbox': outbox,
+  '003-sign-in': signIn,
 };
 
 export async function migrateToLatest(db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,6 +17,10 @@ export async function migrateToLatest(db: Kysely<any>, // eslint-disable-line @t
   const provider: MigrationProvider = {
     getMigrations: async () => Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(dialect)])),
   };
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  // PostgreSQL: name the schema of kysely's own tables, or its "does the table exist?" check sees
+  // another schema's (parallel test runs, one schema each) and skips creating ours.
+  const schema =
+    dialect === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : null;
+  const { error } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -96,6 +96,28 @@ export interface SuppressionsTable {
   created_at: string;
 }
 
+export interface SignInCodesTable {
+  id: string;
+  contact_id: string;
+  /** Random per code; the hash is HMAC-SHA256(server key, salt + code), never the code itself. */
+  code_salt: string;
+  code_hash: string;
+  expires_at: string;
+  /** Tries made with this code, right or wrong; at the limit the code is dead. */
+  attempts: Generated<number>;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** The session token's jti. */
+  id: string;
+  contact_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   contacts: ContactsTable;
@@ -105,4 +127,6 @@ export interface Database {
   messages: MessagesTable;
   advisories: AdvisoriesTable;
   suppressions: SuppressionsTable;
+  sign_in_codes: SignInCodesTable;
+  sessions: SessionsTable;
 }

@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { SIGN_IN_PROBLEMS, type Me, type MeUpdate, type Preferences, type Session } from '../api/types.js';
+import type { Categories } from '../consent/categories.js';
+import type { ChangeOrigin } from '../consent/consent.js';
+import type { Contacts } from '../contacts/contacts.js';
+import { AppError, notFound } from '../http/problem.js';
+import type { Messages } from '../mail/messages.js';
+import type { Organizations } from '../organizations/organizations.js';
+import type { Database } from '../store/schema.js';
+import { CODE_TTL_MINUTES, type SignInCodes } from './sign-in-codes.js';
+import type { ActiveSession, Sessions } from './sessions.js';
+
+export interface SelfServiceDeps {
+  db: Kysely<Database>;
+  contacts: Contacts;
+  organizations: Organizations;
+  categories: Categories;
+  messages: Messages;
+  codes: SignInCodes;
+  sessions: Sessions;
+  logger: Logger;
+}
+
+const slug = (type: string) => type.replace(/^\/problems\//, '');
+const wrongCode = () =>
+  new AppError(401, slug(SIGN_IN_PROBLEMS.wrongCode), 'The code is wrong or has expired.', 'Check the code, or ask for a new one.');
+const tooManyAttempts = () =>
+  new AppError(429, slug(SIGN_IN_PROBLEMS.tooManyAttempts), 'Too many wrong codes.', 'This code no longer works: ask for a new one.');
+
+/** What a contact does for themselves from the browser extension: sign in by code, see and change their own data. */
+export class SelfService {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly deps: SelfServiceDeps) {}
+
+  /**
+   * Emails a sign-in code if the (normalized) address is a contact's. The work runs after the
+   * caller has answered, so a known and an unknown address get the same answer in the same time.
+   */
+  sendCodeLater(email: string): void {
+    const task: Promise<void> = this.sendCode(email)
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'sign-in code not sent'))
+      .finally(() => this.pending.delete(task));
+    this.pending.add(task);
+  }
+
+  /** Resolves once every code queued so far has been handled (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private async sendCode(email: string): Promise<void> {
+    const contact = await this.deps.db.selectFrom('contacts').select('id').where('email', '=', email).executeTakeFirst();
+    if (!contact) return;
+    const code = await this.deps.codes.issue(contact.id);
+    await this.deps.messages.sendSystem(contact.id, 'sign-in-code', { code, expiresInMinutes: CODE_TTL_MINUTES });
+  }
+
+  async signIn(email: string, code: string): Promise<Session> {
+    const checked = await this.deps.codes.check(email, code);
+    if (!checked.ok) throw checked.reason === 'locked' ? tooManyAttempts() : wrongCode();
+    return this.deps.sessions.open(checked.contactId);
+  }
+
+  session(token: string): Promise<ActiveSession | null> {
+    return this.deps.sessions.resolve(token);
+  }
+
+  signOut(sessionId: string): Promise<void> {
+    return this.deps.sessions.revoke(sessionId);
+  }
+
+  async me(contactId: string): Promise<Me> {
+    const contact = await this.deps.contacts.get(contactId);
+    if (!contact) throw notFound('contact');
+    const organization = await this.deps.organizations.get(contact.organizationId);
+    return {
+      contact: {
+        id: contact.id,
+        email: contact.email,
+        name: contact.name,
+        locale: contact.locale,
+        organizationName: organization?.name ?? '',
+      },
+      categories: [...this.deps.categories.list],
+      preferences: contact.preferences,
+    };
+  }
+
+  /** Merges the given categories; unknown or required-off ones are refused whole (400). */
+  async setPreferences(contactId: string, wanted: Preferences, origin: ChangeOrigin): Promise<Me> {
+    await this.deps.contacts.setPreferences(contactId, wanted, origin);
+    return this.me(contactId);
+  }
+
+  async update(contactId: string, update: MeUpdate): Promise<Me> {
+    await this.deps.contacts.update(contactId, update);
+    return this.me(contactId);
+  }
+}

@@ -1,0 +1,101 @@
+// The whole path a contact takes: the built extension in headless Chromium, the real server and
+// worker on a real store, the code read from a real SMTP server's mail.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoreKind } from '../support/stores.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { eventually } from '../support/mail.js';
+import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
+import { launchExtension, type LaunchedExtension } from './launch.js';
+
+const messagesOf = (lang: 'en' | 'fr') =>
+  JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'extension', '_locales', lang, 'messages.json'), 'utf8')) as Record<
+    string,
+    { message: string }
+  >;
+
+// English on SQLite, French on PostgreSQL: both stores and both languages for the price of two runs.
+const RUNS: { kind: StoreKind; lang: 'en' | 'fr'; marketing: string; alerts: string }[] = [
+  { kind: 'sqlite', lang: 'en', marketing: 'News and offers', alerts: 'Service alerts' },
+  { kind: 'postgres', lang: 'fr', marketing: 'Nouvelles et offres', alerts: 'Alertes de service' },
+];
+
+describe.each(RUNS)('the extension end to end ($lang, $kind)', ({ kind, lang, marketing, alerts }) => {
+  let server: TestServer;
+  let smtp: TestSmtp;
+  let launched: LaunchedExtension | undefined;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    server = await startServer(kind, { smtpUrl: smtp.url });
+  });
+  afterAll(async () => {
+    await launched?.close();
+    await server?.close();
+    await smtp?.close();
+  });
+
+  it('when a contact signs in with the emailed code and flips switches, then the server records them with source extension', async () => {
+    const email = `e2e.${lang}@example.com`;
+    const org = await server.api.post('/api/v1/organizations', { name: 'Clinique Boréale', locale: lang });
+    const contact = (await server.api.post('/api/v1/contacts', { organizationId: org.body.id, email, name: 'Alex Martin' })).body;
+    launched = await launchExtension({ serverUrl: server.url, ...(lang === 'fr' ? { lang } : {}) });
+    const page = await launched.context.newPage();
+
+    const opened = performance.now();
+    await page.goto(launched.url('popup.html'));
+    await page.locator('input[type=email]').waitFor();
+    const emailReady = performance.now();
+    await page.locator('input[type=email]').fill(email);
+    await page.locator('input[type=email]').press('Enter');
+
+    const codeField = page.locator('input[autocomplete=one-time-code]');
+    await codeField.waitFor();
+    const code = codeIn(await nthMailTo(smtp, email, 1));
+    const mailed = performance.now();
+    await codeField.fill(code);
+    const signingIn = performance.now();
+    await page.getByRole('button', { name: messagesOf(lang).code_sign_in!.message, exact: true }).click();
+
+    const marketingSwitch = page.getByRole('switch', { name: marketing, exact: true });
+    await marketingSwitch.waitFor();
+    expect(await marketingSwitch.isEnabled()).toBe(true);
+    const interactiveMs = performance.now() - opened;
+    const ms = (from: number, to: number) => `${(to - from).toFixed(0)} ms`;
+    process.stdout.write(
+      `[e2e ${lang}/${kind}] popup.html opened → preferences interactive after sign-in: ${interactiveMs.toFixed(0)} ms ` +
+        `(email field ready ${ms(opened, emailReady)}, code mail received ${ms(emailReady, mailed)}, ` +
+        `Sign in clicked → switches interactive ${ms(signingIn, opened + interactiveMs)})\n`,
+    );
+    expect(await marketingSwitch.getAttribute('aria-checked')).toBe('false');
+
+    await marketingSwitch.click();
+    await page.getByText(messagesOf(lang).prefs_saved!.message, { exact: true }).waitFor();
+    expect(await marketingSwitch.getAttribute('aria-checked')).toBe('true');
+    expect((await server.api.get(`/api/v1/contacts/${contact.id}`)).body.preferences.marketing).toBe(true);
+    const history = (await server.api.get(`/api/v1/contacts/${contact.id}/consent-history`)).body;
+    expect(history.at(-1)).toEqual({ category: 'marketing', subscribed: true, source: 'extension', at: expect.any(String) });
+
+    const alertsSwitch = page.getByRole('switch', { name: alerts, exact: true });
+    await alertsSwitch.click();
+    await eventually(
+      async () => (await server.api.get(`/api/v1/contacts/${contact.id}`)).body.preferences['service-alerts'],
+      (subscribed) => subscribed === false,
+    );
+    expect(await alertsSwitch.getAttribute('aria-checked')).toBe('false');
+    const last = (await server.api.get(`/api/v1/contacts/${contact.id}/consent-history`)).body.at(-1);
+    expect(last).toMatchObject({ category: 'service-alerts', subscribed: false, source: 'extension' });
+
+    const send = (category: string) =>
+      server.api.post('/api/v1/messages', {
+        category,
+        template: 'announcement',
+        to: { contactId: contact.id },
+        data: { title: 'Maintenance', body: 'Tonight.' },
+      });
+    expect((await send('service-alerts')).body.status).toBe('suppressed');
+    expect((await send('marketing')).body.status).toBe('queued');
+  });
+});

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Categories } from '../../server/consent/categories.js';
+import { STORES } from '../support/stores.js';
+import { ADMIN_KEY, seedContact, startServer, type TestServer } from '../support/server.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { SelfServiceClient, signInByMail } from './self-service-client.js';
+
+// The defaults plus one required category, as an operator may configure.
+const categories = new Categories([
+  ...Categories.fromFile().list,
+  {
+    key: 'account-notices',
+    label: { en: 'Account notices', fr: 'Avis de compte' },
+    description: { en: 'Changes to your contract.', fr: 'Changements à votre contrat.' },
+    subscribedByDefault: true,
+    required: true,
+  },
+]);
+
+const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+
+describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
+  let server: TestServer;
+  let smtp: TestSmtp;
+
+  /** A contact and an extension client signed in as them through the emailed code. */
+  const signedIn = async (email: string) => {
+    const { contact } = await seedContact(server.api, email);
+    const ext = new SelfServiceClient(server);
+    await signInByMail(ext, smtp, email);
+    return { id: contact.id as string, ext };
+  };
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    server = await startServer(kind, { smtpUrl: smtp.url, categories, env: { TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(async () => {
+    await server.close();
+    await smtp.close();
+  });
+
+  it('when a preference is changed from the extension, then it is saved with source extension and later mail in that category is suppressed', async () => {
+    const { id, ext } = await signedIn('toggler@example.com');
+    const on = await ext.setPreferences({ marketing: true });
+    expect(on.status).toBe(200);
+    expect(on.body.preferences.marketing).toBe(true);
+    const off = await ext.request('PUT', '/api/v1/me/preferences', { marketing: false, invoices: false }, { 'user-agent': 'Extension/0.1' });
+    expect(off.status).toBe(200);
+    expect(off.body.preferences).toMatchObject({ marketing: false, invoices: false, 'ticket-updates': true, 'account-notices': true });
+    expect(off.body.contact.id).toBe(id);
+
+    const history = (await server.api.get(`/api/v1/contacts/${id}/consent-history`)).body;
+    expect(history.slice(-3)).toEqual([
+      { category: 'marketing', subscribed: true, source: 'extension', at: expect.any(String) },
+      { category: 'marketing', subscribed: false, source: 'extension', at: expect.any(String) },
+      { category: 'invoices', subscribed: false, source: 'extension', at: expect.any(String) },
+    ]);
+    const [row] = await server.testStore.store.db
+      .selectFrom('consent_history')
+      .selectAll()
+      .where('contact_id', '=', id)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .execute();
+    expect(row).toMatchObject({ source: 'extension', user_agent: 'Extension/0.1', ip: '198.51.0.0' });
+
+    const message = await server.api.post('/api/v1/messages', {
+      category: 'invoices',
+      template: 'invoice-receipt',
+      to: { contactId: id },
+      data: { invoiceNumber: 'INV-1', amount: 10, currency: 'CAD', issuedAt: '2026-01-01' },
+    });
+    expect(message.status).toBe(202);
+    expect(message.body.status).toBe('suppressed');
+  });
+
+  it('when a required category is turned off, or a category is unknown, then 400 and nothing changes', async () => {
+    const { id, ext } = await signedIn('required.one@example.com');
+    for (const body of [{ 'account-notices': false }, { newsletter: true }, {}, { marketing: 'yes' }]) {
+      const res = await ext.setPreferences(body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    const required = await ext.setPreferences({ 'account-notices': false, marketing: true });
+    expect(required.body.errors).toEqual([{ pointer: '#/account-notices', detail: expect.stringMatching(/required/) }]);
+    expect((await ext.me()).body.preferences).toMatchObject({ 'account-notices': true, marketing: false });
+    const history = (await server.api.get(`/api/v1/contacts/${id}/consent-history`)).body;
+    expect(history.every((h: { source: string }) => h.source === 'default')).toBe(true);
+  });
+
+  it('when two contacts are signed in, then each session sees and changes only its own contact', async () => {
+    const a = await signedIn('first.person@example.com');
+    const b = await signedIn('second.person@example.com');
+    expect((await a.ext.me()).body.contact).toMatchObject({ id: a.id, email: 'first.person@example.com' });
+    expect((await b.ext.me()).body.contact).toMatchObject({ id: b.id, email: 'second.person@example.com' });
+
+    await a.ext.setPreferences({ marketing: true });
+    await a.ext.request('PATCH', '/api/v1/me', { name: 'First Person' });
+    const other = (await server.api.get(`/api/v1/contacts/${b.id}`)).body;
+    expect(other.preferences.marketing).toBe(false);
+    expect(other.name).toBe('Ana Tremblay');
+    // Nothing in a request can point a session at another contact.
+    const sneaky = await a.ext.request('GET', `/api/v1/me?contactId=${b.id}`);
+    expect(sneaky.body.contact.id).toBe(a.id);
+    expect((await a.ext.request('GET', `/api/v1/contacts/${b.id}`)).status).toBe(401);
+  });
+
+  it('when the contact edits their name and language, then /me answers the new ones; unknown fields are refused', async () => {
+    const { ext } = await signedIn('renamed@example.com');
+    const res = await ext.request('PATCH', '/api/v1/me', { name: '  Ana B. Tremblay ', locale: 'fr' });
+    expect(res.status).toBe(200);
+    expect(res.body.contact).toMatchObject({ name: 'Ana B. Tremblay', locale: 'fr' });
+    expect((await ext.request('PATCH', '/api/v1/me', { name: '' })).body.contact.name).toBeNull();
+    expect((await ext.request('PATCH', '/api/v1/me', { email: 'x@example.com' })).status).toBe(400);
+    expect((await ext.request('PATCH', '/api/v1/me', { locale: 'de' })).status).toBe(400);
+    expect((await ext.request('PATCH', '/api/v1/me', { name: 'Line\nbreak' })).status).toBe(400);
+    expect((await ext.request('PATCH', '/api/v1/me', {})).status).toBe(400);
+  });
+
+  it('when a link token, an API key or a forged token is sent as a session, then 401', async () => {
+    const { id, ext } = await signedIn('link.token@example.com');
+    const link = server.services.tokens.link('preferences', id);
+    const unsubscribe = server.services.tokens.link('unsubscribe', id, 'marketing');
+    const [header, payload] = ext.token!.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    for (const token of [link, unsubscribe, ADMIN_KEY, forged, 'nonsense']) {
+      const res = await new SelfServiceClient(server, token).me();
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    expect((await new SelfServiceClient(server).me()).status).toBe(401);
+    expect((await ext.me()).status).toBe(200);
+  });
+
+  it('when a session signs out, then its token answers 401 everywhere and other sessions go on', async () => {
+    const { ext } = await signedIn('signing.out@example.com');
+    const other = new SelfServiceClient(server);
+    await signInByMail(other, smtp, 'signing.out@example.com');
+
+    const out = await ext.signOut();
+    expect(out.status).toBe(204);
+    expect((await ext.me()).status).toBe(401);
+    expect((await ext.setPreferences({ marketing: true })).status).toBe(401);
+    expect((await ext.request('PATCH', '/api/v1/me', { name: 'X' })).status).toBe(401);
+    expect((await ext.signOut()).status).toBe(401);
+    expect((await other.me()).status).toBe(200);
+  });
+
+  it('when the session row has expired or the contact is erased, then the token answers 401', async () => {
+    const { id, ext } = await signedIn('short.lived@example.com');
+    await server.testStore.store.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('contact_id', '=', id)
+      .execute();
+    expect((await ext.me()).status).toBe(401);
+
+    const erased = await signedIn('erased.soon@example.com');
+    expect((await server.api.delete(`/api/v1/contacts/${erased.id}`)).status).toBe(200);
+    expect((await erased.ext.me()).status).toBe(401);
+  });
+
+  it('when an extension origin calls, then CORS allows it on the self-service routes only', async () => {
+    const { ext } = await signedIn('cors@example.com');
+    const preflight = await ext.request('OPTIONS', '/api/v1/me/preferences', undefined, {
+      origin: EXTENSION_ORIGIN,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'authorization, content-type',
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, PUT, PATCH, DELETE');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type');
+
+    const firefox = 'moz-extension://2f0a6a4e-1c1b-4b8e-9a57-0c1f6f0e4d11';
+    const me = await ext.request('GET', '/api/v1/me', undefined, { origin: firefox });
+    expect(me.status).toBe(200);
+    expect(me.headers.get('access-control-allow-origin')).toBe(firefox);
+    expect(me.headers.get('vary')).toMatch(/Origin/);
+
+    const web = await ext.request('OPTIONS', '/api/v1/session', undefined, { origin: 'https://evil.example', 'access-control-request-method': 'POST' });
+    expect(web.headers.get('access-control-allow-origin')).toBeNull();
+    const webGet = await ext.request('GET', '/api/v1/me', undefined, { origin: 'https://evil.example' });
+    expect(webGet.headers.get('access-control-allow-origin')).toBeNull();
+
+    const admin = await server.api.request('GET', '/api/v1/organizations', { headers: { origin: EXTENSION_ORIGIN } });
+    expect(admin.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
