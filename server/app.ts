@@ -16,6 +16,7 @@ import { registerMessageRoutes } from './mail/messages-routes.js';
 import { advisoryWebhook } from './webhooks/advisory-webhook.js';
 import { devMailboxPages } from './mail/dev-mailbox-pages.js';
 import { linkPages } from './pages/link-pages.js';
+import { registerAuditRoutes } from './privacy/audit-routes.js';
 import { selfServiceRoutes } from './self-service/self-service-routes.js';
 
 export interface AppDeps {
@@ -46,8 +47,9 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   const api = new ApiRouter('/api/v1');
   registerApiKeyRoutes(api, services.apiKeys);
   registerOrganizationRoutes(api, services.organizations);
-  registerContactRoutes(api, { contacts: services.contacts, db: store.db, organizations: services.organizations, consent: services.consent });
+  registerContactRoutes(api, services.contacts);
   registerMessageRoutes(api, services.messages);
+  registerAuditRoutes(api, services.auditLog);
 
   const openApi = openApiDocument(api.operations, { version, serverUrl: config.publicUrl });
   app.get('/api/openapi.json', (_req, res) => res.json(openApi));
@@ -55,6 +57,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   app.use('/api/v1', selfServiceRoutes(services.selfService));
   app.use(
     '/api/v1',
+    services.auditLog.middleware((error) => logger.error({ err: error }, 'audit entry not written')),
     failedAuthLimiter({ limit: 20, windowMs: 15 * 60_000 }),
     authenticate((key) => services.apiKeys.resolve(key)),
     express.json({ limit: '512kb' }),

@@ -6,6 +6,8 @@ import { Categories } from './consent/categories.js';
 import { compileTemplates } from './mail/render.js';
 import { createMailer } from './mail/transport.js';
 import { createServices } from './services.js';
+import { FieldCrypto } from './privacy/field-crypto.js';
+import { encryptContacts } from './privacy/encrypt-contacts.js';
 
 export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -24,10 +26,13 @@ export async function boot() {
   const logger = createLogger(config.logLevel);
   const categories = Categories.fromFile(config.categoriesFile);
   const store = await openStore({ url: config.databaseUrl });
+  const fieldCrypto = await FieldCrypto.open(store.db, config.dataKey, config.dataKeyPrevious);
+  const sealed = await encryptContacts(store.db, fieldCrypto, { onlyUnsealed: true });
+  if (sealed) logger.info({ contacts: sealed }, 'encrypted contacts written before encryption at rest');
   const renderer = await compileTemplates(config.brand);
   const mailer = createMailer(config);
-  const services = createServices({ config, store, categories, logger, renderer, mailer });
-  return { config, logger, store, services };
+  const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto });
+  return { config, logger, store, services, fieldCrypto };
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits 0; a stop that hangs is cut after `graceMs`. */

@@ -33,6 +33,10 @@ export interface Config {
   linkTtlDays: number;
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   brand: { name: string; color: string; postalAddress: string; logoUrl?: string; websiteUrl?: string };
+  /** AES-256 key of the personal fields at rest; the previous one still decrypts during a rotation. */
+  dataKey: Buffer;
+  dataKeyPrevious: Buffer | null;
+  retention: { messageLogDays: number; consentHistoryDays: number; auditLogDays: number };
   dataDir: string;
   categoriesFile: string | undefined;
   logLevel: string;
@@ -70,6 +74,11 @@ const envSchema = z.object({
   BRAND_POSTAL_ADDRESS: z.string().min(5).optional(),
   BRAND_LOGO_URL: z.url({ protocol: /^https?$/ }).optional(),
   BRAND_WEBSITE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_KEY: z.string().optional(),
+  DATA_KEY_PREVIOUS: z.string().optional(),
+  MESSAGE_LOG_RETENTION_DAYS: int(1, 36_500).default(365),
+  CONSENT_HISTORY_RETENTION_DAYS: int(365, 36_500).default(7 * 365),
+  AUDIT_LOG_RETENTION_DAYS: int(90, 365).default(365),
   DATA_DIR: z.string().min(1).default('./data'),
   CATEGORIES_FILE: z.string().optional(),
   TRUST_PROXY: z.string().default('false'),
@@ -88,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = e.NODE_ENV === 'production';
   const problems: string[] = [];
   if (production) {
-    for (const key of ['TOKEN_SECRETS', 'WEBHOOK_SECRET', 'ADMIN_API_KEY', 'PUBLIC_URL', 'SMTP_URL', 'BRAND_POSTAL_ADDRESS'] as const) {
+    for (const key of ['TOKEN_SECRETS', 'WEBHOOK_SECRET', 'ADMIN_API_KEY', 'PUBLIC_URL', 'SMTP_URL', 'BRAND_POSTAL_ADDRESS', 'DATA_KEY'] as const) {
       if (!e[key]) problems.push(`${key} is required in production`);
     }
     if (e.PUBLIC_URL?.startsWith('http:')) problems.push('PUBLIC_URL must be https: in production');
@@ -96,9 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY].filter(Boolean).length;
   if (dkimParts !== 0 && dkimParts !== 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together');
   const tokenSecrets = e.TOKEN_SECRETS ? parseTokenSecrets(e.TOKEN_SECRETS, problems) : [];
+  const dataKey = e.DATA_KEY ? parseDataKey('DATA_KEY', e.DATA_KEY, problems) : null;
+  const dataKeyPrevious = e.DATA_KEY_PREVIOUS ? parseDataKey('DATA_KEY_PREVIOUS', e.DATA_KEY_PREVIOUS, problems) : null;
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `✖ ${p}`).join('\n')}`);
 
-  const dev = e.TOKEN_SECRETS && e.WEBHOOK_SECRET && e.ADMIN_API_KEY ? null : devSecrets(e.DATA_DIR);
+  const dev = e.TOKEN_SECRETS && e.WEBHOOK_SECRET && e.ADMIN_API_KEY && e.DATA_KEY ? null : devSecrets(e.DATA_DIR);
   return {
     production,
     port: e.PORT,
@@ -128,6 +139,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.BRAND_LOGO_URL ? { logoUrl: e.BRAND_LOGO_URL } : {}),
       ...(e.BRAND_WEBSITE_URL ? { websiteUrl: e.BRAND_WEBSITE_URL } : {}),
     },
+    dataKey: dataKey ?? Buffer.from(dev!.dataKey, 'base64'),
+    dataKeyPrevious,
+    retention: {
+      messageLogDays: e.MESSAGE_LOG_RETENTION_DAYS,
+      consentHistoryDays: e.CONSENT_HISTORY_RETENTION_DAYS,
+      auditLogDays: e.AUDIT_LOG_RETENTION_DAYS,
+    },
     dataDir: e.DATA_DIR,
     categoriesFile: e.CATEGORIES_FILE,
     logLevel: e.LOG_LEVEL,
@@ -139,6 +157,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function parseTrustProxy(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function parseDataKey(name: string, value: string, problems: string[]): Buffer | null {
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.trim().replace(/=+$/, '')) {
+    problems.push(`${name} must be 32 bytes in base64 (e.g. openssl rand -base64 32)`);
+    return null;
+  }
+  return key;
 }
 
 function parseTokenSecrets(value: string, problems: string[]): TokenSecret[] {
@@ -158,21 +185,28 @@ interface DevSecrets {
   tokenSecret: string;
   webhookSecret: string;
   adminApiKey: string;
+  dataKey: string;
 }
 
-/** Development secrets, made once and kept under the data folder so links and keys survive restarts. */
+/** Development secrets, kept under the data folder. */
 function devSecrets(dataDir: string): DevSecrets {
   const file = path.join(dataDir, 'dev-secrets.json');
+  let kept: Partial<DevSecrets> = {};
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as DevSecrets;
+    kept = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevSecrets>;
+    if (kept.tokenSecret && kept.webhookSecret && kept.adminApiKey && kept.dataKey) return kept as DevSecrets;
   } catch {
-    const made: DevSecrets = {
-      tokenSecret: crypto.randomBytes(32).toString('base64url'),
-      webhookSecret: crypto.randomBytes(32).toString('base64url'),
-      adminApiKey: `sk_dev_${crypto.randomBytes(24).toString('base64url')}`,
-    };
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
-    return made;
+    // none yet
   }
+  // What is missing is made up once; what exists is kept, so links and keys survive restarts.
+  const made: DevSecrets = {
+    tokenSecret: crypto.randomBytes(32).toString('base64url'),
+    webhookSecret: crypto.randomBytes(32).toString('base64url'),
+    adminApiKey: `sk_dev_${crypto.randomBytes(24).toString('base64url')}`,
+    dataKey: crypto.randomBytes(32).toString('base64'),
+    ...kept,
+  };
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+  return made;
 }

@@ -17,6 +17,10 @@ import { Advisories } from './webhooks/advisories.js';
 import { SignInCodes } from './self-service/sign-in-codes.js';
 import { Sessions } from './self-service/sessions.js';
 import { SelfService } from './self-service/self-service.js';
+import type { FieldCrypto } from './privacy/field-crypto.js';
+import { ContactCodec } from './contacts/contact-codec.js';
+import { SuppressionList } from './mail/suppressions.js';
+import { AuditLog } from './privacy/audit-log.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -25,6 +29,8 @@ export interface ServiceDeps {
   logger: Logger;
   renderer: Renderer;
   mailer: Mailer;
+  /** Opened once the store is migrated (it keeps its hashing key there). */
+  fieldCrypto: FieldCrypto;
 }
 
 /** The one composition root of the domain services, shared by the HTTP server and the worker. */
@@ -33,7 +39,8 @@ export function createServices(deps: ServiceDeps) {
   const { db, dialect } = store;
   const consent = new ConsentStore(categories, dialect);
   const organizations = new Organizations(db);
-  const contacts = new Contacts(db, organizations, consent, categories);
+  const suppressions = new SuppressionList(db, deps.fieldCrypto);
+  const contacts = new Contacts(db, dialect, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
   const links = linkBuilder(config.publicUrl, tokens);
@@ -41,7 +48,7 @@ export function createServices(deps: ServiceDeps) {
   const advisories = new Advisories(db, dialect, categories);
   const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
   const worker = new SendWorker(
-    { db, outbox, advisories, consent, categories, composer, mailer: deps.mailer, logger: logger.child({ component: 'worker' }) },
+    { db, outbox, advisories, consent, categories, contacts, suppressions, composer, mailer: deps.mailer, logger: logger.child({ component: 'worker' }) },
     {
       concurrency: config.sendConcurrency,
       ratePerSecond: config.sendRate,
@@ -50,7 +57,8 @@ export function createServices(deps: ServiceDeps) {
       leaseMs: config.sendLeaseMs,
     },
   );
-  const messages = new Messages(db, consent, categories, () => worker.notify());
+  const messages = new Messages(db, consent, categories, contacts, suppressions, () => worker.notify());
+  const auditLog = new AuditLog(db);
   const selfService = new SelfService({
     db,
     contacts,
@@ -60,8 +68,26 @@ export function createServices(deps: ServiceDeps) {
     codes: new SignInCodes(db, config.tokenSecrets[0]!.secret),
     sessions: new Sessions(db, tokens),
     logger: logger.child({ component: 'self-service' }),
+    emailIndex: (email) => deps.fieldCrypto.emailIndex(email),
   });
-  return { categories, consent, organizations, contacts, apiKeys, tokens, links, outbox, advisories, composer, messages, selfService, worker, mailer: deps.mailer };
+  return {
+    categories,
+    consent,
+    organizations,
+    contacts,
+    suppressions,
+    apiKeys,
+    tokens,
+    links,
+    outbox,
+    advisories,
+    composer,
+    messages,
+    selfService,
+    auditLog,
+    worker,
+    mailer: deps.mailer,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

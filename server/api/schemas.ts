@@ -29,11 +29,12 @@ export const contactCreate = z
     phone: text(40).nullable().optional(),
     jobTitle: text(200).nullable().optional(),
     locale: locale.optional(),
+    restoreErased: z.boolean().optional(),
   })
   .strict();
 
 export const contactPatch = contactCreate
-  .omit({ organizationId: true })
+  .omit({ organizationId: true, restoreErased: true })
   .partial()
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.');
@@ -134,3 +135,25 @@ export const meUpdate = z
   })
   .strict()
   .refine((update) => Object.keys(update).length > 0, 'Send at least one field to change.');
+
+export const auditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.coerce.number().int().positive().optional(),
+    keyId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export const auditPage = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      at: z.string(),
+      keyId: z.string().nullable(),
+      action: z.string(),
+      target: z.string().nullable(),
+      outcome: z.number(),
+      requestId: z.string().nullable(),
+    }),
+  ),
+  nextCursor: z.number().nullable(),
+});

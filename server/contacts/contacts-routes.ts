@@ -2,18 +2,11 @@ import type { ApiRouter } from '../http/api-router.js';
 import * as s from '../api/schemas.js';
 import { originOf } from '../consent/change-origin.js';
 import type { Contacts } from './contacts.js';
-import { importContactsCsv } from './csv-import.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
-import type { Organizations } from '../organizations/organizations.js';
-import type { ConsentStore } from '../consent/consent.js';
 
 export function registerContactRoutes(
   api: ApiRouter,
-  deps: { contacts: Contacts; db: Kysely<Database>; organizations: Organizations; consent: ConsentStore },
+  contacts: Contacts,
 ): void {
-  const { contacts } = deps;
-
   api.route(
     {
       method: 'post',
@@ -51,7 +44,7 @@ export function registerContactRoutes(
       bodyType: 'text/csv',
       responses: { 200: { description: 'What was imported and what was not', schema: s.importReport }, ...s.problems(400, 413, 415) },
     },
-    async ({ body }) => ({ status: 200, body: await importContactsCsv(deps, body) }),
+    async ({ body }) => ({ status: 200, body: await contacts.importCsv(body) }),
   );
 
   api.route(
@@ -131,6 +124,6 @@ export function registerContactRoutes(
       roles: [],
       responses: { 200: { description: 'What was erased and kept', schema: s.erasure }, ...s.problems(404) },
     },
-    async ({ params }) => ({ status: 200, body: await contacts.erase(params.id!) }),
+    async ({ params, caller }) => ({ status: 200, body: await contacts.erase(params.id!, `api-key:${caller.keyId}`) }),
   );
 }

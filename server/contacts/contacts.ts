@@ -1,14 +1,18 @@
 import crypto from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Contact, Locale, Preferences } from '../api/types.js';
-import type { Database, ContactsTable } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
+import type { Dialect } from '../store/db.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { nowIso } from '../store/time.js';
 import type { ConsentStore, ChangeOrigin } from '../consent/consent.js';
 import type { Categories } from '../consent/categories.js';
 import type { Organizations } from '../organizations/organizations.js';
-import { badRequest, conflict, notFound } from '../http/problem.js';
+import { ERASED, type SuppressionList } from '../mail/suppressions.js';
+import { AppError, badRequest, conflict, notFound } from '../http/problem.js';
 import { normalizeEmail } from './email-address.js';
+import type { ContactCodec, ContactRow, OpenContact } from './contact-codec.js';
+import { importContactsCsv, type ImportReport } from './csv-import.js';
 
 export interface NewContact {
   organizationId: string;
@@ -17,6 +21,8 @@ export interface NewContact {
   phone?: string | null;
   jobTitle?: string | null;
   locale?: Locale;
+  /** An admin re-adding an address that was erased at the contact's request. */
+  restoreErased?: boolean;
 }
 
 export type ContactPatch = Partial<Pick<NewContact, 'email' | 'name' | 'phone' | 'jobTitle' | 'locale'>>;
@@ -28,7 +34,11 @@ export interface ContactQuery {
   cursor?: string;
 }
 
-type ContactRow = Selectable<ContactsTable>;
+export interface ErasureReceipt {
+  id: string;
+  erased: string[];
+  kept: { data: string; why: string }[];
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const isUuid = (id: string) => UUID.test(id);
@@ -39,12 +49,39 @@ export function emailOrThrow(input: string, field = 'email'): string {
   return normalized.email;
 }
 
+const erasedAddress = () =>
+  new AppError(
+    409,
+    'erased-address',
+    'This address was erased at its owner’s request.',
+    'It is on the suppression list so that nothing re-adds it by accident. An admin may re-add it explicitly with "restoreErased": true.',
+  );
+
+const RECEIPT_ERASED = ['email', 'name', 'phone', 'jobTitle', 'locale', 'organization', 'preferences', 'sign-in codes and sessions', 'queued messages (cancelled)'];
+const RECEIPT_KEPT = [
+  {
+    data: 'consent history',
+    why: 'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id, matched to an address only by a keyed hash.',
+  },
+  {
+    data: 'message log (category, template, subject, time, status)',
+    why: 'Kept until the message-log retention period ends, to answer delivery questions; it holds no address.',
+  },
+  {
+    data: 'a keyed hash of the address on the suppression list',
+    why: 'So that no later import or API call emails this address again unless an admin re-adds it explicitly.',
+  },
+];
+
 export class Contacts {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
     private readonly organizations: Organizations,
     private readonly consent: ConsentStore,
     private readonly categories: Categories,
+    private readonly codec: ContactCodec,
+    private readonly suppressions: SuppressionList,
   ) {}
 
   async create(input: NewContact): Promise<Contact> {
@@ -53,14 +90,20 @@ export class Contacts {
     if (!organization) {
       throw badRequest('Unknown organization.', [{ pointer: '#/organizationId', detail: 'No organization has this id.' }]);
     }
+    if ((await this.suppressions.reasonFor(email)) === ERASED) {
+      if (!input.restoreErased) throw erasedAddress();
+      await this.suppressions.remove(email);
+    }
     const now = nowIso();
     const row: ContactRow = {
       id: crypto.randomUUID(),
       organization_id: organization.id,
-      email,
-      name: input.name ?? null,
-      phone: input.phone ?? null,
-      job_title: input.jobTitle ?? null,
+      email: '',
+      email_index: null,
+      name: null,
+      phone: null,
+      job_title: null,
+      ...this.codec.seal({ email, name: input.name ?? null, phone: input.phone ?? null, jobTitle: input.jobTitle ?? null }),
       locale: input.locale ?? organization.locale,
       created_at: now,
       updated_at: now,
@@ -74,7 +117,13 @@ export class Contacts {
       if (isUniqueViolation(error)) throw conflict('A contact with this email address already exists.');
       throw error;
     }
-    return toContact(row, this.consent.defaults());
+    return this.toContact(row, this.consent.defaults());
+  }
+
+  /** Upserts contacts from CSV; bad rows are reported by line (see csv-import.ts). */
+  importCsv(text: string): Promise<ImportReport> {
+    const { db, organizations, consent, codec, suppressions } = this;
+    return importContactsCsv({ db, organizations, consent, codec, suppressions }, text);
   }
 
   async get(id: string): Promise<Contact | null> {
@@ -82,7 +131,7 @@ export class Contacts {
     const row = await this.db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return null;
     const preferences = await this.consent.preferencesOf(this.db, [id]);
-    return toContact(row, preferences.get(id)!);
+    return this.toContact(row, preferences.get(id)!);
   }
 
   async getOrThrow(id: string): Promise<Contact> {
@@ -91,28 +140,42 @@ export class Contacts {
     return contact;
   }
 
+  /** The id of the contact with this (normalized) address, by its blind index. */
+  async idByEmail(normalizedEmail: string): Promise<string | null> {
+    const row = await this.db.selectFrom('contacts').select('id').where('email_index', '=', this.codec.index(normalizedEmail)).executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** Decrypted recipients, for the send worker. */
+  async recipients(ids: string[]): Promise<Map<string, OpenContact>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, this.codec.open(r)]));
+  }
+
   async list(query: ContactQuery): Promise<{ items: Contact[]; nextCursor: string | null }> {
     let select = this.db.selectFrom('contacts').selectAll().orderBy('id').limit(query.limit + 1);
     if (query.organizationId) select = select.where('organization_id', '=', query.organizationId);
-    if (query.email) select = select.where('email', '=', emailOrThrow(query.email));
+    if (query.email) select = select.where('email_index', '=', this.codec.index(emailOrThrow(query.email)));
     if (query.cursor) select = select.where('id', '>', query.cursor);
     const rows = await select.execute();
     const page = rows.slice(0, query.limit);
     const preferences = await this.consent.preferencesOf(this.db, page.map((r) => r.id));
     return {
-      items: page.map((r) => toContact(r, preferences.get(r.id)!)),
+      items: page.map((r) => this.toContact(r, preferences.get(r.id)!)),
       nextCursor: rows.length > query.limit ? page.at(-1)!.id : null,
     };
   }
 
   async update(id: string, patch: ContactPatch): Promise<Contact> {
     await this.getOrThrow(id);
-    const set: Partial<ContactRow> = { updated_at: nowIso() };
-    if (patch.email !== undefined) set.email = emailOrThrow(patch.email);
-    if (patch.name !== undefined) set.name = patch.name;
-    if (patch.phone !== undefined) set.phone = patch.phone;
-    if (patch.jobTitle !== undefined) set.job_title = patch.jobTitle;
-    if (patch.locale !== undefined) set.locale = patch.locale;
+    const email = patch.email === undefined ? undefined : emailOrThrow(patch.email);
+    if (email !== undefined && (await this.suppressions.reasonFor(email)) === ERASED) throw erasedAddress();
+    const set: Partial<ContactRow> = {
+      updated_at: nowIso(),
+      ...this.codec.seal({ email, name: patch.name, phone: patch.phone, jobTitle: patch.jobTitle }),
+      ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+    };
     try {
       await this.db.updateTable('contacts').set(set).where('id', '=', id).execute();
     } catch (error) {
@@ -145,10 +208,16 @@ export class Contacts {
     return this.consent.history(this.db, id);
   }
 
-  /** Everything held about the contact, in one document. */
+  /** Everything held about the contact, in one document: profile, preferences, consent history, messages sent. */
   async export(id: string) {
     const contact = await this.getOrThrow(id);
     const organization = await this.organizations.get(contact.organizationId);
+    const messages = await this.db
+      .selectFrom('messages')
+      .select(['id', 'category', 'template', 'subject', 'status', 'created_at', 'sent_at'])
+      .where('contact_id', '=', id)
+      .orderBy('created_at')
+      .execute();
     return {
       exportedAt: nowIso(),
       contact: {
@@ -162,39 +231,53 @@ export class Contacts {
       },
       preferences: contact.preferences,
       consentHistory: await this.consent.fullHistory(this.db, id),
+      messages: messages.map((m) => ({
+        id: m.id,
+        category: m.category,
+        template: m.template,
+        subject: m.subject,
+        status: m.status,
+        queuedAt: m.created_at,
+        sentAt: m.sent_at,
+      })),
     };
   }
 
-  /** Erases the personal data; the consent history stays, under the opaque id only, as proof of consent. */
-  async erase(id: string) {
-    await this.getOrThrow(id);
-    await this.db.transaction().execute(async (trx) => {
+  /**
+   * Erases the contact's personal data, cancels its queued messages, and keeps the address only as
+   * a keyed hash on the suppression list. Idempotent: erasing again answers the same receipt.
+   */
+  async erase(id: string, requestedBy: string): Promise<ErasureReceipt> {
+    if (!isUuid(id)) throw notFound('contact');
+    const receipt = { id, erased: RECEIPT_ERASED, kept: RECEIPT_KEPT };
+    const done = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return (await trx.selectFrom('erasures').select('contact_id').where('contact_id', '=', id).executeTakeFirst()) !== undefined;
+      const email = this.codec.open(row).email;
+      await this.suppressions.add(email, ERASED, trx);
+      await trx
+        .insertInto('erasures')
+        .values({ contact_id: id, address_hash: this.codec.crypto.addressHash(email), erased_at: nowIso(), requested_by: requestedBy })
+        .execute();
+      await trx
+        .updateTable('messages')
+        .set({ status: 'suppressed', last_error: 'The contact was erased.', updated_at: nowIso() })
+        .where('contact_id', '=', id)
+        .where('status', '=', 'queued')
+        .execute();
+      // Consents, sign-in codes and sessions go with the contact (ON DELETE CASCADE).
       await trx.deleteFrom('consents').where('contact_id', '=', id).execute();
       await trx.deleteFrom('contacts').where('id', '=', id).execute();
+      return true;
     });
-    return {
-      id,
-      erased: ['email', 'name', 'phone', 'jobTitle', 'locale', 'organization', 'preferences'],
-      kept: [
-        {
-          data: 'consent history',
-          why: 'Proof of consent that anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id.',
-        },
-      ],
-    };
+    if (!done) throw notFound('contact');
+    // SQLite keeps old page images in its write-ahead log until a checkpoint: fold them in now.
+    if (this.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+    return receipt;
+  }
+
+  private toContact(row: ContactRow, preferences: Preferences): Contact {
+    const open = this.codec.open(row);
+    return { ...open, preferences };
   }
 }
-
-export function toContact(row: ContactRow, preferences: Preferences): Contact {
-  return {
-    id: row.id,
-    organizationId: row.organization_id,
-    email: row.email,
-    name: row.name,
-    phone: row.phone,
-    jobTitle: row.job_title,
-    locale: row.locale as Locale,
-    preferences,
-  };
-}
-

@@ -9,6 +9,8 @@ import type { ConsentStore } from '../consent/consent.js';
 import type { Organizations } from '../organizations/organizations.js';
 import { badRequest } from '../http/problem.js';
 import { normalizeEmail } from './email-address.js';
+import type { ContactCodec } from './contact-codec.js';
+import { ERASED, type SuppressionList } from '../mail/suppressions.js';
 
 export const CSV_COLUMNS = ['email', 'name', 'locale', 'organizationId'] as const;
 
@@ -37,7 +39,7 @@ interface GoodRow {
 
 /** Parses, checks every row, and upserts the good ones in one transaction; bad rows are reported, not fatal. */
 export async function importContactsCsv(
-  deps: { db: Kysely<Database>; organizations: Organizations; consent: ConsentStore },
+  deps: { db: Kysely<Database>; organizations: Organizations; consent: ConsentStore; codec: ContactCodec; suppressions: SuppressionList },
   text: string,
 ): Promise<ImportReport> {
   const records = parseCsv(text);
@@ -74,22 +76,30 @@ export async function importContactsCsv(
   if (!records.length) throw badRequest('The file has a header but no rows.');
 
   const locales = await deps.organizations.localesOf([...new Set(candidates.map((r) => r.organizationId))]);
+  const suppressed = await deps.suppressions.among(candidates.map((r) => r.email));
   const known = candidates.filter((row) => {
-    if (locales.has(row.organizationId)) return true;
-    errors.push({ line: row.line, field: 'organizationId', reason: 'No organization has this id.' });
-    return false;
+    if (!locales.has(row.organizationId)) {
+      errors.push({ line: row.line, field: 'organizationId', reason: 'No organization has this id.' });
+      return false;
+    }
+    if (suppressed.get(row.email) === ERASED) {
+      errors.push({ line: row.line, field: 'email', reason: 'This address was erased at its owner’s request; only an admin may re-add it, one by one.' });
+      return false;
+    }
+    return true;
   });
 
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: 0, errors, ignoredColumns: position.ignored };
   await deps.db.transaction().execute(async (trx) => {
     const existing = new Map<string, { id: string; organization_id: string; name: string | null; locale: string }>();
     for (const batch of chunks(known, 500)) {
+      const byIndex = new Map(batch.map((r) => [deps.codec.index(r.email), r.email]));
       const rows = await trx
         .selectFrom('contacts')
-        .select(['id', 'email', 'organization_id', 'name', 'locale'])
-        .where('email', 'in', batch.map((r) => r.email))
+        .select(['id', 'email_index', 'organization_id', 'name', 'locale'])
+        .where('email_index', 'in', [...byIndex.keys()])
         .execute();
-      for (const row of rows) existing.set(row.email, row);
+      for (const row of rows) existing.set(byIndex.get(row.email_index!)!, { ...row, name: deps.codec.crypto.decryptNullable(row.name) });
     }
 
     const now = nowIso();
@@ -100,10 +110,12 @@ export async function importContactsCsv(
         fresh.push({
           id: crypto.randomUUID(),
           organization_id: row.organizationId,
-          email: row.email,
-          name: row.name,
+          email: '',
+          email_index: null,
           phone: null,
           job_title: null,
+          ...deps.codec.seal({ email: row.email, name: row.name }),
+          name: deps.codec.crypto.encryptNullable(row.name),
           locale: row.locale ?? locales.get(row.organizationId)!,
           created_at: now,
           updated_at: now,
@@ -121,7 +133,11 @@ export async function importContactsCsv(
         report.unchanged++;
         continue;
       }
-      await trx.updateTable('contacts').set({ name, locale, updated_at: now }).where('id', '=', current.id).execute();
+      await trx
+        .updateTable('contacts')
+        .set({ name: deps.codec.crypto.encryptNullable(name), locale, updated_at: now })
+        .where('id', '=', current.id)
+        .execute();
       report.updated++;
     }
     for (const batch of chunks(fresh, 500)) await trx.insertInto('contacts').values(batch).execute();

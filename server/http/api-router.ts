@@ -54,7 +54,12 @@ export class ApiRouter {
     handler: (input: HandlerInput<z.infer<B>, z.infer<Q>>) => Promise<Reply>,
   ): void {
     this.operations.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType>, basePath: this.basePath });
-    this.router[spec.method](spec.path, requireRole(spec.roles), async (req, res) => {
+    const action = `${spec.method.toUpperCase()} ${this.basePath}${spec.path}`;
+    const audit: express.RequestHandler = (req, res, next) => {
+      res.locals.audit = { action, target: req.params.id ?? null };
+      next();
+    };
+    this.router[spec.method](spec.path, audit, requireRole(spec.roles), async (req, res) => {
       const body = spec.body ? parseBody(spec, req) : undefined;
       const query = spec.query ? parseWith(spec.query, req.query, ['query']) : undefined;
       const reply = await handler({
@@ -65,6 +70,8 @@ export class ApiRouter {
         req,
         res,
       });
+      const created = (reply.body as { id?: unknown } | undefined)?.id;
+      if (typeof created === 'string') res.locals.audit.target ??= created;
       if (reply.body === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(reply.body);
     });

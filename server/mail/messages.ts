@@ -7,7 +7,8 @@ import { emailOrThrow, isUuid } from '../contacts/contacts.js';
 import { badRequest, notFound } from '../http/problem.js';
 import { messageRow, type NewMessage } from './outbox.js';
 import { invalidTemplateFields, type TemplateName } from './render.js';
-import { suppressedAmong } from './suppressions.js';
+import type { SuppressionList } from './suppressions.js';
+import type { Contacts } from '../contacts/contacts.js';
 
 /** The templates the messages API sends; sign-in codes and preference links are the service's own. */
 export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
@@ -37,6 +38,8 @@ export class Messages {
     private readonly db: Kysely<Database>,
     private readonly consent: ConsentStore,
     private readonly categories: Categories,
+    private readonly contacts: Contacts,
+    private readonly suppressions: SuppressionList,
     private readonly onQueued: () => void = () => {},
   ) {}
 
@@ -63,7 +66,7 @@ export class Messages {
     }
     const contact = await this.resolve(request.to);
     const preferences = (await this.consent.preferencesOf(this.db, [contact.id])).get(contact.id)!;
-    const suppressedAddress = (await suppressedAmong(this.db, [contact.email])).size > 0;
+    const suppressedAddress = (await this.suppressions.reasonFor(contact.email)) !== null;
     const reason =
       preferences[request.category] !== true
         ? 'The contact is not subscribed to this category.'
@@ -100,9 +103,9 @@ export class Messages {
   async sendSystem(contactId: string, template: 'sign-in-code' | 'preferences-link', data: Record<string, unknown>): Promise<SendAnswer> {
     const problems = invalidTemplateFields(template, data);
     if (problems.length) throw new Error(`invalid ${template} data: ${problems.map((p) => p.field).join(', ')}`);
-    const contact = await this.db.selectFrom('contacts').select(['id', 'email']).where('id', '=', contactId).executeTakeFirst();
+    const contact = (await this.contacts.recipients([contactId])).get(contactId);
     if (!contact) throw notFound('contact');
-    const suppressed = (await suppressedAmong(this.db, [contact.email])).size > 0;
+    const suppressed = (await this.suppressions.reasonFor(contact.email)) !== null;
     const row = messageRow({
       contactId,
       category: null,
@@ -135,14 +138,8 @@ export class Messages {
   }
 
   private async resolve(to: SendRequest['to']): Promise<{ id: string; email: string }> {
-    let query = this.db.selectFrom('contacts').select(['id', 'email']);
-    if ('contactId' in to) {
-      if (!isUuid(to.contactId)) throw badRequest('Unknown contact.', [{ pointer: '#/to/contactId', detail: 'No contact has this id.' }]);
-      query = query.where('id', '=', to.contactId);
-    } else {
-      query = query.where('email', '=', emailOrThrow(to.email, 'to/email'));
-    }
-    const contact = await query.executeTakeFirst();
+    const id = 'contactId' in to ? (isUuid(to.contactId) ? to.contactId : null) : await this.contacts.idByEmail(emailOrThrow(to.email, 'to/email'));
+    const contact = id ? (await this.contacts.recipients([id])).get(id) : undefined;
     if (!contact) {
       const field = 'contactId' in to ? 'contactId' : 'email';
       throw badRequest('Unknown contact.', [{ pointer: `#/to/${field}`, detail: `No contact has this ${field === 'email' ? 'address' : 'id'}.` }]);

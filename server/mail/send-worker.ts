@@ -10,7 +10,8 @@ import type { Composer } from './compose.js';
 import type { Mailer } from './transport.js';
 import type { Outbox, OutboxMessage } from './outbox.js';
 import type { TemplateName } from './render.js';
-import { suppress, suppressedAmong } from './suppressions.js';
+import type { SuppressionList } from './suppressions.js';
+import type { Contacts } from '../contacts/contacts.js';
 import { classifySendError, retryDelayMs } from './send-errors.js';
 import { RateLimiter, forEachLimited } from './pacing.js';
 
@@ -35,6 +36,8 @@ export interface WorkerDeps {
   advisories: Advisories;
   consent: ConsentStore;
   categories: Categories;
+  contacts: Contacts;
+  suppressions: SuppressionList;
   composer: Composer;
   mailer: Mailer;
   logger: Logger;
@@ -43,7 +46,7 @@ export interface WorkerDeps {
 interface Context {
   recipients: Map<string, { email: string; name: string | null; locale: Locale }>;
   preferences: Map<string, Record<string, boolean>>;
-  suppressed: Set<string>;
+  suppressed: Map<string, string>;
   advisoryData: Map<string, Record<string, unknown> | null>;
 }
 
@@ -152,19 +155,17 @@ export class SendWorker {
   }
 
   private async loadContext(batch: OutboxMessage[]): Promise<Context> {
-    const { db, consent, advisories } = this.deps;
+    const { db, consent, advisories, contacts, suppressions } = this.deps;
     const contactIds = [...new Set(batch.map((m) => m.contact_id))];
-    const rows = contactIds.length
-      ? await db.selectFrom('contacts').select(['id', 'email', 'name', 'locale']).where('id', 'in', contactIds).execute()
-      : [];
+    const recipients = await contacts.recipients(contactIds);
     const advisoryData = new Map<string, Record<string, unknown> | null>();
     for (const id of new Set(batch.map((m) => m.advisory_id).filter((id): id is string => !!id))) {
       advisoryData.set(id, await advisories.templateData(id));
     }
     return {
-      recipients: new Map(rows.map((r) => [r.id, { email: r.email, name: r.name, locale: r.locale as Locale }])),
+      recipients,
       preferences: await consent.preferencesOf(db, contactIds),
-      suppressed: await suppressedAmong(db, rows.map((r) => r.email)),
+      suppressed: await suppressions.among([...recipients.values()].map((r) => r.email)),
       advisoryData,
     };
   }
@@ -188,7 +189,7 @@ export class SendWorker {
       template: message.template as TemplateName,
       data,
       category,
-      recipient: { contactId: message.contact_id, ...recipient },
+      recipient: { contactId: message.contact_id, email: recipient.email, name: recipient.name, locale: recipient.locale },
     });
     await this.rate.take();
     try {
@@ -197,7 +198,7 @@ export class SendWorker {
       const failure = classifySendError(error);
       const attempt = message.attempts + 1;
       logger.warn({ messageId: message.id, attempt, kind: failure.kind, detail: failure.detail }, 'send failed');
-      if (failure.badAddress) await suppress(this.deps.db, recipient.email, 'hard bounce (5.1.x)');
+      if (failure.badAddress) await this.deps.suppressions.add(recipient.email, 'hard bounce (5.1.x)');
       if (failure.kind === 'permanent' || attempt >= this.settings.maxAttempts) return outbox.failed(message.id, failure.detail);
       return outbox.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
     }

@@ -1,26 +1,45 @@
-import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
+import type { FieldCrypto } from '../privacy/field-crypto.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-// Addresses are kept as hashes only: the list must outlive the contact without holding the address.
-export const addressHash = (normalizedEmail: string): string =>
-  crypto.createHash('sha256').update(`suppression:${normalizedEmail}`).digest('hex');
+export const ERASED = 'erased at the contact’s request';
 
-export async function suppress(db: Db, normalizedEmail: string, reason: string): Promise<void> {
-  await db
-    .insertInto('suppressions')
-    .values({ address_hash: addressHash(normalizedEmail), reason, created_at: nowIso() })
-    .onConflict((oc) => oc.column('address_hash').doNothing())
-    .execute();
-}
+/**
+ * Addresses no email may go to (hard bounces, erasures), kept as keyed hashes only: the list
+ * must outlive the contact without holding the address.
+ */
+export class SuppressionList {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly crypto: FieldCrypto,
+  ) {}
 
-/** The subset of these addresses that are suppressed. */
-export async function suppressedAmong(db: Db, normalizedEmails: string[]): Promise<Set<string>> {
-  if (!normalizedEmails.length) return new Set();
-  const byHash = new Map(normalizedEmails.map((e) => [addressHash(e), e]));
-  const rows = await db.selectFrom('suppressions').select('address_hash').where('address_hash', 'in', [...byHash.keys()]).execute();
-  return new Set(rows.map((r) => byHash.get(r.address_hash)!));
+  async add(normalizedEmail: string, reason: string, db: Db = this.db): Promise<void> {
+    await db
+      .insertInto('suppressions')
+      .values({ address_hash: this.crypto.addressHash(normalizedEmail), reason, created_at: nowIso() })
+      .onConflict((oc) => oc.column('address_hash').doUpdateSet({ reason }))
+      .execute();
+  }
+
+  async remove(normalizedEmail: string, db: Db = this.db): Promise<void> {
+    await db.deleteFrom('suppressions').where('address_hash', '=', this.crypto.addressHash(normalizedEmail)).execute();
+  }
+
+  /** Why the address is suppressed, or null. */
+  async reasonFor(normalizedEmail: string, db: Db = this.db): Promise<string | null> {
+    const row = await db.selectFrom('suppressions').select('reason').where('address_hash', '=', this.crypto.addressHash(normalizedEmail)).executeTakeFirst();
+    return row?.reason ?? null;
+  }
+
+  /** The subset of these addresses that are suppressed, with their reasons. */
+  async among(normalizedEmails: string[], db: Db = this.db): Promise<Map<string, string>> {
+    if (!normalizedEmails.length) return new Map();
+    const byHash = new Map(normalizedEmails.map((e) => [this.crypto.addressHash(e), e]));
+    const rows = await db.selectFrom('suppressions').select(['address_hash', 'reason']).where('address_hash', 'in', [...byHash.keys()]).execute();
+    return new Map(rows.map((r) => [byHash.get(r.address_hash)!, r.reason]));
+  }
 }

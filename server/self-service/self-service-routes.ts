@@ -67,6 +67,15 @@ export function selfServiceRoutes(selfService: SelfService): Router {
     res.json(await selfService.update(sessionOf(res).contactId, res.locals.body as z.infer<typeof s.meUpdate>));
   });
 
+  router.get('/me/export', signedIn, async (_req, res) => {
+    res.setHeader('Content-Disposition', 'attachment; filename="my-data.json"');
+    res.json(await selfService.export(sessionOf(res).contactId));
+  });
+
+  router.delete('/me', signedIn, async (_req, res) => {
+    res.json(await selfService.erase(sessionOf(res).contactId));
+  });
+
   router.put('/me/preferences', signedIn, ...jsonBody(s.preferencesUpdate), async (req, res) => {
     const wanted = res.locals.body as z.infer<typeof s.preferencesUpdate>;
     res.json(await selfService.setPreferences(sessionOf(res).contactId, wanted, originOf(req, 'extension')));

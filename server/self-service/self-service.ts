@@ -20,6 +20,8 @@ export interface SelfServiceDeps {
   codes: SignInCodes;
   sessions: Sessions;
   logger: Logger;
+  /** The blind index of a normalized address (contacts are found by it, never by the address). */
+  emailIndex: (normalizedEmail: string) => string;
 }
 
 const slug = (type: string) => type.replace(/^\/problems\//, '');
@@ -51,14 +53,14 @@ export class SelfService {
   }
 
   private async sendCode(email: string): Promise<void> {
-    const contact = await this.deps.db.selectFrom('contacts').select('id').where('email', '=', email).executeTakeFirst();
-    if (!contact) return;
-    const code = await this.deps.codes.issue(contact.id);
-    await this.deps.messages.sendSystem(contact.id, 'sign-in-code', { code, expiresInMinutes: CODE_TTL_MINUTES });
+    const contactId = await this.deps.contacts.idByEmail(email);
+    if (!contactId) return;
+    const code = await this.deps.codes.issue(contactId);
+    await this.deps.messages.sendSystem(contactId, 'sign-in-code', { code, expiresInMinutes: CODE_TTL_MINUTES });
   }
 
   async signIn(email: string, code: string): Promise<Session> {
-    const checked = await this.deps.codes.check(email, code);
+    const checked = await this.deps.codes.check(this.deps.emailIndex(email), code);
     if (!checked.ok) throw checked.reason === 'locked' ? tooManyAttempts() : wrongCode();
     return this.deps.sessions.open(checked.contactId);
   }
@@ -97,5 +99,15 @@ export class SelfService {
   async update(contactId: string, update: MeUpdate): Promise<Me> {
     await this.deps.contacts.update(contactId, update);
     return this.me(contactId);
+  }
+
+  /** The contact's own copy of everything held about them. */
+  export(contactId: string) {
+    return this.deps.contacts.export(contactId);
+  }
+
+  /** The contact's own erasure; their sessions go with them. */
+  erase(contactId: string) {
+    return this.deps.contacts.erase(contactId, 'the contact (browser extension)');
   }
 }

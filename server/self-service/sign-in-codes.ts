@@ -47,11 +47,11 @@ export class SignInCodes {
   }
 
   /**
-   * Checks a code for an address (already normalized). Every call does the same work (one read,
+   * Checks a code for an address (by its blind index). Every call does the same work (one read,
    * one conditional update, one HMAC) whether the address is known, has a code or not, so the
    * answer time does not tell which. Each try counts; the fifth wrong one kills the code.
    */
-  async check(email: string, code: string): Promise<CodeCheck> {
+  async check(emailIndex: string, code: string): Promise<CodeCheck> {
     const now = nowIso();
     const row = await this.db
       .selectFrom('contacts')
@@ -64,7 +64,7 @@ export class SignInCodes {
         'sign_in_codes.expires_at as expiresAt',
         'sign_in_codes.attempts as attempts',
       ])
-      .where('contacts.email', '=', email)
+      .where('contacts.email_index', '=', emailIndex)
       .orderBy('sign_in_codes.created_at', 'desc')
       .limit(1)
       .executeTakeFirst();

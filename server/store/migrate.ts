@@ -3,6 +3,7 @@ import type { Dialect } from './db.js';
 import { initial } from './migrations/001-initial.js';
 import { outbox } from './migrations/002-outbox.js';
 import { signIn } from './migrations/003-sign-in.js';
+import { privacy } from './migrations/004-privacy.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -10,10 +11,11 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '001-initial': initial,
   '002-outbox': outbox,
   '003-sign-in': signIn,
+  '004-privacy': privacy,
 };
 
-export async function migrateToLatest(db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
-   dialect: Dialect): Promise<void> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
   const provider: MigrationProvider = {
     getMigrations: async () => Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(dialect)])),
   };

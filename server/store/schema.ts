@@ -10,10 +10,13 @@ export interface OrganizationsTable {
   created_at: string;
 }
 
+/** `email`, `name`, `phone` and `job_title` hold AES-256-GCM ciphertext (server/privacy/field-crypto.ts). */
 export interface ContactsTable {
   id: string;
   organization_id: string;
   email: string;
+  /** Keyed hash of the normalized address: what lookups by address use. */
+  email_index: string | null;
   name: string | null;
   phone: string | null;
   job_title: string | null;
@@ -118,6 +121,34 @@ export interface SessionsTable {
   revoked_at: string | null;
 }
 
+export interface CryptoKeysTable {
+  name: string;
+  wrapped: string;
+  updated_at: string;
+}
+
+export interface ErasuresTable {
+  contact_id: string;
+  address_hash: string;
+  erased_at: string;
+  requested_by: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  key_id: string | null;
+  action: string;
+  target: string | null;
+  outcome: number;
+  request_id: string | null;
+}
+
+export interface RetentionFloorTable {
+  name: string;
+  before: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   contacts: ContactsTable;
@@ -127,6 +158,10 @@ export interface Database {
   messages: MessagesTable;
   advisories: AdvisoriesTable;
   suppressions: SuppressionsTable;
+  crypto_keys: CryptoKeysTable;
+  erasures: ErasuresTable;
+  audit_log: AuditLogTable;
+  retention_floor: RetentionFloorTable;
   sign_in_codes: SignInCodesTable;
   sessions: SessionsTable;
 }

@@ -76,6 +76,7 @@ describe('OpenAPI document', () => {
         'GET /api/v1/contacts/{id}/export',
         'POST /api/v1/messages',
         'GET /api/v1/messages/{id}',
+        'GET /api/v1/audit-log',
       ].sort(),
     );
     const create = doc.paths['/api/v1/contacts'].post;

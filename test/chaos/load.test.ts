@@ -18,8 +18,8 @@ describe.each(STORES)('load on %s', (kind) => {
   });
 
   it('when 1,000 one-click POSTs for distinct contacts arrive at once, then all answer 200 and all are recorded', async () => {
-    const { emails } = await seedOrganization(server.api, 1_000, `load-${kind}-`);
-    const contacts = await server.testStore.store.db.selectFrom('contacts').select(['id', 'email']).where('email', 'in', emails).execute();
+    const { organizationId } = await seedOrganization(server.api, 1_000, `load-${kind}-`);
+    const contacts = await server.testStore.store.db.selectFrom('contacts').select('id').where('organization_id', '=', organizationId).execute();
     expect(contacts).toHaveLength(1_000);
     const dispatcher = new Agent({ connections: 1_000, pipelining: 0 });
     const statuses = await Promise.all(

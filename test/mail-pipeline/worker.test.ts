@@ -14,6 +14,7 @@ import { createServices } from '../../server/services.js';
 import { createMailer } from '../../server/mail/transport.js';
 import { createLogger } from '../../server/http/logger.js';
 import { compileTemplates } from '../../server/mail/render.js';
+import { FieldCrypto } from '../../server/privacy/field-crypto.js';
 
 const ticket = { ticketId: 'T-9', subject: 'Disk almost full', status: 'Open', message: 'We are on it.' };
 
@@ -212,6 +213,7 @@ describe('two workers on PostgreSQL', () => {
         logger,
         renderer: await compileTemplates(server.config.brand),
         mailer: createMailer(server.config),
+        fieldCrypto: await FieldCrypto.open(second.db, server.config.dataKey, null),
       });
       server.services.worker.start();
       other.worker.start();

@@ -1,4 +1,4 @@
-import { ADMIN_KEY, ApiClient, WEBHOOK_SECRET } from './server.js';
+import { ADMIN_KEY, ApiClient, TEST_DATA_KEY, WEBHOOK_SECRET } from './server.js';
 import { freePort, spawnEntry, waitForHealthy, type Spawned } from './process.js';
 import type { TestStore } from './stores.js';
 
@@ -26,6 +26,7 @@ export async function startChildServer(testStore: TestStore, env: Record<string,
     ADMIN_API_KEY: ADMIN_KEY,
     WEBHOOK_SECRET,
     TOKEN_SECRETS: 'k1:test-token-secret-0123456789abcdefghij',
+    DATA_KEY: TEST_DATA_KEY,
     LOG_LEVEL: 'warn',
     ...env,
   });

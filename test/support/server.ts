@@ -8,10 +8,12 @@ import { createLogger } from '../../server/http/logger.js';
 import { compileTemplates, type Renderer } from '../../server/mail/render.js';
 import { createMailer } from '../../server/mail/transport.js';
 import { createServices, type Services } from '../../server/services.js';
+import { FieldCrypto } from '../../server/privacy/field-crypto.js';
 import { createTestStore, type StoreKind, type TestStore } from './stores.js';
 
 export const ADMIN_KEY = 'sk_test_admin_0123456789abcdefghijklmnop';
 export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
+export const TEST_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface TestServer {
   url: string;
@@ -59,6 +61,7 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
     ADMIN_API_KEY: ADMIN_KEY,
     WEBHOOK_SECRET,
     TOKEN_SECRETS: 'k1:test-token-secret-0123456789abcdefghij',
+    DATA_KEY: TEST_DATA_KEY,
     PUBLIC_URL: url,
     SEND_RETRY_BASE_MS: '50',
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
@@ -66,7 +69,8 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
   });
   const categories = options.categories ?? Categories.fromFile();
   renderer ??= compileTemplates(config.brand);
-  const services = createServices({ config, store: testStore.store, categories, logger, renderer: await renderer, mailer: createMailer(config) });
+  const fieldCrypto = await FieldCrypto.open(testStore.store.db, config.dataKey, config.dataKeyPrevious);
+  const services = createServices({ config, store: testStore.store, categories, logger, renderer: await renderer, mailer: createMailer(config), fieldCrypto });
   handler = createApp({ config, store: testStore.store, logger, services, version: 'test' });
   const runWorker = options.worker ?? Boolean(options.smtpUrl);
   if (runWorker) services.worker.start();

@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { isoAfter, nowIso } from '../store/time.js';
+
+const DAY = 86_400_000;
+
+export interface RetentionPolicy {
+  messageLogDays: number;
+  consentHistoryDays: number;
+  auditLogDays: number;
+}
+
+export interface RetentionReport {
+  messages: number;
+  signInCodes: number;
+  sessions: number;
+  consentHistory: number;
+  auditLog: number;
+}
+
+const count = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+
+/**
+ * Deletes what has outlived its retention period. Messages still queued or being sent are never
+ * touched. The append-only tables (consent history, audit log) accept deletes only below their
+ * retention floor, which this job moves in the same transaction.
+ */
+export async function applyRetention(db: Kysely<Database>, policy: RetentionPolicy, now = Date.now()): Promise<RetentionReport> {
+  const before = (days: number) => isoAfter(-days * DAY, now);
+  return db.transaction().execute(async (trx) => {
+    const messages = await trx
+      .deleteFrom('messages')
+      .where('created_at', '<', before(policy.messageLogDays))
+      .where('status', 'in', ['sent', 'failed', 'suppressed'])
+      .executeTakeFirst();
+    const signInCodes = await trx.deleteFrom('sign_in_codes').where('expires_at', '<', nowIso()).executeTakeFirst();
+    const sessions = await trx
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<', nowIso()), eb('revoked_at', 'is not', null)]))
+      .executeTakeFirst();
+    const removed: Record<'consent_history' | 'audit_log', number> = { consent_history: 0, audit_log: 0 };
+    for (const [table, days] of [
+      ['consent_history', policy.consentHistoryDays],
+      ['audit_log', policy.auditLogDays],
+    ] as const) {
+      await trx.updateTable('retention_floor').set({ before: before(days) }).where('name', '=', table).execute();
+      removed[table] = count(await trx.deleteFrom(table).where('at', '<', before(days)).executeTakeFirst());
+      await trx.updateTable('retention_floor').set({ before: '0000' }).where('name', '=', table).execute();
+    }
+    return {
+      messages: count(messages),
+      signInCodes: count(signInCodes),
+      sessions: count(sessions),
+      consentHistory: removed.consent_history,
+      auditLog: removed.audit_log,
+    };
+  });
+}
