@@ -13,6 +13,16 @@ export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', im
 
 /** What both entry points (server and worker) start from: config, store (migrated), templates, services. */
 export async function boot() {
+  const { config, logger, store, fieldCrypto } = await bootStore();
+  const categories = Categories.fromFile(config.categoriesFile);
+  const renderer = await compileTemplates(config.brand);
+  const mailer = createMailer(config);
+  const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto });
+  return { config, logger, store, services, fieldCrypto };
+}
+
+/** Config, logger, the migrated store and the field encryption: what maintenance commands need. */
+export async function bootStore() {
   let config: Config;
   try {
     config = loadConfig();
@@ -24,15 +34,11 @@ export async function boot() {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const categories = Categories.fromFile(config.categoriesFile);
   const store = await openStore({ url: config.databaseUrl });
   const fieldCrypto = await FieldCrypto.open(store.db, config.dataKey, config.dataKeyPrevious);
   const sealed = await encryptContacts(store.db, fieldCrypto, { onlyUnsealed: true });
   if (sealed) logger.info({ contacts: sealed }, 'encrypted contacts written before encryption at rest');
-  const renderer = await compileTemplates(config.brand);
-  const mailer = createMailer(config);
-  const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto });
-  return { config, logger, store, services, fieldCrypto };
+  return { config, logger, store, fieldCrypto };
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits 0; a stop that hangs is cut after `graceMs`. */

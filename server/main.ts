@@ -1,6 +1,7 @@
 import { boot, fail, onShutdown, VERSION } from './boot.js';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
+import { scheduleRetention } from './privacy/retention.js';
 
 async function main(): Promise<void> {
   const { config, logger, store, services } = await boot();
@@ -10,9 +11,11 @@ async function main(): Promise<void> {
     printDevSecrets(config);
   });
   if (config.worker) services.worker.start();
+  const retention = scheduleRetention(store.db, config.retention, logger);
 
   onShutdown(async () => {
     logger.info('stopping: no new requests');
+    clearInterval(retention);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // In-flight sends finish; messages claimed but not started go back to the queue.

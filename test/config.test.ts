@@ -37,6 +37,7 @@ describe('configuration', () => {
       PUBLIC_URL: 'https://mail.serveitpro.example',
       SMTP_URL: 'smtps://user:pass@smtp.example:465',
       BRAND_POSTAL_ADDRESS: '500 Grande Allée, Québec (Québec) G1R 2J5',
+      DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
     };
     expect(loadConfig(complete).tokenSecrets.map((s) => s.kid)).toEqual(['a', 'b']);
     expect(() => loadConfig({ ...complete, PUBLIC_URL: 'http://mail.serveitpro.example' })).toThrow(/PUBLIC_URL must be https/);
@@ -47,5 +48,6 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ DATA_DIR: tmp(), TOKEN_SECRETS: 'short:abc' })).toThrow(/at least 32/);
     expect(() => loadConfig({ DATA_DIR: tmp(), WORKER: 'maybe' })).toThrow(/WORKER/);
+    expect(() => loadConfig({ DATA_DIR: tmp(), DATA_KEY: 'c2hvcnQ=' })).toThrow(/DATA_KEY must be 32 bytes/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Database } from '../store/schema.js';
 import { isoAfter, nowIso } from '../store/time.js';
 
@@ -55,4 +56,17 @@ export async function applyRetention(db: Kysely<Database>, policy: RetentionPoli
       auditLog: removed.audit_log,
     };
   });
+}
+
+/** The daily job: a first pass a minute after start, then every 24 hours. Idempotent, so several servers may run it. */
+export function scheduleRetention(db: Kysely<Database>, policy: RetentionPolicy, logger: Logger): NodeJS.Timeout {
+  const run = () =>
+    applyRetention(db, policy).then(
+      (deleted) => logger.info({ deleted }, 'retention applied'),
+      (error: unknown) => logger.error({ err: error }, 'retention failed'),
+    );
+  setTimeout(run, 60_000).unref();
+  const daily = setInterval(run, DAY);
+  daily.unref();
+  return daily;
 }
