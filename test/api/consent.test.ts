@@ -1,20 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Categories } from '../../server/consent/categories.js';
+import { withRequiredCategory } from '../support/categories.js';
 import { STORES } from '../support/stores.js';
 import { startServer, seedContact, type TestServer } from '../support/server.js';
 
-// The defaults plus one required category, as an operator may configure.
-const categories = new Categories([
-  ...Categories.fromFile().list,
-  {
-    key: 'account-notices',
-    label: { en: 'Account notices', fr: 'Avis de compte' },
-    description: { en: 'Changes to your contract.', fr: 'Changements à votre contrat.' },
-    subscribedByDefault: true,
-    required: true,
-  },
-]);
+const categories = withRequiredCategory();
 
 describe.each(STORES)('consent and its history on %s', (kind) => {
   let server: TestServer;

@@ -9,6 +9,7 @@ import { eventually, header, linksIn } from '../support/mail.js';
 import { signatureHeader } from '../../server/webhooks/signature.js';
 import { Advisories } from '../../server/webhooks/advisories.js';
 import { Categories } from '../../server/consent/categories.js';
+import { withRequiredCategory } from '../support/categories.js';
 import { openStore } from '../../server/store/db.js';
 import { createServices } from '../../server/services.js';
 import { createMailer } from '../../server/mail/transport.js';
@@ -93,16 +94,7 @@ describe.each(STORES)('send worker on %s', (kind) => {
   });
 
   it('when a category is required, then its mail carries no List-Unsubscribe nor unsubscribe link', async () => {
-    const categories = new Categories([
-      ...Categories.fromFile().list,
-      {
-        key: 'account-notices',
-        label: { en: 'Account notices', fr: 'Avis de compte' },
-        description: { en: 'Contract changes.', fr: 'Changements au contrat.' },
-        subscribedByDefault: true,
-        required: true,
-      },
-    ]);
+    const categories = withRequiredCategory();
     const server = await startServer(kind, { smtpUrl: smtp.url, categories });
     try {
       const org = (await server.api.post('/api/v1/organizations', { name: 'Required' })).body.id;

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Categories } from '../../server/consent/categories.js';
+import { withRequiredCategory } from '../support/categories.js';
 import { STORES } from '../support/stores.js';
 import { ADMIN_KEY, seedContact, startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { SelfServiceClient, signInByMail } from './self-service-client.js';
 
-// The defaults plus one required category, as an operator may configure.
-const categories = new Categories([
-  ...Categories.fromFile().list,
-  {
-    key: 'account-notices',
-    label: { en: 'Account notices', fr: 'Avis de compte' },
-    description: { en: 'Changes to your contract.', fr: 'Changements à votre contrat.' },
-    subscribedByDefault: true,
-    required: true,
-  },
-]);
+const categories = withRequiredCategory();
 
 const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 
