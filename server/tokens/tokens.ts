@@ -62,7 +62,13 @@ export class Tokens {
 
   verify(purpose: TokenPurpose, token: string): VerifyResult {
     if (typeof token !== 'string' || token.length > 2048) return { ok: false, reason: 'invalid' };
-    const decoded = jwt.decode(token, { complete: true });
+    let decoded: jwt.Jwt | null;
+    try {
+      decoded = jwt.decode(token, { complete: true });
+    } catch {
+      // jws parses a JWT-typed payload as JSON and throws on garbage (found by fuzzing).
+      return { ok: false, reason: 'invalid' };
+    }
     const kid = decoded?.header.kid;
     const key = kid === undefined ? undefined : this.keys.get(kid);
     if (!decoded || decoded.header.alg !== 'HS256' || !key) return { ok: false, reason: 'invalid' };

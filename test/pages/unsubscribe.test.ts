@@ -274,3 +274,18 @@ describe('invalid-token rate limit', () => {
     for (let i = 0; i < 50; i++) expect((await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
   });
 });
+
+describe('a token whose payload is not JSON', () => {
+  it('when its header is valid but its payload is garbage, then it is invalid, never a 5xx', async () => {
+    const server = await startServer('sqlite');
+    try {
+      const real = server.services.tokens.link('unsubscribe', '00000000-0000-4000-8000-000000000000', 'marketing');
+      const [h, , s] = real.split('.');
+      const mangled = `${h}.0yJjYXQiOiJtYXJrZXRpbmcifQ.${s}`; // found by fuzzing
+      expect(server.services.tokens.verify('unsubscribe', mangled)).toEqual({ ok: false, reason: 'invalid' });
+      expect((await fetch(`${server.url}/u/${mangled}`)).status).toBe(400);
+    } finally {
+      await server.close();
+    }
+  });
+});
