@@ -185,8 +185,17 @@ export class Contacts {
     return this.getOrThrow(id);
   }
 
-  /** Sets some categories; unknown keys and turning off a required category are refused whole. */
+  /** Sets some categories and answers the contact; see changeConsent. */
   async setPreferences(id: string, wanted: Preferences, origin: ChangeOrigin): Promise<Contact> {
+    if (!(await this.changeConsent(id, wanted, origin))) throw notFound('contact');
+    return this.getOrThrow(id);
+  }
+
+  /**
+   * Sets some categories in one transaction; unknown keys and turning off a required category are
+   * refused whole. False when there is no such contact. (One-click uses this alone: six statements.)
+   */
+  async changeConsent(id: string, wanted: Preferences, origin: ChangeOrigin): Promise<boolean> {
     const errors = Object.entries(wanted).flatMap(([key, value]) => {
       const category = this.categories.get(key);
       if (!category) return [{ pointer: `#/${key}`, detail: 'Unknown category.' }];
@@ -194,13 +203,13 @@ export class Contacts {
       return [];
     });
     if (errors.length) throw badRequest('Some preferences cannot be set.', errors);
-    if (!isUuid(id)) throw notFound('contact');
-    await this.db.transaction().execute(async (trx) => {
+    if (!isUuid(id)) return false;
+    return this.db.transaction().execute(async (trx) => {
       const exists = await trx.selectFrom('contacts').select('id').where('id', '=', id).executeTakeFirst();
-      if (!exists) throw notFound('contact');
+      if (!exists) return false;
       await this.consent.change(trx, id, wanted, origin);
+      return true;
     });
-    return this.getOrThrow(id);
   }
 
   async history(id: string) {

@@ -51,22 +51,26 @@ export class Outbox {
   ) {}
 
   /**
-   * Takes up to `limit` due messages for this worker: queued ones whose time has come, and ones
-   * whose lease ran out (their worker died). On PostgreSQL, SKIP LOCKED lets several workers
-   * claim side by side without ever taking the same row.
+   * Takes up to `limit` due messages for this worker: queued ones whose time has come, then ones
+   * whose lease ran out (their worker died). Two queries rather than one with OR, so each walks
+   * its own index without sorting the whole queue: the claim costs the same at 100,000 queued as
+   * at 1,000. On PostgreSQL, SKIP LOCKED lets several workers claim side by side without ever
+   * taking the same row.
    */
   async claim(owner: string, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
     const now = nowIso();
+    const queued = await this.claimWhere(owner, limit, leaseMs, 'queued', 'next_attempt_at', now);
+    if (queued.length === limit) return queued;
+    return queued.concat(await this.claimWhere(owner, limit - queued.length, leaseMs, 'sending', 'lease_until', now));
+  }
+
+  private async claimWhere(owner: string, limit: number, leaseMs: number, status: 'queued' | 'sending', dueColumn: 'next_attempt_at' | 'lease_until', now: string) {
     let due = this.db
       .selectFrom('messages')
       .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
-        ]),
-      )
-      .orderBy('next_attempt_at')
+      .where('status', '=', status)
+      .where(dueColumn, status === 'queued' ? '<=' : '<', now)
+      .orderBy(dueColumn)
       .limit(limit);
     if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
     const rows = await this.db

@@ -91,24 +91,43 @@ export class SendWorker {
   /** One round: expand a batch of advisory audience, then claim and send a batch. Returns the work done. */
   async runOnce(): Promise<number> {
     const expanded = await this.deps.advisories.expandNext(this.settings.expandBatchSize);
-    const claimSize = this.settings.ratePerSecond > 0
-      ? Math.max(1, Math.min(this.settings.batchSize, Math.floor(this.settings.ratePerSecond * 30)))
-      : this.settings.batchSize;
-    const batch = await this.deps.outbox.claim(this.id, claimSize, this.settings.leaseMs);
+    const batch = await this.deps.outbox.claim(this.id, this.claimSize(), this.settings.leaseMs);
     if (batch.length) await this.deliverBatch(batch);
     return batch.length + (expanded ? 1 : 0);
   }
 
+  private claimSize(): number {
+    const { ratePerSecond, batchSize } = this.settings;
+    return ratePerSecond > 0 ? Math.max(1, Math.min(batchSize, Math.floor(ratePerSecond * 30))) : batchSize;
+  }
+
+  /**
+   * Keeps up to two batches going: the next is claimed and loaded while the current one is still
+   * sending, so the SMTP connections never drain at a batch boundary.
+   */
   private async loop(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
       try {
-        if (!(await this.runOnce())) await this.idle(this.settings.pollMs);
+        const expanded = await this.deps.advisories.expandNext(this.settings.expandBatchSize);
+        const batch = inFlight.size < 2 ? await this.deps.outbox.claim(this.id, this.claimSize(), this.settings.leaseMs) : [];
+        if (batch.length) {
+          const delivery: Promise<void> = this.deliverBatch(batch)
+            .catch((error: unknown) => this.deps.logger.error({ err: error }, 'batch delivery failed'))
+            .finally(() => inFlight.delete(delivery));
+          inFlight.add(delivery);
+        } else if (inFlight.size) {
+          await Promise.race(inFlight);
+        } else if (!expanded) {
+          await this.idle(this.settings.pollMs);
+        }
       } catch (error) {
         // The database or SMTP being away is no reason to stop: try again a little later.
         this.deps.logger.error({ err: error }, 'send worker round failed');
         await this.idle(this.settings.pollMs * 4);
       }
     }
+    await Promise.all(inFlight);
   }
 
   private idle(ms: number): Promise<void> {

@@ -141,9 +141,8 @@ export function linkPages(deps: LinkPagesDeps): Router {
 
     if (action === 'one-click') {
       // RFC 8058: changed before answering, 200 with a tiny body, no redirect, no cookie; repeatable.
-      if (category && !category.required && (await contacts.get(contactId))) {
-        await contacts.setPreferences(contactId, { [category.key]: false }, originOf(req, 'one-click'));
-      }
+      // An erased contact has nothing left to change: still a 200, as repeating is harmless.
+      if (category && !category.required) await contacts.changeConsent(contactId, { [category.key]: false }, originOf(req, 'one-click'));
       return res.status(200).type('text').send('Unsubscribed.');
     }
     if (action !== 'unsubscribe' && action !== 'resubscribe') return res.status(400).type('text').send('Unknown action.');

@@ -4,6 +4,7 @@ import { initial } from './migrations/001-initial.js';
 import { outbox } from './migrations/002-outbox.js';
 import { signIn } from './migrations/003-sign-in.js';
 import { privacy } from './migrations/004-privacy.js';
+import { leaseIndex } from './migrations/005-lease-index.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -12,6 +13,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '002-outbox': outbox,
   '003-sign-in': signIn,
   '004-privacy': privacy,
+  '005-lease-index': leaseIndex,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
