@@ -58,16 +58,18 @@ function openSqlite(file: string): Store {
 /**
  * kysely prepares every query afresh; better-sqlite3 statements can be reused, which saves a
  * good part of a short request's CPU (the one-click POST's statements are always the same text).
- * Multi-row inserts make many distinct texts, so the cache is bounded.
+ * Only short statements are kept, and a bounded number of them.
  */
 function reusingStatements(sqlite: SQLite.Database) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      // Multi-row inserts compile to large programs that are rarely repeated: not worth keeping.
+      if (sql.length > 2000) return sqlite.prepare(sql);
       let statement = cache.get(sql);
       if (!statement) {
-        if (cache.size >= 256) cache.clear();
+        if (cache.size >= 200) cache.clear();
         statement = sqlite.prepare(sql);
         cache.set(sql, statement);
       }
