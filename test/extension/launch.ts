@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export { CHROMIUM };
 
 /** Builds into a fresh temporary directory (absolute path), so parallel test files never clash. */
 export async function buildExtension(serverUrl = 'http://localhost:3000'): Promise<string> {
@@ -63,13 +64,7 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
       args: [
         `--disable-extensions-except=${extensionDir}`,
         `--load-extension=${extensionDir}`,
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
+        ...CHROMIUM_ARGS,
         ...(options.lang ? [`--lang=${options.lang}`] : []),
       ],
     });

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
 
@@ -15,10 +16,7 @@ describe('the unsubscribe page in a phone browser', () => {
     server = await startServer('sqlite');
     const org = (await server.api.post('/api/v1/organizations', { name: 'Phone' })).body.id;
     contactId = (await server.api.post('/api/v1/contacts', { organizationId: org, email: 'phone@links.example' })).body.id;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
