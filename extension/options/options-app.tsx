@@ -1,17 +1,20 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import type { Me } from '../../server/api/types.js';
+import type { ErasureReceipt, Me } from '../../server/api/types.js';
 import { createApiClient, type ApiClient } from '../shared/api-client.js';
 import { t } from '../shared/i18n.js';
 import { clearSession, readState } from '../shared/session-store.js';
 import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notice.js';
 import { AccountForm } from './account-form.js';
+import { ErasureReceiptView, MyDataSection } from './my-data-section.js';
 import { ServerUrlForm } from './server-url-form.js';
 
 type Account =
   | { name: 'loading' }
   | { name: 'signed-out' }
   | { name: 'unavailable'; reason: Unavailable }
-  | { name: 'ready'; token: string; me: Me };
+  | { name: 'ready'; token: string; me: Me }
+  /** The contact erased their data: the session is gone and the receipt is shown. */
+  | { name: 'erased'; receipt: ErasureReceipt };
 
 interface Props {
   /** Tests pass a stub; the page builds a client for the stored server URL. */
@@ -43,6 +46,14 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
     void load();
   }, [load]);
 
+  const signOut = useCallback(() => void clearSession().then(() => setAccount({ name: 'signed-out' })), []);
+
+  const erased = useCallback(async (receipt: ErasureReceipt) => {
+    // The server already ended the session; a storage failure must not hide the receipt.
+    await clearSession().catch(() => undefined);
+    setAccount({ name: 'erased', receipt });
+  }, []);
+
   return (
     <main class="options">
       <h1 class="title">{t('options_title')}</h1>
@@ -50,16 +61,26 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
         <h2 id="account-heading">{t('options_account_heading')}</h2>
         {account.name === 'loading' && <p class="muted">{t('common_loading')}</p>}
         {account.name === 'signed-out' && <p>{t('options_signed_out')}</p>}
+        {account.name === 'erased' && <p>{t('options_data_deleted_signed_out')}</p>}
         {account.name === 'unavailable' && <UnavailableNotice reason={account.reason} onRetry={load} />}
         {account.name === 'ready' && api && (
           <AccountForm
             api={api}
             token={account.token}
             me={account.me}
-            onUnauthorized={() => void clearSession().then(() => setAccount({ name: 'signed-out' }))}
+            onUnauthorized={signOut}
           />
         )}
       </section>
+      {(account.name === 'ready' || account.name === 'erased') && (
+        <section class="card stack" aria-labelledby="data-heading">
+          <h2 id="data-heading">{t('options_data_heading')}</h2>
+          {account.name === 'ready' && api && (
+            <MyDataSection api={api} token={account.token} onUnauthorized={signOut} onErased={(r) => void erased(r)} />
+          )}
+          {account.name === 'erased' && <ErasureReceiptView receipt={account.receipt} />}
+        </section>
+      )}
       <section class="card stack" aria-labelledby="dev-heading">
         <h2 id="dev-heading">{t('options_dev_heading')}</h2>
         {serverUrl !== null && <ServerUrlForm serverUrl={serverUrl} onChanged={load} />}

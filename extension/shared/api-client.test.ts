@@ -65,4 +65,25 @@ describe('api client', () => {
     expect(await client(broken, false).getMe('tok')).toEqual({ ok: false, error: { kind: 'offline' } });
     expect(await client(broken, true).getMe('tok')).toEqual({ ok: false, error: { kind: 'unreachable', problem: null } });
   });
+
+  it('when the contact asks for their data, then it GETs /me/export with the token and returns the document', async () => {
+    const document = { profile: { email: 'alex@client.example' }, consentHistory: [] };
+    const fetch = respond(200, document);
+    expect(await client(fetch).exportMyData('tok')).toEqual({ ok: true, value: document });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/export');
+    expect(init?.method).toBe('GET');
+    expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
+  });
+
+  it('when the contact erases their data, then it DELETEs /me with the token and returns the receipt', async () => {
+    const receipt = { id: 'er-1', erased: ['profile'], kept: [{ data: 'consent history', why: 'proof of consent' }] };
+    const fetch = respond(200, receipt);
+    expect(await client(fetch).eraseMe('tok')).toEqual({ ok: true, value: receipt });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me');
+    expect(init?.method).toBe('DELETE');
+    expect(init?.body).toBeUndefined();
+    expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
+  });
 });

@@ -1,6 +1,8 @@
 import type {
+  ErasureReceipt,
   Me,
   MeUpdate,
+  MyDataExport,
   Preferences,
   Problem,
   Session,
@@ -31,6 +33,10 @@ export interface ApiClient {
   updatePreferences(token: string, changes: Preferences): Promise<ApiResult<Me>>;
   updateMe(token: string, update: MeUpdate): Promise<ApiResult<Me>>;
   signOut(token: string): Promise<ApiResult<null>>;
+  /** Everything the server holds about the signed-in contact, as one JSON document. */
+  exportMyData(token: string): Promise<ApiResult<MyDataExport>>;
+  /** Erases the signed-in contact; the session is gone afterwards (401 everywhere). */
+  eraseMe(token: string): Promise<ApiResult<ErasureReceipt>>;
 }
 
 export interface ApiClientOptions {
@@ -89,6 +95,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     updatePreferences: (token, changes) => call('PUT', '/api/v1/me/preferences', { token, body: changes }),
     updateMe: (token, update) => call('PATCH', '/api/v1/me', { token, body: update }),
     signOut: (token) => call('DELETE', '/api/v1/session', { token }),
+    exportMyData: (token) => call('GET', '/api/v1/me/export', { token }),
+    eraseMe: (token) => call('DELETE', '/api/v1/me', { token }),
   };
 }
 

@@ -102,3 +102,15 @@ export const SIGN_IN_PROBLEMS = {
   /** 429: five wrong tries killed the code; ask for a new one. */
   tooManyAttempts: '/problems/too-many-attempts',
 } as const;
+
+// ---- The contact's privacy rights (self-service, Bearer session) ----
+
+/** GET /api/v1/me/export → 200: everything held about the contact (profile, preferences, consent history, messages sent). */
+export type MyDataExport = Record<string, unknown>;
+
+/** DELETE /api/v1/me → 200: what was erased, and what is kept by law and why. The session is gone afterwards. */
+export interface ErasureReceipt {
+  id: string;
+  erased: string[];
+  kept: { data: string; why: string }[];
+}

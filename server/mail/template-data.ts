@@ -71,6 +71,10 @@ const schemas = {
   'preferences-link': z.object({
     url: httpUrl(),
   }),
+  /** The JSON export itself is attached by the sender, not part of the data. */
+  'data-export': z.object({
+    requestedAt: isoDate(),
+  }),
 } satisfies Record<TemplateName, z.ZodType>;
 
 export type TemplateData = { [T in TemplateName]: z.output<(typeof schemas)[T]> };

@@ -4,7 +4,8 @@ export type TemplateName =
   | 'announcement'
   | 'security-advisory'
   | 'sign-in-code'
-  | 'preferences-link';
+  | 'preferences-link'
+  | 'data-export';
 
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'ticket-update',
@@ -13,6 +14,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'security-advisory',
   'sign-in-code',
   'preferences-link',
+  'data-export',
 ];
 
 /** `ticket-update` → `ticket_update`, the prefix of the template's keys in the string files. */

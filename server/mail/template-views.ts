@@ -44,4 +44,6 @@ export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
   'sign-in-code': (data, locale) => ({ code: data.code, expiresIn: formatMinutes(data.expiresInMinutes, locale) }),
 
   'preferences-link': (data) => ({ url: data.url }),
+
+  'data-export': (data, locale) => ({ requestedAt: formatDate(data.requestedAt, locale) }),
 };

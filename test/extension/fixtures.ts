@@ -16,6 +16,8 @@ export function stubApi(overrides: Partial<ApiClient> = {}) {
     updatePreferences: vi.fn<ApiClient['updatePreferences']>(unreachable),
     updateMe: vi.fn<ApiClient['updateMe']>(unreachable),
     signOut: vi.fn<ApiClient['signOut']>(() => Promise.resolve(ok(null))),
+    exportMyData: vi.fn<ApiClient['exportMyData']>(unreachable),
+    eraseMe: vi.fn<ApiClient['eraseMe']>(unreachable),
     ...overrides,
   };
 }

@@ -96,6 +96,18 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
       text: ['Gérer mes préférences de courriel <https://mail.serveitpro.example/preferences?token=abc.def.ghi>'],
     },
   },
+  'data-export': {
+    en: {
+      subject: 'Your data from SERVEITPRO',
+      html: ['my-data.json', 'On November 26, 2026, you asked for a copy', 'the history of your consent choices', 'the list of emails we sent you', 'keep it somewhere safe'],
+      text: ['my-data.json', 'It is attached to this email.', 'your email preferences', 'If you did not ask for this, ignore this email or contact us.'],
+    },
+    fr: {
+      subject: 'Vos données chez SERVEITPRO',
+      html: ['my-data.json', 'Le 26 novembre 2026, vous avez demandé une copie', 'l’historique de vos choix de consentement', 'la liste des courriels que nous vous avons envoyés'],
+      text: ['Elle est jointe à ce courriel.', `conservez-le en lieu sûr`, 'ignorez ce courriel ou communiquez avec nous.'],
+    },
+  },
 };
 
 describe('when each template is rendered in each locale', () => {
@@ -239,6 +251,22 @@ describe('the footer', () => {
   it('when the recipient has no name, then the greeting has none', () => {
     expect(render('announcement', 'en', {}, null).text).toContain('Hello,\n');
     expect(render('announcement', 'fr', {}, '  ').text).toContain('Bonjour,\n');
+  });
+});
+
+describe('the data-export email', () => {
+  it('then it links to nothing: the file is attached, and it carries no unsubscribe', () => {
+    for (const locale of LOCALES) {
+      const email = render('data-export', locale);
+      const hrefs = [...parseHtml(email.html).querySelectorAll('a')].map((a) => a.getAttribute('href'));
+      expect(hrefs).toEqual([BRAND.websiteUrl]);
+      expect(email.text).not.toMatch(/Unsubscribe|désabonner|https?:\/\/mail\./);
+    }
+  });
+
+  it('when requestedAt is a date-time, then it is shown as a date in Eastern time, and a first of the month in French as 1er', () => {
+    expect(render('data-export', 'en', { requestedAt: '2026-12-01T03:00:00Z' }).text).toContain('On November 30, 2026,');
+    expect(render('data-export', 'fr', { requestedAt: '2026-11-01' }).text).toContain('Le 1er novembre 2026,');
   });
 });
 

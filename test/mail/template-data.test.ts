@@ -25,6 +25,7 @@ describe('invalidTemplateFields', () => {
     expect(fieldsOf(invalidTemplateFields('security-advisory', {}))).toEqual(['body', 'severity', 'summary', 'title']);
     expect(fieldsOf(invalidTemplateFields('sign-in-code', {}))).toEqual(['code', 'expiresInMinutes']);
     expect(fieldsOf(invalidTemplateFields('preferences-link', {}))).toEqual(['url']);
+    expect(fieldsOf(invalidTemplateFields('data-export', {}))).toEqual(['requestedAt']);
     expect(invalidTemplateFields('announcement', { body: 'x' })).toEqual([{ field: 'title', message: 'is required' }]);
   });
 
@@ -51,6 +52,9 @@ describe('invalidTemplateFields', () => {
     expect(fieldsOf(invalidTemplateFields('invoice-receipt', invoice))).toEqual(['amount', 'currency', 'issuedAt', 'url']);
     expect(fieldsOf(invalidTemplateFields('sign-in-code', { code: '12345', expiresInMinutes: 0 }))).toEqual(['code', 'expiresInMinutes']);
     expect(fieldsOf(invalidTemplateFields('ticket-update', { ...SAMPLE_DATA['ticket-update'], url: 'ftp://x.example' }))).toEqual(['url']);
+    expect(invalidTemplateFields('data-export', { requestedAt: 'last Tuesday' })).toEqual([
+      { field: 'requestedAt', message: 'must be an ISO 8601 date such as 2026-11-26 or 2026-11-26T14:30:00Z' },
+    ]);
   });
 
   it('when extra fields are present, then they are accepted', () => {
