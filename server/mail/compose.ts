@@ -30,6 +30,7 @@ export interface ComposeInput {
   /** Absent for system emails (sign-in code, preferences link). */
   category: CategoryInfo | undefined;
   recipient: Recipient;
+  attachments?: Mail.Attachment[];
 }
 
 export interface Composer {
@@ -39,7 +40,7 @@ export interface Composer {
 export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; from: string }): Composer {
   const domain = /@([^>\s]+)>?\s*$/.exec(deps.from)?.[1] ?? 'localhost';
   return {
-    compose({ messageId, template, data, category, recipient }) {
+    compose({ messageId, template, data, category, recipient, attachments }) {
       // A required category may not be left, so its mail offers no way to leave it.
       const unsubscribe = category && !category.required ? deps.links.unsubscribeUrl(recipient.contactId, category.key) : undefined;
       const preferences = deps.links.preferencesUrl(recipient.contactId);
@@ -65,6 +66,7 @@ export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; f
           text: rendered.text,
           messageId: `<${messageId}@${domain}>`,
           headers,
+          ...(attachments ? { attachments } : {}),
         },
       };
     },

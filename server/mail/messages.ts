@@ -13,6 +13,9 @@ import type { Contacts } from '../contacts/contacts.js';
 /** The templates the messages API sends; sign-in codes and preference links are the service's own. */
 export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
 
+/** The service's own emails; `data-export` carries the contact's data as an attachment, built when sent. */
+export type SystemTemplate = 'sign-in-code' | 'preferences-link' | 'data-export';
+
 export interface SendRequest {
   category: string;
   template: (typeof API_TEMPLATES)[number];
@@ -100,7 +103,7 @@ export class Messages {
    * Queues one of the service's own emails (sign-in code, preferences link). They belong to no
    * category, so no opt-out blocks them; only the suppression list does.
    */
-  async sendSystem(contactId: string, template: 'sign-in-code' | 'preferences-link', data: Record<string, unknown>): Promise<SendAnswer> {
+  async sendSystem(contactId: string, template: SystemTemplate, data: Record<string, unknown>): Promise<SendAnswer> {
     const problems = invalidTemplateFields(template, data);
     if (problems.length) throw new Error(`invalid ${template} data: ${problems.map((p) => p.field).join(', ')}`);
     const contact = (await this.contacts.recipients([contactId])).get(contactId);

@@ -203,12 +203,18 @@ export class SendWorker {
     const data = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (JSON.parse(message.data ?? '{}') as Record<string, unknown>);
     if (!data) return outbox.failed(message.id, 'The advisory is gone.');
 
+    // The export is built at send time, so it is current and never stored in the outbox.
+    const attachments =
+      message.template === 'data-export'
+        ? [{ filename: 'my-data.json', contentType: 'application/json', content: JSON.stringify(await this.deps.contacts.export(message.contact_id), null, 2) }]
+        : undefined;
     const { mail, subject } = composer.compose({
       messageId: message.id,
       template: message.template as TemplateName,
       data,
       category,
       recipient: { contactId: message.contact_id, email: recipient.email, name: recipient.name, locale: recipient.locale },
+      ...(attachments ? { attachments } : {}),
     });
     await this.rate.take();
     try {

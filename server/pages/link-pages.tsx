@@ -111,15 +111,23 @@ export function linkPages(deps: LinkPagesDeps): Router {
     page(res, 410, locale, <Card heading={t.goneHeading}><p>{t.goneIntro}</p></Card>);
   };
 
-  const preferenceCenter = (contact: Contact, locale: Locale) => (
-    <PreferenceCenter
-      locale={locale}
-      email={contact.email}
-      categories={categories.list}
-      preferences={contact.preferences}
-      action={new URL(links.preferencesUrl(contact.id)).pathname}
-    />
-  );
+  const preferenceCenter = (contact: Contact, locale: Locale) => {
+    const action = new URL(links.preferencesUrl(contact.id)).pathname;
+    const t = PAGE_STRINGS[locale];
+    return (
+      <>
+        <PreferenceCenter locale={locale} email={contact.email} categories={categories.list} preferences={contact.preferences} action={action} />
+        <form method="post" action={action} class="card">
+          <input type="hidden" name="lang" value={locale} />
+          <h2>{t.dataHeading}</h2>
+          <p class="muted">{t.dataIntro}</p>
+          <button type="submit" name="action" value="email-export" class="secondary">
+            {t.dataButton}
+          </button>
+        </form>
+      </>
+    );
+  };
 
   // ---- Unsubscribe link: List-Unsubscribe target and the footer's category link ----
 
@@ -206,10 +214,41 @@ export function linkPages(deps: LinkPagesDeps): Router {
     page(res, 200, locale, preferenceCenter(contact, locale), switchHref(req, locale));
   });
 
-  router.post('/p/:token', noStore, verify('preferences'), invalidTokenLimit, ...forms, async (req, res) => {
+  // Each copy goes to the contact's own inbox; a few an hour is plenty.
+  const exportsPerContact = rateLimit({
+    windowMs: 60 * 60_000,
+    limit: 3,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (req, res) => formAction(req) !== 'email-export' || !(res.locals.verification as VerifyResult).ok,
+    keyGenerator: (_req, res) => {
+      const verification = res.locals.verification as VerifyResult;
+      return verification.ok ? verification.claims.contactId : '';
+    },
+    handler: (req, res) => tooMany(req, res),
+  });
+
+  router.post('/p/:token', noStore, verify('preferences'), invalidTokenLimit, ...forms, exportsPerContact, async (req, res) => {
     const verification = res.locals.verification as VerifyResult;
     if (!verification.ok) return brokenLink(req, res, verification.reason);
     const action = formAction(req);
+    if (action === 'email-export') {
+      const contact = await contacts.get(verification.claims.contactId);
+      if (!contact) return gone(req, res);
+      // To the contact's own address only: the link proves nothing more than access to that inbox.
+      await messages.sendSystem(contact.id, 'data-export', { requestedAt: new Date().toISOString() });
+      const locale = localeOf(req, contact);
+      return page(
+        res,
+        200,
+        locale,
+        <>
+          <p class="status" role="status">{PAGE_STRINGS[locale].dataSent(contact.email)}</p>
+          {preferenceCenter(contact, locale)}
+        </>,
+        switchHref(req, locale),
+      );
+    }
     if (action !== 'save' && action !== 'unsubscribe-all') return res.status(400).type('text').send('Unknown action.');
     const checked = [(req.body as Record<string, unknown>).category ?? []].flat().map(String);
     if (checked.some((key) => !categories.has(key))) return res.status(400).type('text').send('Unknown category.');

@@ -33,6 +33,10 @@ const en = {
   goneHeading: 'These preferences no longer exist',
   goneIntro: 'The contact this link was for has been removed. No more emails will be sent to it.',
   requiredCategoryIntro: 'This category is required and cannot be turned off.',
+  dataHeading: 'Your data',
+  dataIntro: 'Get a copy of everything we hold about you: your details, your choices and their history, and the list of emails we sent you.',
+  dataButton: 'Email me a copy of my data',
+  dataSent: (email: string) => `A copy of your data is on its way to ${email}.`,
 };
 
 export type PageStrings = typeof en;
@@ -69,6 +73,10 @@ const fr: PageStrings = {
   goneHeading: 'Ces préférences n’existent plus',
   goneIntro: 'Le contact visé par ce lien a été supprimé. Aucun autre courriel ne lui sera envoyé.',
   requiredCategoryIntro: 'Cette catégorie est obligatoire et ne peut pas être désactivée.',
+  dataHeading: 'Vos données',
+  dataIntro: 'Obtenez une copie de tout ce que nous détenons à votre sujet\u00a0: vos coordonnées, vos choix et leur historique, et la liste des courriels que nous vous avons envoyés.',
+  dataButton: 'M’envoyer une copie de mes données',
+  dataSent: (email) => `Une copie de vos données est en route vers ${email}.`,
 };
 
 export const PAGE_STRINGS: Record<Locale, PageStrings> = { en, fr };

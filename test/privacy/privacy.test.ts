@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES, PG_URL } from '../support/stores.js';
 import { ADMIN_KEY, startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { eventually } from '../support/mail.js';
 import { SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
 import { FieldCrypto, keyId } from '../../server/privacy/field-crypto.js';
 import { encryptContacts } from '../../server/privacy/encrypt-contacts.js';
@@ -73,6 +74,22 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
     const later = (await server.api.get(`/api/v1/contacts/${contact.id}/export`)).body.messages[0];
     expect(later).toMatchObject({ subject: '[Ticket T-5] Printer', status: 'sent', sentAt: expect.any(String) });
     expect(JSON.stringify(later)).not.toContain('Done'); // no bodies
+  });
+
+  it('when a contact asks for a copy from the preference page, then it arrives at its own address as my-data.json, a few times an hour at most', async () => {
+    const contact = (await server.api.post('/api/v1/contacts', { organizationId, email: `copy-${kind}@private-clinic.example`, name: 'Copie' })).body;
+    const url = `${server.url}/p/${server.services.tokens.link('preferences', contact.id)}`;
+    const page = await fetch(url, { method: 'POST', body: new URLSearchParams({ action: 'email-export', lang: 'fr' }) });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`Une copie de vos données est en route vers copy-${kind}@private-clinic.example`);
+    const [mail] = await eventually(async () => smtp.to(`copy-${kind}@private-clinic.example`), (m) => m.length === 1, 10_000);
+    const attachment = mail!.parsed.attachments.find((a) => a.filename === 'my-data.json');
+    expect(attachment?.contentType).toBe('application/json');
+    const data = JSON.parse(attachment!.content.toString('utf8'));
+    expect(data.contact).toMatchObject({ id: contact.id, email: `copy-${kind}@private-clinic.example`, name: 'Copie' });
+    expect(data.consentHistory).toHaveLength(5);
+    for (let i = 0; i < 2; i++) await fetch(url, { method: 'POST', body: new URLSearchParams({ action: 'email-export' }) });
+    expect((await fetch(url, { method: 'POST', body: new URLSearchParams({ action: 'email-export' }) })).status).toBe(429);
   });
 
   it('when a contact is erased, then it answers 404, nothing personal is left in the store, the history stays, queued mail is cancelled, and erasing again answers the same', async () => {
@@ -213,12 +230,3 @@ describe('data key rotation', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
-
-async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
