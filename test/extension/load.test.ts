@@ -26,9 +26,9 @@ describe('the built extension in headless Chromium', () => {
     const page = await launched.context.newPage();
     await page.goto(launched.url('popup.html'));
 
-    await page.getByRole('textbox', { name: 'E-mail professionnel' }).waitFor();
+    await page.getByRole('textbox', { name: 'Courriel professionnel' }).waitFor();
     expect(await page.getByRole('button', { name: 'Envoyer le code' }).isVisible()).toBe(true);
-    expect(await page.title()).toBe("Préférences d'e-mails");
+    expect(await page.title()).toBe('Préférences de courriel');
     expect(await page.evaluate(() => document.documentElement.lang)).toMatch(/^fr/);
   });
 
