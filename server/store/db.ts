@@ -87,8 +87,11 @@ function openPostgres(options: StoreOptions): Store {
     max: options.pgPoolSize ?? 10,
     ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
   });
-  // An idle client losing its server (restart, network) must not crash the process.
+  // A client losing its server (restart, failover, network) must not crash the process: pg emits
+  // 'error' on the client, and pg-pool listens only while it is idle. Queries on it fail on their
+  // own (→ 503), and the pool drops the broken client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

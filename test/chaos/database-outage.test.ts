@@ -28,7 +28,12 @@ describe('PostgreSQL outage', () => {
     const change = async (id: string) => answers.set(id, (await server.api.put(`/api/v1/contacts/${id}/preferences`, { marketing: true }).catch(() => ({ status: 0 }))).status);
     for (const id of ids.slice(0, 20)) await change(id);
 
-    cluster.stop();
+    // Stop it while a connection is checked out between statements (as in a transaction): pg
+    // reports the loss on that client, which must not crash the process.
+    await server.testStore.store.db.connection().execute(async () => {
+      cluster.stop();
+      await new Promise((r) => setTimeout(r, 300));
+    });
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: 'unavailable' });
