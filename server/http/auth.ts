@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { failureLimiter } from './failure-limiter.js';
 import { AppError, sendProblem } from './problem.js';
 
 export const ROLES = ['admin', 'sender', 'support'] as const;
@@ -41,14 +41,9 @@ export function requireRole(allowed: Role[]): RequestHandler {
 
 /** Counts only rejected keys (401) per client address, so a valid caller never trips it. */
 export function failedAuthLimiter(options: { limit: number; windowMs: number }): RequestHandler {
-  return rateLimit({
-    windowMs: options.windowMs,
-    limit: options.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    handler: (_req, res) =>
-      sendProblem(res, new AppError(429, 'rate-limited', 'Too many failed attempts.', 'Wait before trying another key.')),
+  return failureLimiter({
+    ...options,
+    failedStatus: 401,
+    refuse: (_req, res) => sendProblem(res, new AppError(429, 'rate-limited', 'Too many failed attempts.', 'Wait before trying another key.')),
   });
 }

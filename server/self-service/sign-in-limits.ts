@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { failureLimiter } from '../http/failure-limiter.js';
 import { AppError, sendProblem } from '../http/problem.js';
 
 const WINDOW_MS = 15 * 60_000;
@@ -43,12 +44,9 @@ export const codeRequestsPerAddress = (): RequestHandler =>
 
 /** Counts only refused codes, so people who type their code right never trip it. */
 export const failedSignInsPerIp = (): RequestHandler =>
-  rateLimit({
+  failureLimiter({
     windowMs: WINDOW_MS,
     limit: SIGN_IN_LIMITS.failedSignInsPerIp,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    handler: (_req, res) => sendProblem(res, refuse('Too many wrong codes from this network. Wait before trying again.')),
+    failedStatus: 401,
+    refuse: (_req, res) => sendProblem(res, refuse('Too many wrong codes from this network. Wait before trying again.')),
   });
