@@ -3,7 +3,6 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,19 +13,11 @@ export const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdefghij';
 export const TOKEN_SECRET = { kid: 'b1', secret: 'bench-token-secret-0123456789abcdefghij' };
 export const PG_BASE = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 
+// One way to find a free port, shared with the tests.
+export { freePort } from '../../test/support/process.js';
+
 const NODE_ARGS = ['--import', 'tsx'];
 const live = new Set<ChildProcess>();
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `bench-${prefix}-`));

@@ -131,13 +131,20 @@ export function linkPages(deps: LinkPagesDeps): Router {
 
   // ---- Unsubscribe link: List-Unsubscribe target and the footer's category link ----
 
-  router.get('/u/:token', noStore, verify('unsubscribe'), invalidTokenLimit, async (req, res) => {
+  /** The contact a GET link names, or null once the broken-link or gone page has been sent. */
+  const linkedContact = async (req: Request, res: Response): Promise<{ contact: Contact; category?: string } | null> => {
     const verification = res.locals.verification as VerifyResult;
-    if (!verification.ok) return brokenLink(req, res, verification.reason);
+    if (!verification.ok) return (brokenLink(req, res, verification.reason), null);
     const contact = await contacts.get(verification.claims.contactId);
-    if (!contact) return gone(req, res);
-    const locale = localeOf(req, contact);
-    page(res, 200, locale, unsubscribeView(contact, verification.claims.category, locale, 'confirm'), switchHref(req, locale));
+    if (!contact) return (gone(req, res), null);
+    return { contact, ...(verification.claims.category ? { category: verification.claims.category } : {}) };
+  };
+
+  router.get('/u/:token', noStore, verify('unsubscribe'), invalidTokenLimit, async (req, res) => {
+    const linked = await linkedContact(req, res);
+    if (!linked) return;
+    const locale = localeOf(req, linked.contact);
+    page(res, 200, locale, unsubscribeView(linked.contact, linked.category, locale, 'confirm'), switchHref(req, locale));
   });
 
   router.post('/u/:token', noStore, verify('unsubscribe'), invalidTokenLimit, ...forms, async (req, res) => {
@@ -206,12 +213,10 @@ export function linkPages(deps: LinkPagesDeps): Router {
   // ---- Preferences link: the preference center ----
 
   router.get('/p/:token', noStore, verify('preferences'), invalidTokenLimit, async (req, res) => {
-    const verification = res.locals.verification as VerifyResult;
-    if (!verification.ok) return brokenLink(req, res, verification.reason);
-    const contact = await contacts.get(verification.claims.contactId);
-    if (!contact) return gone(req, res);
-    const locale = localeOf(req, contact);
-    page(res, 200, locale, preferenceCenter(contact, locale), switchHref(req, locale));
+    const linked = await linkedContact(req, res);
+    if (!linked) return;
+    const locale = localeOf(req, linked.contact);
+    page(res, 200, locale, preferenceCenter(linked.contact, locale), switchHref(req, locale));
   });
 
   // Each copy goes to the contact's own inbox; a few an hour is plenty.
