@@ -54,6 +54,11 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   const openApi = openApiDocument(api.operations, { version, serverUrl: config.publicUrl });
   app.get('/api/openapi.json', (_req, res) => res.json(openApi));
 
+  // Every API answer may carry personal data: no browser or proxy keeps a copy.
+  app.use('/api/v1', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use('/api/v1', selfServiceRoutes(services.selfService));
   app.use(
     '/api/v1',

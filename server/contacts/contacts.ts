@@ -5,6 +5,7 @@ import type { Database } from '../store/schema.js';
 import type { Dialect } from '../store/db.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { nowIso } from '../store/time.js';
+import { isUuid } from '../store/ids.js';
 import type { ConsentStore, ChangeOrigin } from '../consent/consent.js';
 import type { Categories } from '../consent/categories.js';
 import type { Organizations } from '../organizations/organizations.js';
@@ -39,9 +40,6 @@ export interface ErasureReceipt {
   erased: string[];
   kept: { data: string; why: string }[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const isUuid = (id: string) => UUID.test(id);
 
 export function emailOrThrow(input: string, field = 'email'): string {
   const normalized = normalizeEmail(input);

@@ -1,6 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { AppError, badRequest, zodFieldErrors } from './problem.js';
+import { AppError, badRequest, notFound, zodFieldErrors } from './problem.js';
+import { isUuid } from '../store/ids.js';
 import { requireRole, type Caller, type Role } from './auth.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -56,10 +57,16 @@ export class ApiRouter {
     this.operations.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType>, basePath: this.basePath });
     const action = `${spec.method.toUpperCase()} ${this.basePath}${spec.path}`;
     const audit: express.RequestHandler = (req, res, next) => {
-      res.locals.audit = { action, target: req.params.id ?? null };
+      const id = req.params.id;
+      res.locals.audit = { action, target: id !== undefined && isUuid(id) ? id : null };
       next();
     };
-    this.router[spec.method](spec.path, audit, requireRole(spec.roles), async (req, res) => {
+    // Ids are random UUIDs: any other text names nothing (404), and never reaches a query or a header.
+    const knownId: express.RequestHandler = (req, _res, next) => {
+      if (req.params.id !== undefined && !isUuid(req.params.id)) throw notFound();
+      next();
+    };
+    this.router[spec.method](spec.path, audit, requireRole(spec.roles), knownId, async (req, res) => {
       const body = spec.body ? parseBody(spec, req) : undefined;
       const query = spec.query ? parseWith(spec.query, req.query, ['query']) : undefined;
       const reply = await handler({

@@ -38,10 +38,7 @@ export function selfServiceRoutes(selfService: SelfService): Router {
   const router = express.Router();
   const signedIn = requireSession((token) => selfService.session(token));
 
-  router.use(['/session', '/me'], extensionCors, (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
+  router.use(['/session', '/me'], extensionCors);
 
   router.post('/session/code', codeRequestsPerIp(), ...jsonBody(s.signInCodeRequest), codeRequestsPerAddress(), (_req, res) => {
     // The code mail goes in the contact's stored language, so the browser's `locale` is not needed here.

@@ -30,6 +30,9 @@ describe.each(STORES)('contacts API on %s', (kind) => {
     const read = await server.api.get(`/api/v1/contacts/${res.body.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toEqual(res.body);
+    // Personal data: no browser or proxy may keep a copy.
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(read.headers.get('cache-control')).toBe('no-store');
   });
 
   it('when the same email comes again in other letter case, then 409 and nothing is added', async () => {
@@ -142,6 +145,24 @@ describe.each(STORES)('contacts API on %s', (kind) => {
       expect((await server.api.get(`/api/v1/contacts/${encodeURIComponent(id)}`)).status).toBe(404);
       expect((await server.api.patch(`/api/v1/contacts/${encodeURIComponent(id)}`, { name: 'x' })).status).toBe(404);
       expect((await server.api.put(`/api/v1/contacts/${encodeURIComponent(id)}/preferences`, { marketing: true })).status).toBe(404);
+    }
+  });
+
+  it('when an id holds characters no header may carry (a euro sign, CR/LF, NUL), then every route taking an id answers 404, never a 5xx', async () => {
+    for (const id of ['%E2%82%AC', 'a%0D%0ASet-Cookie:%20x=1', '%00', '..%2F..']) {
+      for (const [method, path] of [
+        ['GET', `/api/v1/contacts/${id}`],
+        ['GET', `/api/v1/contacts/${id}/export`],
+        ['GET', `/api/v1/contacts/${id}/consent-history`],
+        ['DELETE', `/api/v1/contacts/${id}`],
+        ['GET', `/api/v1/organizations/${id}`],
+        ['DELETE', `/api/v1/api-keys/${id}`],
+        ['GET', `/api/v1/messages/${id}`],
+      ] as const) {
+        const res = await server.api.request(method, path);
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      }
     }
   });
 
