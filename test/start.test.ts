@@ -22,6 +22,11 @@ describe('starting the service', () => {
         body: JSON.stringify({ name: 'Started' }),
       });
       expect(org.status).toBe(201);
+      // Only the service's own user may read the store, its write-ahead log or the data folder.
+      for (const file of ['consent.db', 'consent.db-wal', 'consent.db-shm']) {
+        expect(fs.statSync(path.join(dir, file)).mode & 0o077, file).toBe(0);
+      }
+      expect(fs.statSync(dir).mode & 0o077).toBe(0);
     } finally {
       server.child.kill('SIGTERM');
     }

@@ -36,7 +36,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 function openSqlite(file: string): Store {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') ownerOnly(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -53,6 +53,18 @@ function openSqlite(file: string): Store {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * The store holds personal data: its folder and file are the service user's alone (0700, 0600),
+ * whatever the umask. SQLite creates the -wal and -shm files with the database file's mode.
+ */
+function ownerOnly(file: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const existing of [file, `${file}-wal`, `${file}-shm`]) {
+    if (fs.existsSync(existing)) fs.chmodSync(existing, 0o600);
+  }
 }
 
 /**
