@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { reusedSecrets, secretProblems, type SecretValue } from './secret-strength.js';
 
 export interface TokenSecret {
   kid: string;
@@ -107,6 +108,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tokenSecrets = e.TOKEN_SECRETS ? parseTokenSecrets(e.TOKEN_SECRETS, problems) : [];
   const dataKey = e.DATA_KEY ? parseDataKey('DATA_KEY', e.DATA_KEY, problems) : null;
   const dataKeyPrevious = e.DATA_KEY_PREVIOUS ? parseDataKey('DATA_KEY_PREVIOUS', e.DATA_KEY_PREVIOUS, problems) : null;
+  if (production) {
+    const secrets: [string, SecretValue | null | undefined][] = [
+      ['ADMIN_API_KEY', e.ADMIN_API_KEY],
+      ['WEBHOOK_SECRET', e.WEBHOOK_SECRET],
+      ...tokenSecrets.map((s): [string, string] => [`TOKEN_SECRETS (kid "${s.kid}")`, s.secret]),
+      ['DATA_KEY', dataKey],
+      ['DATA_KEY_PREVIOUS', dataKeyPrevious],
+    ];
+    const given = secrets.filter((s): s is [string, SecretValue] => Boolean(s[1]));
+    problems.push(...given.flatMap(([name, value]) => secretProblems(name, value)), ...reusedSecrets(given));
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `✖ ${p}`).join('\n')}`);
 
   const dev = e.TOKEN_SECRETS && e.WEBHOOK_SECRET && e.ADMIN_API_KEY && e.DATA_KEY ? null : devSecrets(e.DATA_DIR);
@@ -206,7 +218,7 @@ function devSecrets(dataDir: string): DevSecrets {
     dataKey: crypto.randomBytes(32).toString('base64'),
     ...kept,
   };
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
   return made;
 }

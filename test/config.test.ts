@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../server/config.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'consent-config-'));
+
+/** A complete production configuration, with secrets made once by crypto.randomBytes. */
+const complete = {
+  NODE_ENV: 'production',
+  TOKEN_SECRETS: 'a:TwqBpD5uNMcIoXJS3agyH4S3w7lUIAMbaYDGjG2Fba4,b:_DMRn8EfHbGrgJp4eK0dNs46yhFjMZrSDVXpqEF8kAE',
+  WEBHOOK_SECRET: 'whsec_qjDKJvIs859BOlZyAfaKEyYD4l2IIZ2eFrIrKDgpWU4',
+  ADMIN_API_KEY: 'sk_qPs6eDBTuxmV-Bf4psJ5E9VF7N2hB8wOUdQxNvftp_0',
+  PUBLIC_URL: 'https://mail.serveitpro.example',
+  SMTP_URL: 'smtps://user:pass@smtp.example:465',
+  BRAND_POSTAL_ADDRESS: '500 Grande Allée, Québec (Québec) G1R 2J5',
+  DATA_KEY: '38/EegygYndjPLFJrq8ZVFytI9CLfmo6cW2rocnZfxw=',
+};
 
 describe('configuration', () => {
   it('when nothing is set, then it runs on embedded defaults with dev secrets kept under the data folder', () => {
@@ -29,18 +42,73 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(
       /TOKEN_SECRETS is required[\s\S]*WEBHOOK_SECRET is required[\s\S]*ADMIN_API_KEY is required[\s\S]*PUBLIC_URL is required[\s\S]*SMTP_URL is required/,
     );
-    const complete = {
-      NODE_ENV: 'production',
-      TOKEN_SECRETS: 'a:0123456789abcdef0123456789abcdef,b:fedcba9876543210fedcba9876543210',
-      WEBHOOK_SECRET: 'whsec_0123456789abcdef',
-      ADMIN_API_KEY: 'sk_0123456789abcdef0123',
-      PUBLIC_URL: 'https://mail.serveitpro.example',
-      SMTP_URL: 'smtps://user:pass@smtp.example:465',
-      BRAND_POSTAL_ADDRESS: '500 Grande Allée, Québec (Québec) G1R 2J5',
-      DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
-    };
     expect(loadConfig(complete).tokenSecrets.map((s) => s.kid)).toEqual(['a', 'b']);
     expect(() => loadConfig({ ...complete, PUBLIC_URL: 'http://mail.serveitpro.example' })).toThrow(/PUBLIC_URL must be https/);
+  });
+
+  it('when in production with weak secrets, then it refuses, naming each secret and why', () => {
+    const weak = { ...complete, ADMIN_API_KEY: 'aaaaaaaaaaaaaaaa', WEBHOOK_SECRET: 'x'.repeat(32), DATA_KEY: Buffer.alloc(32).toString('base64') };
+    expect(() => loadConfig(weak)).toThrow(
+      /✖ ADMIN_API_KEY is one short pattern repeated[\s\S]*✖ WEBHOOK_SECRET is one short pattern repeated[\s\S]*✖ DATA_KEY is one short pattern repeated/,
+    );
+    expect(() => loadConfig({ ...complete, WEBHOOK_SECRET: 'abcabcabcabcabcabcabcabcabcabcab' })).toThrow(
+      /✖ WEBHOOK_SECRET has only 3 distinct characters \(at least 8 needed\)/,
+    );
+    expect(() => loadConfig({ ...complete, WEBHOOK_SECRET: 'whsec_0123456789abcdef' })).toThrow(
+      /✖ WEBHOOK_SECRET is too predictable \(about 94 bits; make one with `openssl rand -base64 32`\)/,
+    );
+    expect(() => loadConfig({ ...complete, TOKEN_SECRETS: 'a:0123456789abcdef0123456789abcdef' })).toThrow(
+      /✖ TOKEN_SECRETS \(kid "a"\) is one short pattern repeated/,
+    );
+    expect(() => loadConfig({ ...complete, DATA_KEY_PREVIOUS: Buffer.alloc(32, 7).toString('base64') })).toThrow(
+      /✖ DATA_KEY_PREVIOUS is one short pattern repeated/,
+    );
+  });
+
+  it('when in production one secret serves two purposes, then it refuses, naming both', () => {
+    const { ADMIN_API_KEY, WEBHOOK_SECRET, DATA_KEY } = complete;
+    expect(() => loadConfig({ ...complete, WEBHOOK_SECRET: ADMIN_API_KEY })).toThrow(/✖ ADMIN_API_KEY and WEBHOOK_SECRET hold the same secret/);
+    expect(() => loadConfig({ ...complete, TOKEN_SECRETS: `a:${WEBHOOK_SECRET}` })).toThrow(
+      /✖ WEBHOOK_SECRET and TOKEN_SECRETS \(kid "a"\) hold the same secret/,
+    );
+    const same = crypto.randomBytes(32).toString('base64url');
+    expect(() => loadConfig({ ...complete, TOKEN_SECRETS: `a:${same},b:${same}` })).toThrow(
+      /✖ TOKEN_SECRETS \(kid "a"\) and TOKEN_SECRETS \(kid "b"\) hold the same secret/,
+    );
+    expect(() => loadConfig({ ...complete, DATA_KEY_PREVIOUS: DATA_KEY })).toThrow(/✖ DATA_KEY and DATA_KEY_PREVIOUS hold the same secret/);
+    // The same key bytes, spelt in hex rather than base64.
+    const hex = Buffer.from(DATA_KEY, 'base64').toString('hex');
+    expect(() => loadConfig({ ...complete, TOKEN_SECRETS: `a:${hex}` })).toThrow(/✖ TOKEN_SECRETS \(kid "a"\) and DATA_KEY hold the same secret/);
+  });
+
+  it('when in production every secret is random, then it accepts them', () => {
+    for (let i = 0; i < 20; i++) {
+      const random = (n: number) => crypto.randomBytes(n).toString('base64url');
+      const config = loadConfig({
+        ...complete,
+        TOKEN_SECRETS: `a:${random(32)},b:${crypto.randomBytes(32).toString('hex')}`,
+        WEBHOOK_SECRET: `whsec_${random(32)}`,
+        ADMIN_API_KEY: `sk_${random(32)}`,
+        DATA_KEY: crypto.randomBytes(32).toString('base64'),
+        DATA_KEY_PREVIOUS: crypto.randomBytes(32).toString('base64'),
+      });
+      expect(config.production).toBe(true);
+    }
+  });
+
+  it('when not in production, then weak fixed secrets are still accepted', () => {
+    const { NODE_ENV: _production, ...development } = complete;
+    const config = loadConfig({
+      ...development,
+      DATA_DIR: tmp(),
+      TOKEN_SECRETS: 'a:0123456789abcdef0123456789abcdef,b:0123456789abcdef0123456789abcdef',
+      WEBHOOK_SECRET: 'aaaaaaaaaaaaaaaa',
+      ADMIN_API_KEY: 'aaaaaaaaaaaaaaaa',
+      DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
+      DATA_KEY_PREVIOUS: Buffer.alloc(32, 7).toString('base64'),
+    });
+    expect(config.production).toBe(false);
+    expect(config.dataKey).toEqual(Buffer.alloc(32, 7));
   });
 
   it('when values are malformed, then it says which', () => {
