@@ -7,7 +7,7 @@ import { compileTemplates } from './mail/render.js';
 import { createMailer } from './mail/transport.js';
 import { createServices } from './services.js';
 import { FieldCrypto } from './privacy/field-crypto.js';
-import { encryptContacts } from './privacy/encrypt-contacts.js';
+import { encryptAtRest } from './privacy/encrypt-at-rest.js';
 
 export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -36,8 +36,8 @@ export async function bootStore() {
   const logger = createLogger(config.logLevel);
   const store = await openStore({ url: config.databaseUrl });
   const fieldCrypto = await FieldCrypto.open(store.db, config.dataKey, config.dataKeyPrevious);
-  const sealed = await encryptContacts(store.db, fieldCrypto, { onlyUnsealed: true });
-  if (sealed) logger.info({ contacts: sealed }, 'encrypted contacts written before encryption at rest');
+  const sealed = await encryptAtRest(store, fieldCrypto, { onlyUnsealed: true });
+  if (sealed.contacts + sealed.messages) logger.info(sealed, 'encrypted rows written before encryption at rest covered them');
   return { config, logger, store, fieldCrypto };
 }
 

@@ -21,6 +21,7 @@ import type { FieldCrypto } from './privacy/field-crypto.js';
 import { ContactCodec } from './contacts/contact-codec.js';
 import { SuppressionList } from './mail/suppressions.js';
 import { AuditLog } from './privacy/audit-log.js';
+import { completeSystemEmails } from './mail/system-emails.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -40,15 +41,33 @@ export function createServices(deps: ServiceDeps) {
   const consent = new ConsentStore(categories, dialect);
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
-  const contacts = new Contacts(db, dialect, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions);
+  const outbox = new Outbox(db, dialect, deps.fieldCrypto);
+  const contacts = new Contacts(db, dialect, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
   const links = linkBuilder(config.publicUrl, tokens);
-  const outbox = new Outbox(db, dialect);
-  const advisories = new Advisories(db, dialect, categories);
+  const advisories = new Advisories(db, dialect, categories, outbox);
   const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
+  const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'));
+  const completeData = completeSystemEmails({
+    codeFor: (codeId) => codes.codeFor(codeId),
+    preferencesUrl: (contactId) => links.preferencesUrl(contactId),
+    exportOf: (contactId) => contacts.export(contactId),
+  });
   const worker = new SendWorker(
-    { db, outbox, advisories, consent, categories, contacts, suppressions, composer, mailer: deps.mailer, logger: logger.child({ component: 'worker' }) },
+    {
+      db,
+      outbox,
+      advisories,
+      consent,
+      categories,
+      contacts,
+      suppressions,
+      composer,
+      completeData,
+      mailer: deps.mailer,
+      logger: logger.child({ component: 'worker' }),
+    },
     {
       concurrency: config.sendConcurrency,
       ratePerSecond: config.sendRate,
@@ -57,7 +76,7 @@ export function createServices(deps: ServiceDeps) {
       leaseMs: config.sendLeaseMs,
     },
   );
-  const messages = new Messages(db, consent, categories, contacts, suppressions, () => worker.notify());
+  const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, () => worker.notify());
   const auditLog = new AuditLog(db);
   const selfService = new SelfService({
     db,
@@ -65,7 +84,7 @@ export function createServices(deps: ServiceDeps) {
     organizations,
     categories,
     messages,
-    codes: new SignInCodes(db, config.tokenSecrets[0]!.secret),
+    codes,
     sessions: new Sessions(db, tokens),
     logger: logger.child({ component: 'self-service' }),
     emailIndex: (email) => deps.fieldCrypto.emailIndex(email),

@@ -10,6 +10,7 @@ import type { ConsentStore, ChangeOrigin } from '../consent/consent.js';
 import type { Categories } from '../consent/categories.js';
 import type { Organizations } from '../organizations/organizations.js';
 import { ERASED, type SuppressionList } from '../mail/suppressions.js';
+import type { Outbox } from '../mail/outbox.js';
 import { AppError, badRequest, conflict, notFound } from '../http/problem.js';
 import { normalizeEmail } from './email-address.js';
 import type { ContactCodec, ContactRow, OpenContact } from './contact-codec.js';
@@ -55,15 +56,26 @@ const erasedAddress = () =>
     'It is on the suppression list so that nothing re-adds it by accident. An admin may re-add it explicitly with "restoreErased": true.',
   );
 
-const RECEIPT_ERASED = ['email', 'name', 'phone', 'jobTitle', 'locale', 'organization', 'preferences', 'sign-in codes and sessions', 'queued messages (cancelled)'];
+const RECEIPT_ERASED = [
+  'email',
+  'name',
+  'phone',
+  'jobTitle',
+  'locale',
+  'organization',
+  'preferences',
+  'sign-in codes and sessions',
+  'queued messages (cancelled)',
+  'the subjects and contents of the messages sent',
+];
 const RECEIPT_KEPT = [
   {
     data: 'consent history',
     why: 'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id, matched to an address only by a keyed hash.',
   },
   {
-    data: 'message log (category, template, subject, time, status)',
-    why: 'Kept until the message-log retention period ends, to answer delivery questions; it holds no address.',
+    data: 'message log (category, template, time, status)',
+    why: 'Kept until the message-log retention period ends, to answer delivery questions; it holds no address, subject or content.',
   },
   {
     data: 'a keyed hash of the address on the suppression list',
@@ -80,6 +92,7 @@ export class Contacts {
     private readonly categories: Categories,
     private readonly codec: ContactCodec,
     private readonly suppressions: SuppressionList,
+    private readonly outbox: Outbox,
   ) {}
 
   async create(input: NewContact): Promise<Contact> {
@@ -219,12 +232,6 @@ export class Contacts {
   async export(id: string) {
     const contact = await this.getOrThrow(id);
     const organization = await this.organizations.get(contact.organizationId);
-    const messages = await this.db
-      .selectFrom('messages')
-      .select(['id', 'category', 'template', 'subject', 'status', 'created_at', 'sent_at'])
-      .where('contact_id', '=', id)
-      .orderBy('created_at')
-      .execute();
     return {
       exportedAt: nowIso(),
       contact: {
@@ -238,15 +245,7 @@ export class Contacts {
       },
       preferences: contact.preferences,
       consentHistory: await this.consent.fullHistory(this.db, id),
-      messages: messages.map((m) => ({
-        id: m.id,
-        category: m.category,
-        template: m.template,
-        subject: m.subject,
-        status: m.status,
-        queuedAt: m.created_at,
-        sentAt: m.sent_at,
-      })),
+      messages: await this.outbox.log(id),
     };
   }
 
@@ -266,12 +265,7 @@ export class Contacts {
         .insertInto('erasures')
         .values({ contact_id: id, address_hash: this.codec.crypto.addressHash(email), erased_at: nowIso(), requested_by: requestedBy })
         .execute();
-      await trx
-        .updateTable('messages')
-        .set({ status: 'suppressed', last_error: 'The contact was erased.', updated_at: nowIso() })
-        .where('contact_id', '=', id)
-        .where('status', '=', 'queued')
-        .execute();
+      await this.outbox.forgetContact(id, trx);
       // Consents, sign-in codes and sessions go with the contact (ON DELETE CASCADE).
       await trx.deleteFrom('consents').where('contact_id', '=', id).execute();
       await trx.deleteFrom('contacts').where('id', '=', id).execute();

@@ -58,12 +58,13 @@ export class ApiRouter {
     const action = `${spec.method.toUpperCase()} ${this.basePath}${spec.path}`;
     const audit: express.RequestHandler = (req, res, next) => {
       const id = req.params.id;
-      res.locals.audit = { action, target: id !== undefined && isUuid(id) ? id : null };
+      res.locals.audit = { action, target: typeof id === 'string' && isUuid(id) ? id : null };
       next();
     };
     // Ids are random UUIDs: any other text names nothing (404), and never reaches a query or a header.
     const knownId: express.RequestHandler = (req, _res, next) => {
-      if (req.params.id !== undefined && !isUuid(req.params.id)) throw notFound();
+      const id = req.params.id;
+      if (id !== undefined && (typeof id !== 'string' || !isUuid(id))) throw notFound();
       next();
     };
     this.router[spec.method](spec.path, audit, requireRole(spec.roles), knownId, async (req, res) => {

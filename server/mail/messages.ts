@@ -6,7 +6,7 @@ import type { ConsentStore } from '../consent/consent.js';
 import { emailOrThrow } from '../contacts/contacts.js';
 import { isUuid } from '../store/ids.js';
 import { badRequest, notFound } from '../http/problem.js';
-import { messageRow, type NewMessage } from './outbox.js';
+import type { NewMessage, Outbox } from './outbox.js';
 import { invalidTemplateFields, type TemplateName } from './render.js';
 import type { SuppressionList } from './suppressions.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -14,8 +14,16 @@ import type { Contacts } from '../contacts/contacts.js';
 /** The templates the messages API sends; sign-in codes and preference links are the service's own. */
 export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
 
-/** The service's own emails; `data-export` carries the contact's data as an attachment, built when sent. */
-export type SystemTemplate = 'sign-in-code' | 'preferences-link' | 'data-export';
+/**
+ * The service's own emails and what each stores. Codes, links and the data export are never
+ * stored: they are made when the message is sent (see system-emails.ts).
+ */
+export interface SystemEmailData {
+  'sign-in-code': { codeId: string; expiresInMinutes: number };
+  'preferences-link': Record<string, never>;
+  'data-export': { requestedAt: string };
+}
+export type SystemTemplate = keyof SystemEmailData;
 
 export interface SendRequest {
   category: string;
@@ -40,6 +48,7 @@ export interface MessageState {
 export class Messages {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly outbox: Outbox,
     private readonly consent: ConsentStore,
     private readonly categories: Categories,
     private readonly contacts: Contacts,
@@ -87,9 +96,9 @@ export class Messages {
       status: reason ? 'suppressed' : 'queued',
       ...(reason ? { reason } : {}),
     };
-    const row = messageRow(message);
+    let row;
     try {
-      await this.db.insertInto('messages').values(row).execute();
+      row = await this.outbox.enqueue(message);
     } catch (error) {
       // The same key sent twice at the same moment: the other request answered first.
       const first = isUniqueViolation(error) && request.idempotencyKey ? await this.byIdempotencyKey(apiKeyId, request.idempotencyKey) : null;
@@ -104,13 +113,11 @@ export class Messages {
    * Queues one of the service's own emails (sign-in code, preferences link). They belong to no
    * category, so no opt-out blocks them; only the suppression list does.
    */
-  async sendSystem(contactId: string, template: SystemTemplate, data: Record<string, unknown>): Promise<SendAnswer> {
-    const problems = invalidTemplateFields(template, data);
-    if (problems.length) throw new Error(`invalid ${template} data: ${problems.map((p) => p.field).join(', ')}`);
+  async sendSystem<T extends SystemTemplate>(contactId: string, template: T, data: SystemEmailData[T]): Promise<SendAnswer> {
     const contact = (await this.contacts.recipients([contactId])).get(contactId);
     if (!contact) throw notFound('contact');
     const suppressed = (await this.suppressions.reasonFor(contact.email)) !== null;
-    const row = messageRow({
+    const row = await this.outbox.enqueue({
       contactId,
       category: null,
       template,
@@ -118,7 +125,6 @@ export class Messages {
       status: suppressed ? 'suppressed' : 'queued',
       ...(suppressed ? { reason: 'The address is on the suppression list.' } : {}),
     });
-    await this.db.insertInto('messages').values(row).execute();
     if (row.status === 'queued') this.onQueued();
     return { id: row.id, status: row.first_status as SendAnswer['status'] };
   }

@@ -12,6 +12,7 @@ import type { Outbox, OutboxMessage } from './outbox.js';
 import type { TemplateName } from './render.js';
 import type { SuppressionList } from './suppressions.js';
 import type { Contacts } from '../contacts/contacts.js';
+import type { CompleteData } from './system-emails.js';
 import { classifySendError, retryDelayMs } from './send-errors.js';
 import { RateLimiter, forEachLimited } from './pacing.js';
 
@@ -39,6 +40,8 @@ export interface WorkerDeps {
   contacts: Contacts;
   suppressions: SuppressionList;
   composer: Composer;
+  /** Adds what is never stored (codes, links, exports) right before sending. */
+  completeData: CompleteData;
   mailer: Mailer;
   logger: Logger;
 }
@@ -200,14 +203,12 @@ export class SendWorker {
       if (!category || !subscribed) return outbox.suppressed(message.id, 'The contact is not subscribed to this category.');
     }
     if (context.suppressed.has(recipient.email)) return outbox.suppressed(message.id, 'The address is on the suppression list.');
-    const data = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (JSON.parse(message.data ?? '{}') as Record<string, unknown>);
-    if (!data) return outbox.failed(message.id, 'The advisory is gone.');
+    const stored = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (outbox.templateData(message) ?? {});
+    if (!stored) return outbox.failed(message.id, 'The advisory is gone.');
+    const completed = await this.deps.completeData(message.template, message.contact_id, stored);
+    if ('skip' in completed) return outbox.suppressed(message.id, completed.skip);
+    const { data, attachments } = completed;
 
-    // The export is built at send time, so it is current and never stored in the outbox.
-    const attachments =
-      message.template === 'data-export'
-        ? [{ filename: 'my-data.json', contentType: 'application/json', content: JSON.stringify(await this.deps.contacts.export(message.contact_id), null, 2) }]
-        : undefined;
     const { mail, subject } = composer.compose({
       messageId: message.id,
       template: message.template as TemplateName,

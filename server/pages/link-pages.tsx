@@ -308,7 +308,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
     }
     const found = await contacts.list({ email: normalized.email, limit: 1 });
     const contact = found.items[0];
-    if (contact) await messages.sendSystem(contact.id, 'preferences-link', { url: links.preferencesUrl(contact.id) });
+    if (contact) await messages.sendSystem(contact.id, 'preferences-link', {});
     sentPage(req, res);
   });
 

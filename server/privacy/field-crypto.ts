@@ -79,6 +79,17 @@ export class FieldCrypto {
     return stored === null ? null : this.decrypt(stored);
   }
 
+  /** Plaintext sealed, or a value sealed under an older key sealed again under DATA_KEY. */
+  reseal(value: string | null): string | null {
+    if (value === null) return null;
+    return this.encrypt(value.startsWith(`${PREFIX}:`) ? this.decrypt(value) : value);
+  }
+
+  /** True when the value is plaintext or sealed under another key than DATA_KEY (a rotation should redo it). */
+  needsSealing(value: string | null): boolean {
+    return value !== null && (!value.startsWith(`${PREFIX}:`) || this.isStale(value));
+  }
+
   /** True when the value is sealed under another key than DATA_KEY (a rotation should redo it). */
   isStale(stored: string): boolean {
     return stored.split(':')[1] !== keyId(this.current);
@@ -92,6 +103,11 @@ export class FieldCrypto {
   /** The suppression list's keyed hash of a normalized address. */
   addressHash(normalizedEmail: string): string {
     return crypto.createHmac('sha256', this.hashKey).update(`suppression:${normalizedEmail}`).digest('hex');
+  }
+
+  /** A key of its own for one purpose, derived from the hashing key: never stored, stable across rotations. */
+  derivedKey(purpose: string): Buffer {
+    return Buffer.from(crypto.hkdfSync('sha256', this.hashKey, 'serveitpro', purpose, 32));
   }
 
   async rewrapHashKey(db: Kysely<Database>): Promise<void> {

@@ -55,8 +55,8 @@ export class SelfService {
   private async sendCode(email: string): Promise<void> {
     const contactId = await this.deps.contacts.idByEmail(email);
     if (!contactId) return;
-    const code = await this.deps.codes.issue(contactId);
-    await this.deps.messages.sendSystem(contactId, 'sign-in-code', { code, expiresInMinutes: CODE_TTL_MINUTES });
+    const codeId = await this.deps.codes.issue(contactId);
+    await this.deps.messages.sendSystem(contactId, 'sign-in-code', { codeId, expiresInMinutes: CODE_TTL_MINUTES });
   }
 
   async signIn(email: string, code: string): Promise<Session> {

@@ -8,33 +8,28 @@ export const MAX_CODE_ATTEMPTS = 5;
 
 export type CodeCheck = { ok: true; contactId: string } | { ok: false; reason: 'wrong' | 'locked' };
 
-/** Six random digits, leading zeros kept. */
-export const newCode = (): string => crypto.randomInt(0, 1_000_000).toString().padStart(6, '0');
-
 /**
- * One-time sign-in codes, kept only as HMAC-SHA256(key, salt + code) with a salt per code: the
- * key lives outside the database, so a copy of the table does not give the codes away.
+ * One-time sign-in codes. A code is six digits derived from its row's random salt under a key
+ * that never reaches the store, so it can be made again when its email is sent and is never
+ * stored, not even in the outbox; the row keeps the salt and HMAC-SHA256(key, salt + code).
  */
 export class SignInCodes {
-  private readonly key: Buffer;
-
   constructor(
     private readonly db: Kysely<Database>,
-    secret: string,
-  ) {
-    this.key = Buffer.from(crypto.hkdfSync('sha256', secret, 'serveitpro', 'sign-in-code', 32));
-  }
+    private readonly key: Buffer,
+  ) {}
 
-  /** A new code for the contact; older codes of the contact are deleted, so only the newest works. */
+  /** A new code for the contact, by its row's id; older codes of the contact are deleted, so only the newest works. */
   async issue(contactId: string): Promise<string> {
-    const code = newCode();
+    const id = crypto.randomUUID();
     const salt = crypto.randomBytes(16).toString('hex');
+    const code = this.derive(salt);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('sign_in_codes').where('contact_id', '=', contactId).execute();
       await trx
         .insertInto('sign_in_codes')
         .values({
-          id: crypto.randomUUID(),
+          id,
           contact_id: contactId,
           code_salt: salt,
           code_hash: this.hash(salt, code).toString('hex'),
@@ -43,7 +38,19 @@ export class SignInCodes {
         })
         .execute();
     });
-    return code;
+    return id;
+  }
+
+  /** The code of a row still waiting to be used, made again from its salt; null once it is used, replaced or expired. */
+  async codeFor(id: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('sign_in_codes')
+      .select('code_salt')
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', nowIso())
+      .executeTakeFirst();
+    return row ? this.derive(row.code_salt) : null;
   }
 
   /**
@@ -96,6 +103,12 @@ export class SignInCodes {
       .where('used_at', 'is', null)
       .executeTakeFirst();
     return used.numUpdatedRows > 0n ? { ok: true, contactId: live.contactId } : { ok: false, reason: 'wrong' };
+  }
+
+  /** Six digits, uniform enough: 64 bits reduced modulo a million leave a bias of 5e-14. */
+  private derive(salt: string): string {
+    const digest = crypto.createHmac('sha256', this.key).update(`code:${salt}`).digest();
+    return (digest.readBigUInt64BE(0) % 1_000_000n).toString().padStart(6, '0');
   }
 
   private hash(salt: string, code: string): Buffer {

@@ -5,6 +5,7 @@ import { outbox } from './migrations/002-outbox.js';
 import { signIn } from './migrations/003-sign-in.js';
 import { privacy } from './migrations/004-privacy.js';
 import { leaseIndex } from './migrations/005-lease-index.js';
+import { trustHardening } from './migrations/006-trust-hardening.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -14,6 +15,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '003-sign-in': signIn,
   '004-privacy': privacy,
   '005-lease-index': leaseIndex,
+  '006-trust-hardening': trustHardening,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -5,7 +5,7 @@ import { chunks, isUniqueViolation } from '../store/errors.js';
 import { nowIso } from '../store/time.js';
 import type { Categories } from '../consent/categories.js';
 import { audienceQuery, countAudience } from '../consent/audience.js';
-import { messageRow } from '../mail/outbox.js';
+import type { Outbox } from '../mail/outbox.js';
 import { badRequest } from '../http/problem.js';
 
 export const ADVISORY_CATEGORY = 'security-advisories';
@@ -34,6 +34,7 @@ export class Advisories {
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
     private readonly categories: Categories,
+    private readonly outbox: Outbox,
   ) {}
 
   private get category() {
@@ -123,18 +124,12 @@ export class Advisories {
       const rows = contacts
         .filter((c) => Number(c.subscribed) === 1)
         .map((c) =>
-          messageRow(
+          this.outbox.row(
             { contactId: c.id, category: category.key, template: 'security-advisory', data: null, advisoryId: advisory.id, status: 'queued' },
             now,
           ),
         );
-      for (const batch of chunks(rows, 500)) {
-        await trx
-          .insertInto('messages')
-          .values(batch)
-          .onConflict((oc) => oc.columns(['advisory_id', 'contact_id']).doNothing())
-          .execute();
-      }
+      for (const batch of chunks(rows, 500)) await this.outbox.enqueueOncePerContact(batch, trx);
       await trx
         .updateTable('advisories')
         .set({ cursor: contacts.at(-1)?.id ?? advisory.cursor, status: contacts.length < batchSize ? 'expanded' : 'expanding' })

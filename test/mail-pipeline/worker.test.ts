@@ -69,9 +69,9 @@ describe.each(STORES)('send worker on %s', (kind) => {
       const res = await postAdvisory(server, { id: `ADV-resume-${kind}`, organizationIds: [org] });
       expect(await res.json()).toMatchObject({ queued: 25, suppressed: 0 });
       const { db, dialect } = server.testStore.store;
-      expect(await new Advisories(db, dialect, Categories.fromFile()).expandNext(10)).toBe(true);
+      expect(await new Advisories(db, dialect, Categories.fromFile(), server.services.outbox).expandNext(10)).toBe(true);
       // "Crash": a fresh instance picks the advisory up from its cursor.
-      const restarted = new Advisories(db, dialect, Categories.fromFile());
+      const restarted = new Advisories(db, dialect, Categories.fromFile(), server.services.outbox);
       while (await restarted.expandNext(10));
       const rows = await db.selectFrom('messages').select('contact_id').where('advisory_id', '=', `ADV-resume-${kind}`).execute();
       expect(rows).toHaveLength(25);
@@ -177,7 +177,14 @@ describe('dev mailbox', () => {
     const smtp = await startSmtp();
     const server = await startServer('sqlite', {
       smtpUrl: smtp.url,
-      env: { NODE_ENV: 'production', PUBLIC_URL: 'https://mail.example', BRAND_POSTAL_ADDRESS: '1 Main St, Ottawa ON' },
+      env: {
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'https://mail.example',
+        BRAND_POSTAL_ADDRESS: '1 Main St, Ottawa ON',
+        // Production refuses the suite's fixed, weak secrets.
+        WEBHOOK_SECRET: `whsec_${crypto.randomBytes(32).toString('base64url')}`,
+        DATA_KEY: crypto.randomBytes(32).toString('base64'),
+      },
     });
     try {
       expect((await fetch(`${server.url}/dev/mail`)).status).toBe(404);

@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES, PG_URL } from '../support/stores.js';
 import { ADMIN_KEY, startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
-import { eventually } from '../support/mail.js';
-import { SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
+import { eventually, linksIn } from '../support/mail.js';
+import { codeIn, nthMailTo, SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
 import { FieldCrypto, keyId } from '../../server/privacy/field-crypto.js';
-import { encryptContacts } from '../../server/privacy/encrypt-contacts.js';
+import { encryptAtRest } from '../../server/privacy/encrypt-at-rest.js';
 import { applyRetention } from '../../server/privacy/retention.js';
-import { messageRow } from '../../server/mail/outbox.js';
 
 const EMAIL = 'zoe.secretname@private-clinic.example';
 const NAME = 'Zoé Secretname';
@@ -53,6 +52,43 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
     const row = await server.testStore.store.db.selectFrom('contacts').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow();
     expect(row.email).toMatch(/^enc1:[0-9a-f]{8}:/);
     expect(row.email_index).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('when a sign-in code, a fresh preferences link and a ticket update are sent, then neither the store nor a dump holds the code, the link or the ticket, before or after the erasure', async () => {
+    const email = `kept-secret-${kind}@private-clinic.example`;
+    const contact = (await server.api.post('/api/v1/contacts', { organizationId, email, name: 'Gardé Secret' })).body;
+    const ext = new SelfServiceClient(server);
+    await ext.requestCode(email);
+    const code = codeIn(await nthMailTo(smtp, email, 1));
+    const fresh = await fetch(`${server.url}/links/fresh`, { method: 'POST', body: new URLSearchParams({ email }), headers: { 'x-forwarded-for': ext.ip } });
+    expect(fresh.status).toBe(200);
+    const link = linksIn(await nthMailTo(smtp, email, 2)).find((l) => l.includes('/p/'))!;
+    const token = link.slice(link.lastIndexOf('/') + 1);
+    const marker = `MARKER-${crypto.randomBytes(6).toString('hex')}`;
+    const ticket = await server.api.post('/api/v1/messages', {
+      category: 'ticket-updates',
+      template: 'ticket-update',
+      to: { contactId: contact.id },
+      data: { ticketId: 'T-77', subject: `${marker} printer`, status: 'Open', message: 'Call Gardé at 418-555-0177 when it is fixed.' },
+    });
+    const mail = await nthMailTo(smtp, email, 3);
+    expect(mail.parsed.subject).toContain(marker);
+    await eventually(() => server.api.get(`/api/v1/messages/${ticket.body.id}`), (r) => r.body.status === 'sent');
+    const exported = (await server.api.get(`/api/v1/contacts/${contact.id}/export`)).body;
+    expect(exported.messages.map((m: { subject: string }) => m.subject)).toContain(`[Ticket T-77] ${marker} printer`);
+
+    const secrets = [code, token, token.split('.')[2]!, marker, '418-555-0177', latin1('Gardé at')];
+    for (const secret of secrets) expect(rawStore()).not.toContain(secret);
+    const { db } = server.testStore.store;
+    const row = await db.selectFrom('messages').select(['data', 'subject']).where('id', '=', ticket.body.id).executeTakeFirstOrThrow();
+    expect(row.data).toMatch(/^enc1:/);
+    expect(row.subject).toMatch(/^enc1:/);
+
+    expect((await server.api.delete(`/api/v1/contacts/${contact.id}`)).status).toBe(200);
+    for (const secret of secrets) expect(rawStore()).not.toContain(secret);
+    const log = await db.selectFrom('messages').select(['template', 'status', 'data', 'subject']).where('contact_id', '=', contact.id).execute();
+    expect(log.map((m) => m.template).sort()).toEqual(['preferences-link', 'sign-in-code', 'ticket-update']);
+    expect(log.every((m) => m.data === null && m.subject === null)).toBe(true);
   });
 
   it('when a contact asks for its data, then the export holds the profile, preferences, the full consent history and the messages sent', async () => {
@@ -97,7 +133,7 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
     await server.api.put(`/api/v1/contacts/${contact.id}/preferences`, { marketing: true });
     const { db } = server.testStore.store;
     // A queued message that the erasure must cancel: due in the future, so the worker leaves it.
-    const row = { ...messageRow({ contactId: contact.id, category: 'marketing', template: 'announcement', data: { title: 'Promo', body: 'x' }, status: 'queued' }), next_attempt_at: '2999-01-01T00:00:00.000Z' };
+    const row = { ...server.services.outbox.row({ contactId: contact.id, category: 'marketing', template: 'announcement', data: { title: 'Promo', body: 'x' }, status: 'queued' }), next_attempt_at: '2999-01-01T00:00:00.000Z' };
     await db.insertInto('messages').values(row).execute();
     const queued = { body: { id: row.id } };
 
@@ -195,19 +231,33 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
 });
 
 describe('data key rotation', () => {
-  it('when the rotation command runs with the new key and the previous one, then every field moves to the new key and lookups keep working with the new key alone', async () => {
+  it('when the rotation runs with the new key and the previous one, then every field, message data included, moves to the new key and lookups keep working with the new key alone', async () => {
     const oldKey = crypto.randomBytes(32);
     const newKey = crypto.randomBytes(32);
     const first = await startServer('sqlite', { env: { DATA_KEY: oldKey.toString('base64') } });
     const org = (await first.api.post('/api/v1/organizations', { name: 'Rotation' })).body.id;
-    for (let i = 0; i < 30; i++) await first.api.post('/api/v1/contacts', { organizationId: org, email: `r${i}@rotate.example`, name: `Person ${i}` });
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await first.api.post('/api/v1/contacts', { organizationId: org, email: `r${i}@rotate.example`, name: `Person ${i}` })).body.id);
+    const data = { ticketId: 'T-1', subject: 'Rotated subject', status: 'Open', message: 'Rotated message' };
+    const queued = await first.api.post('/api/v1/messages', { category: 'ticket-updates', template: 'ticket-update', to: { contactId: ids[0] }, data });
     const { store } = first.testStore;
 
     const rotating = await FieldCrypto.open(store.db, newKey, oldKey);
-    expect(await encryptContacts(store.db, rotating, { batchSize: 7 })).toBe(30);
-    expect(await encryptContacts(store.db, rotating)).toBe(0); // idempotent
+    expect(await encryptAtRest(store, rotating, { batchSize: 7 })).toEqual({ contacts: 30, messages: 1 });
+    expect(await encryptAtRest(store, rotating)).toEqual({ contacts: 0, messages: 0 }); // idempotent
     const rows = await store.db.selectFrom('contacts').select(['email', 'name']).execute();
     expect(rows.every((r) => r.email.startsWith(`enc1:${keyId(newKey)}:`) && r.name!.startsWith(`enc1:${keyId(newKey)}:`))).toBe(true);
+    const message = await store.db.selectFrom('messages').selectAll().where('id', '=', queued.body.id).executeTakeFirstOrThrow();
+    expect(message.data).toMatch(new RegExp(`^enc1:${keyId(newKey)}:`));
+    expect(JSON.parse(rotating.decrypt(message.data!))).toEqual(data);
+
+    // A row written before message data was sealed is sealed at the next start.
+    const legacy = { ...message, id: crypto.randomUUID(), data: JSON.stringify(data), subject: 'Legacy subject', idempotency_key: null };
+    await store.db.insertInto('messages').values(legacy).execute();
+    expect(await encryptAtRest(store, rotating, { onlyUnsealed: true })).toEqual({ contacts: 0, messages: 1 });
+    const sealed = await store.db.selectFrom('messages').select(['data', 'subject']).where('id', '=', legacy.id).executeTakeFirstOrThrow();
+    expect(rotating.decrypt(sealed.subject!)).toBe('Legacy subject');
+    expect(sealed.data).toMatch(/^enc1:/);
 
     const onlyNew = await FieldCrypto.open(store.db, newKey, null);
     expect(onlyNew.emailIndex('r7@rotate.example')).toBe(rotating.emailIndex('r7@rotate.example'));
@@ -222,8 +272,8 @@ describe('data key rotation', () => {
     const env = { ...process.env, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'c.db')}`, LOG_LEVEL: 'silent' };
     const run = (script: string, extra: Record<string, string>) =>
       execFileSync(process.execPath, ['--import', 'tsx', script], { env: { ...env, ...extra }, cwd: path.resolve(import.meta.dirname, '../..') }).toString();
-    expect(JSON.parse(run('server/privacy/rotate-data-key-main.ts', { DATA_KEY: oldKey }))).toEqual({ rewritten: 0 });
-    expect(JSON.parse(run('server/privacy/rotate-data-key-main.ts', { DATA_KEY: newKey, DATA_KEY_PREVIOUS: oldKey }))).toEqual({ rewritten: 0 });
+    expect(JSON.parse(run('server/privacy/rotate-data-key-main.ts', { DATA_KEY: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0 } });
+    expect(JSON.parse(run('server/privacy/rotate-data-key-main.ts', { DATA_KEY: newKey, DATA_KEY_PREVIOUS: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0 } });
     const report = JSON.parse(run('server/privacy/retention-main.ts', { DATA_KEY: newKey }));
     expect(report.retention).toEqual({ messageLogDays: 365, consentHistoryDays: 2555, auditLogDays: 365 });
     expect(report.deleted).toMatchObject({ messages: 0, consentHistory: 0 });
