@@ -10,7 +10,6 @@ import { originOf } from '../consent/change-origin.js';
 import type { Contacts } from '../contacts/contacts.js';
 import { normalizeEmail } from '../contacts/email-address.js';
 import type { Messages } from '../mail/messages.js';
-import type { LinkBuilder } from '../mail/compose.js';
 import type { TokenPurpose, Tokens, VerifyResult } from '../tokens/tokens.js';
 import { renderPage } from './page-layout.js';
 import { PAGE_STRINGS, pageLocale } from './page-strings.js';
@@ -19,7 +18,6 @@ import { PreferenceCenter } from './preference-center.js';
 export interface LinkPagesDeps {
   config: Config;
   tokens: Tokens;
-  links: LinkBuilder;
   contacts: Contacts;
   categories: Categories;
   messages: Messages;
@@ -39,7 +37,7 @@ const PAGE_HEADERS: Record<string, string> = {
 const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), 'utf8');
 
 export function linkPages(deps: LinkPagesDeps): Router {
-  const { config, tokens, links, contacts, categories, messages } = deps;
+  const { config, tokens, contacts, categories, messages } = deps;
   const router = express.Router();
   const css = pageCss.replace('--brand: #0b5cad', `--brand: ${config.brand.color}`);
   router.get('/assets/page.css', (_req, res) => {
@@ -111,8 +109,11 @@ export function linkPages(deps: LinkPagesDeps): Router {
     page(res, 410, locale, <Card heading={t.goneHeading}><p>{t.goneIntro}</p></Card>);
   };
 
-  const preferenceCenter = (contact: Contact, locale: Locale) => {
-    const action = new URL(links.preferencesUrl(contact.id)).pathname;
+  /**
+   * The contact's categories and the data copy button. Every form posts back to the link the page
+   * was opened with: a page never mints a new link, so it cannot outlive the one it came from.
+   */
+  const preferenceCenter = (contact: Contact, locale: Locale, action: string) => {
     const t = PAGE_STRINGS[locale];
     return (
       <>
@@ -128,6 +129,22 @@ export function linkPages(deps: LinkPagesDeps): Router {
       </>
     );
   };
+  /** The path of the link this request came by: where its forms post. */
+  const selfAction = (req: Request) => `${req.baseUrl}${req.path}`;
+
+  // Each copy goes to the contact's own inbox; a few an hour is plenty.
+  const exportsPerContact = rateLimit({
+    windowMs: 60 * 60_000,
+    limit: 3,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (req, res) => formAction(req) !== 'email-export' || !(res.locals.verification as VerifyResult).ok,
+    keyGenerator: (_req, res) => {
+      const verification = res.locals.verification as VerifyResult;
+      return verification.ok ? verification.claims.contactId : '';
+    },
+    handler: (req, res) => tooMany(req, res),
+  });
 
   // ---- Unsubscribe link: List-Unsubscribe target and the footer's category link ----
 
@@ -144,10 +161,10 @@ export function linkPages(deps: LinkPagesDeps): Router {
     const linked = await linkedContact(req, res);
     if (!linked) return;
     const locale = localeOf(req, linked.contact);
-    page(res, 200, locale, unsubscribeView(linked.contact, linked.category, locale, 'confirm'), switchHref(req, locale));
+    page(res, 200, locale, unsubscribeView(linked.contact, linked.category, locale, 'confirm', selfAction(req)), switchHref(req, locale));
   });
 
-  router.post('/u/:token', noStore, verify('unsubscribe'), invalidTokenLimit, ...forms, async (req, res) => {
+  router.post('/u/:token', noStore, verify('unsubscribe'), invalidTokenLimit, ...forms, exportsPerContact, async (req, res) => {
     const verification = res.locals.verification as VerifyResult;
     if (!verification.ok) return brokenLink(req, res, verification.reason);
     const { contactId, category: key } = verification.claims;
@@ -160,7 +177,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
       if (category && !category.required) await contacts.changeConsent(contactId, { [category.key]: false }, originOf(req, 'one-click'));
       return res.status(200).type('text').send('Unsubscribed.');
     }
-    if (action !== 'unsubscribe' && action !== 'resubscribe') return res.status(400).type('text').send('Unknown action.');
+    if (action !== 'unsubscribe' && action !== 'resubscribe') return preferencePageAction(req, res, contactId, (contact, locale) => unsubscribeView(contact, key, locale, 'confirm', selfAction(req)));
     const before = await contacts.get(contactId);
     if (!before) return gone(req, res);
     if (category && !category.required) {
@@ -168,13 +185,13 @@ export function linkPages(deps: LinkPagesDeps): Router {
     }
     const contact = (await contacts.get(contactId))!;
     const locale = localeOf(req, contact);
-    page(res, 200, locale, unsubscribeView(contact, key, locale, action === 'unsubscribe' ? 'unsubscribed' : 'resubscribed'), switchHref(req, locale));
+    page(res, 200, locale, unsubscribeView(contact, key, locale, action === 'unsubscribe' ? 'unsubscribed' : 'resubscribed', selfAction(req)), switchHref(req, locale));
   });
 
-  function unsubscribeView(contact: Contact, key: string | undefined, locale: Locale, state: 'confirm' | 'unsubscribed' | 'resubscribed') {
+  function unsubscribeView(contact: Contact, key: string | undefined, locale: Locale, state: 'confirm' | 'unsubscribed' | 'resubscribed', action: string) {
     const t = PAGE_STRINGS[locale];
     const category = key ? categories.get(key) : undefined;
-    if (!category) return preferenceCenter(contact, locale);
+    if (!category) return preferenceCenter(contact, locale, action);
     const label = category.label[locale];
     const subscribed = contact.preferences[category.key] === true;
     let card: ComponentChildren;
@@ -183,7 +200,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
       card = (
         <Card heading={state === 'unsubscribed' ? t.unsubscribedHeading(label) : t.alreadyUnsubscribed(label)} status={state === 'unsubscribed'}>
           {state === 'unsubscribed' && <p>{t.unsubscribedIntro}</p>}
-          <form method="post">
+          <form method="post" action={action}>
             <input type="hidden" name="lang" value={locale} />
             <button type="submit" name="action" value="resubscribe" class="secondary">{t.undoButton}</button>
           </form>
@@ -195,7 +212,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
       card = (
         <Card heading={t.confirmHeading(label)}>
           <p>{t.confirmIntro}</p>
-          <form method="post">
+          <form method="post" action={action}>
             <input type="hidden" name="lang" value={locale} />
             <button type="submit" name="action" value="unsubscribe" class="primary">{t.confirmButton}</button>
           </form>
@@ -205,7 +222,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
     return (
       <>
         {card}
-        {preferenceCenter(contact, locale)}
+        {preferenceCenter(contact, locale, action)}
       </>
     );
   }
@@ -216,29 +233,20 @@ export function linkPages(deps: LinkPagesDeps): Router {
     const linked = await linkedContact(req, res);
     if (!linked) return;
     const locale = localeOf(req, linked.contact);
-    page(res, 200, locale, preferenceCenter(linked.contact, locale), switchHref(req, locale));
-  });
-
-  // Each copy goes to the contact's own inbox; a few an hour is plenty.
-  const exportsPerContact = rateLimit({
-    windowMs: 60 * 60_000,
-    limit: 3,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skip: (req, res) => formAction(req) !== 'email-export' || !(res.locals.verification as VerifyResult).ok,
-    keyGenerator: (_req, res) => {
-      const verification = res.locals.verification as VerifyResult;
-      return verification.ok ? verification.claims.contactId : '';
-    },
-    handler: (req, res) => tooMany(req, res),
+    page(res, 200, locale, preferenceCenter(linked.contact, locale, selfAction(req)), switchHref(req, locale));
   });
 
   router.post('/p/:token', noStore, verify('preferences'), invalidTokenLimit, ...forms, exportsPerContact, async (req, res) => {
     const verification = res.locals.verification as VerifyResult;
     if (!verification.ok) return brokenLink(req, res, verification.reason);
+    return preferencePageAction(req, res, verification.claims.contactId, (contact, locale) => preferenceCenter(contact, locale, selfAction(req)));
+  });
+
+  /** The preference center's buttons, from either link: save, unsubscribe from all optional, email a copy of the data. */
+  async function preferencePageAction(req: Request, res: Response, contactId: string, view: (contact: Contact, locale: Locale) => ComponentChildren) {
     const action = formAction(req);
     if (action === 'email-export') {
-      const contact = await contacts.get(verification.claims.contactId);
+      const contact = await contacts.get(contactId);
       if (!contact) return gone(req, res);
       // To the contact's own address only: the link proves nothing more than access to that inbox.
       await messages.sendSystem(contact.id, 'data-export', { requestedAt: new Date().toISOString() });
@@ -249,7 +257,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
         locale,
         <>
           <p class="status" role="status">{PAGE_STRINGS[locale].dataSent(contact.email)}</p>
-          {preferenceCenter(contact, locale)}
+          {view(contact, locale)}
         </>,
         switchHref(req, locale),
       );
@@ -257,7 +265,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
     if (action !== 'save' && action !== 'unsubscribe-all') return res.status(400).type('text').send('Unknown action.');
     const checked = [(req.body as Record<string, unknown>).category ?? []].flat().map(String);
     if (checked.some((key) => !categories.has(key))) return res.status(400).type('text').send('Unknown category.');
-    const before = await contacts.get(verification.claims.contactId);
+    const before = await contacts.get(contactId);
     if (!before) return gone(req, res);
     const wanted = Object.fromEntries(
       categories.list.filter((c) => !c.required).map((c) => [c.key, action === 'save' && checked.includes(c.key)]),
@@ -271,11 +279,11 @@ export function linkPages(deps: LinkPagesDeps): Router {
       locale,
       <>
         <p class="status" role="status">{action === 'save' ? t.saved : t.allOff}</p>
-        {preferenceCenter(contact, locale)}
+        {view(contact, locale)}
       </>,
       switchHref(req, locale),
     );
-  });
+  }
 
   // ---- "Email me a fresh link": the same answer whether the address is known or not ----
 

@@ -121,6 +121,28 @@ describe.each(STORES)('unsubscribe links and pages on %s', (kind) => {
     expect((await form(url, { action: 'save', category: 'newsletter' })).status).toBe(400);
   });
 
+  it('when a page is opened or posted from a link, then its forms post back to that very link and nothing on it outlives the link', async () => {
+    const { id } = await contactWithMail('short-lived@links.example');
+    const expiry = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+    for (const [purpose, prefix, claims] of [['unsubscribe', 'u', { cat: 'invoices' }], ['preferences', 'p', {}]] as const) {
+      // A link with an hour left: what the page offers must not last longer.
+      const token = jwt.sign({ sub: id, ...claims }, SECRET, { algorithm: 'HS256', keyid: 'k1', audience: purpose, expiresIn: 3600 });
+      const incoming = `/${prefix}/${token}`;
+      const pages = [
+        await (await fetch(server.url + incoming)).text(),
+        await (await form(server.url + incoming, { action: 'save', category: 'invoices' })).text(),
+        await (await form(server.url + incoming, { action: 'email-export' })).text(),
+      ];
+      for (const html of pages) {
+        const actions = [...html.matchAll(/<form [^>]*action="([^"]*)"/g)].map((m) => m[1]);
+        expect(actions.filter((a) => a !== '/links/fresh').length).toBeGreaterThanOrEqual(2);
+        for (const action of actions.filter((a) => a !== '/links/fresh')) expect(action).toBe(incoming);
+        expect(html).not.toMatch(/<form (?![^>]*action=)/);
+        for (const [, found] of html.matchAll(/\/[up]\/([\w-]+\.[\w-]+\.[\w-]+)/g)) expect(expiry(found!)).toBeLessThanOrEqual(expiry(token));
+      }
+    }
+  });
+
   describe('broken links', () => {
     let id: string;
     let valid: string;
