@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import type { Database } from './store/schema.js';
 import type { Config } from './config.js';
 import type { Store } from './store/db.js';
 import type { Categories } from './consent/categories.js';
@@ -42,13 +44,20 @@ export function createServices(deps: ServiceDeps) {
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
   const outbox = new Outbox(db, dialect, deps.fieldCrypto);
-  const contacts = new Contacts(db, dialect, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox);
-  const apiKeys = new ApiKeys(db, config.adminApiKey);
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
+  const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'));
+  const sessions = new Sessions(db, tokens);
+  const signInAccess = {
+    revokeAll: async (contactId: string, trx: Transaction<Database>) => {
+      await sessions.revokeAll(contactId, trx);
+      await codes.discard(contactId, trx);
+    },
+  };
+  const contacts = new Contacts(db, dialect, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess);
+  const apiKeys = new ApiKeys(db, config.adminApiKey);
   const links = linkBuilder(config.publicUrl, tokens);
   const advisories = new Advisories(db, dialect, categories, outbox);
   const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
-  const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'));
   const completeData = completeSystemEmails({
     codeFor: (codeId) => codes.codeFor(codeId),
     preferencesUrl: (contactId) => links.preferencesUrl(contactId),
@@ -85,7 +94,7 @@ export function createServices(deps: ServiceDeps) {
     categories,
     messages,
     codes,
-    sessions: new Sessions(db, tokens),
+    sessions,
     logger: logger.child({ component: 'self-service' }),
     emailIndex: (email) => deps.fieldCrypto.emailIndex(email),
   });

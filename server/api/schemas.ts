@@ -153,6 +153,7 @@ export const auditPage = z.object({
       target: z.string().nullable(),
       outcome: z.number(),
       requestId: z.string().nullable(),
+      detail: z.string().nullable(),
     }),
   ),
   nextCursor: z.number().nullable(),

@@ -1,4 +1,5 @@
 import type { ApiRouter } from '../http/api-router.js';
+import { AppError } from '../http/problem.js';
 import * as s from '../api/schemas.js';
 import { originOf } from '../consent/change-origin.js';
 import type { Contacts } from './contacts.js';
@@ -63,13 +64,22 @@ export function registerContactRoutes(
     {
       method: 'patch',
       path: '/contacts/:id',
-      summary: 'Correct a contact (name, email, phone, job title, locale)',
+      summary:
+        "Correct a contact (name, phone, job title, locale; email: admin only). A new email ends the contact's sessions, voids its sign-in codes and notifies the old address",
       tag: 'Contacts',
       roles: ['support'],
       body: s.contactPatch,
-      responses: { 200: { description: 'The contact', schema: s.contact }, ...s.problems(400, 404, 409) },
+      responses: { 200: { description: 'The contact', schema: s.contact }, ...s.problems(400, 403, 404, 409) },
     },
-    async ({ params, body }) => ({ status: 200, body: await contacts.update(params.id!, body) }),
+    async ({ params, body, caller, res }) => {
+      // The address decides where sign-in codes go: whoever may change it may sign in as the contact.
+      if (body.email !== undefined && caller.role !== 'admin') {
+        throw new AppError(403, 'forbidden', 'Your API key may not do this.', "Only an admin key may change a contact's email address.");
+      }
+      const { contact, emailChanged } = await contacts.update(params.id!, body);
+      if (emailChanged) res.locals.audit.detail = 'email changed; sessions and sign-in codes revoked; the old address notified';
+      return { status: 200, body: contact };
+    },
   );
 
   api.route(

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Contact, Locale, Preferences } from '../api/types.js';
 import type { Database } from '../store/schema.js';
 import type { Dialect } from '../store/db.js';
@@ -34,6 +34,17 @@ export interface ContactQuery {
   email?: string;
   limit: number;
   cursor?: string;
+}
+
+/** What signing in gave a contact (sessions, codes not yet used); an email change takes it back. */
+export interface SignInAccess {
+  revokeAll(contactId: string, db: Transaction<Database>): Promise<void>;
+}
+
+export interface ContactUpdate {
+  contact: Contact;
+  /** The address changed: sessions and codes were revoked and the old address notified. */
+  emailChanged: boolean;
 }
 
 export interface ErasureReceipt {
@@ -93,6 +104,7 @@ export class Contacts {
     private readonly codec: ContactCodec,
     private readonly suppressions: SuppressionList,
     private readonly outbox: Outbox,
+    private readonly signInAccess: SignInAccess,
   ) {}
 
   async create(input: NewContact): Promise<Contact> {
@@ -178,22 +190,37 @@ export class Contacts {
     };
   }
 
-  async update(id: string, patch: ContactPatch): Promise<Contact> {
-    await this.getOrThrow(id);
+  /**
+   * Corrects a contact. A new address is where codes and links go from then on, so the change also
+   * ends the contact's sessions, voids its unused sign-in codes and queues a notice to the replaced
+   * address, all in the same transaction.
+   */
+  async update(id: string, patch: ContactPatch): Promise<ContactUpdate> {
+    const before = await this.getOrThrow(id);
     const email = patch.email === undefined ? undefined : emailOrThrow(patch.email);
     if (email !== undefined && (await this.suppressions.reasonFor(email)) === ERASED) throw erasedAddress();
+    const emailChanged = email !== undefined && email !== before.email;
+    const now = nowIso();
     const set: Partial<ContactRow> = {
-      updated_at: nowIso(),
-      ...this.codec.seal({ email, name: patch.name, phone: patch.phone, jobTitle: patch.jobTitle }),
+      updated_at: now,
+      ...this.codec.seal({ email: emailChanged ? email : undefined, name: patch.name, phone: patch.phone, jobTitle: patch.jobTitle }),
       ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
     };
     try {
-      await this.db.updateTable('contacts').set(set).where('id', '=', id).execute();
+      await this.db.transaction().execute(async (trx) => {
+        await trx.updateTable('contacts').set(set).where('id', '=', id).execute();
+        if (!emailChanged) return;
+        await this.signInAccess.revokeAll(id, trx);
+        await this.outbox.enqueue(
+          { contactId: id, category: null, template: 'email-changed', data: { previousEmail: before.email, changedAt: now }, status: 'queued' },
+          trx,
+        );
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('Another contact has this email address.');
       throw error;
     }
-    return this.getOrThrow(id);
+    return { contact: await this.getOrThrow(id), emailChanged };
   }
 
   /** Sets some categories and answers the contact; see changeConsent. */

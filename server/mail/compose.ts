@@ -31,6 +31,8 @@ export interface ComposeInput {
   category: CategoryInfo | undefined;
   recipient: Recipient;
   attachments?: Mail.Attachment[];
+  /** False for mail to an address that is not the contact's own: no link into its preferences. */
+  withLinks?: boolean;
 }
 
 export interface Composer {
@@ -40,15 +42,15 @@ export interface Composer {
 export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; from: string }): Composer {
   const domain = /@([^>\s]+)>?\s*$/.exec(deps.from)?.[1] ?? 'localhost';
   return {
-    compose({ messageId, template, data, category, recipient, attachments }) {
+    compose({ messageId, template, data, category, recipient, attachments, withLinks = true }) {
       // A required category may not be left, so its mail offers no way to leave it.
-      const unsubscribe = category && !category.required ? deps.links.unsubscribeUrl(recipient.contactId, category.key) : undefined;
-      const preferences = deps.links.preferencesUrl(recipient.contactId);
+      const unsubscribe = withLinks && category && !category.required ? deps.links.unsubscribeUrl(recipient.contactId, category.key) : undefined;
+      const preferences = withLinks ? deps.links.preferencesUrl(recipient.contactId) : undefined;
       const rendered = deps.renderer.render(template, data, {
         locale: recipient.locale,
         recipientName: recipient.name,
         ...(category ? { categoryLabel: category.label[recipient.locale] } : {}),
-        links: { preferences, ...(unsubscribe ? { unsubscribe } : {}) },
+        links: { ...(preferences ? { preferences } : {}), ...(unsubscribe ? { unsubscribe } : {}) },
       });
       const headers: Record<string, string> = { 'Content-Language': recipient.locale === 'fr' ? 'fr-CA' : 'en-CA' };
       if (unsubscribe) {

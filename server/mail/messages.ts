@@ -22,6 +22,8 @@ export interface SystemEmailData {
   'sign-in-code': { codeId: string; expiresInMinutes: number };
   'preferences-link': Record<string, never>;
   'data-export': { requestedAt: string };
+  /** To the replaced address, kept sealed in the outbox until sent. */
+  'email-changed': { previousEmail: string; changedAt: string };
 }
 export type SystemTemplate = keyof SystemEmailData;
 

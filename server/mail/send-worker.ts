@@ -207,14 +207,18 @@ export class SendWorker {
     if (!stored) return outbox.failed(message.id, 'The advisory is gone.');
     const completed = await this.deps.completeData(message.template, message.contact_id, stored);
     if ('skip' in completed) return outbox.suppressed(message.id, completed.skip);
-    const { data, attachments } = completed;
+    const { data, attachments, to } = completed;
+    if (to !== undefined && (await this.deps.suppressions.reasonFor(to)) !== null) {
+      return outbox.suppressed(message.id, 'The address is on the suppression list.');
+    }
 
     const { mail, subject } = composer.compose({
       messageId: message.id,
       template: message.template as TemplateName,
       data,
       category,
-      recipient: { contactId: message.contact_id, email: recipient.email, name: recipient.name, locale: recipient.locale },
+      recipient: { contactId: message.contact_id, email: to ?? recipient.email, name: recipient.name, locale: recipient.locale },
+      withLinks: to === undefined,
       ...(attachments ? { attachments } : {}),
     });
     await this.rate.take();
@@ -224,7 +228,7 @@ export class SendWorker {
       const failure = classifySendError(error);
       const attempt = message.attempts + 1;
       logger.warn({ messageId: message.id, attempt, kind: failure.kind, detail: failure.detail }, 'send failed');
-      if (failure.badAddress) await this.deps.suppressions.add(recipient.email, 'hard bounce (5.1.x)');
+      if (failure.badAddress) await this.deps.suppressions.add(to ?? recipient.email, 'hard bounce (5.1.x)');
       if (failure.kind === 'permanent' || attempt >= this.settings.maxAttempts) return outbox.failed(message.id, failure.detail);
       return outbox.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
     }

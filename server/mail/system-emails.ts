@@ -1,7 +1,11 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
 
-/** A message's data made ready to render, or why it can no longer go. */
-export type CompletedData = { data: Record<string, unknown>; attachments?: Mail.Attachment[] } | { skip: string };
+/**
+ * A message's data made ready to render, or why it can no longer go. `to` sends it to another
+ * address than the contact's (the notice of an email change goes to the replaced one), and then
+ * without any link into the contact's preferences.
+ */
+export type CompletedData = { data: Record<string, unknown>; attachments?: Mail.Attachment[]; to?: string } | { skip: string };
 
 export type CompleteData = (template: string, contactId: string, stored: Record<string, unknown>) => Promise<CompletedData>;
 
@@ -31,6 +35,8 @@ export function completeSystemEmails(sources: SystemEmailSources): CompleteData 
         const content = JSON.stringify(await sources.exportOf(contactId), null, 2);
         return { data: stored, attachments: [{ filename: 'my-data.json', contentType: 'application/json', content }] };
       }
+      case 'email-changed':
+        return { data: { changedAt: stored.changedAt }, to: String(stored.previousEmail) };
       default:
         return { data: stored };
     }

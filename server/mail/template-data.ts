@@ -75,6 +75,10 @@ const schemas = {
   'data-export': z.object({
     requestedAt: isoDate(),
   }),
+  /** Sent to the address that was replaced; the new one is never named. */
+  'email-changed': z.object({
+    changedAt: isoDate(),
+  }),
 } satisfies Record<TemplateName, z.ZodType>;
 
 export type TemplateData = { [T in TemplateName]: z.output<(typeof schemas)[T]> };

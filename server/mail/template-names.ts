@@ -5,7 +5,8 @@ export type TemplateName =
   | 'security-advisory'
   | 'sign-in-code'
   | 'preferences-link'
-  | 'data-export';
+  | 'data-export'
+  | 'email-changed';
 
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'ticket-update',
@@ -15,6 +16,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'sign-in-code',
   'preferences-link',
   'data-export',
+  'email-changed',
 ];
 
 /** `ticket-update` → `ticket_update`, the prefix of the template's keys in the string files. */

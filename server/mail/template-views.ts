@@ -46,4 +46,6 @@ export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
   'preferences-link': (data) => ({ url: data.url }),
 
   'data-export': (data, locale) => ({ requestedAt: formatDate(data.requestedAt, locale) }),
+
+  'email-changed': (data, locale) => ({ changedAt: formatDate(data.changedAt, locale), notice: true }),
 };

@@ -13,6 +13,8 @@ export interface AuditEntry {
   target: string | null;
   outcome: number;
   requestId: string | null;
+  /** What the call changed, when a route says (never personal data). */
+  detail: string | null;
 }
 
 /**
@@ -26,7 +28,7 @@ export class AuditLog {
   middleware(onError: (error: unknown) => void): RequestHandler {
     return (req, res, next) => {
       res.on('finish', () => {
-        const audit = res.locals.audit as { action: string; target: string | null } | undefined;
+        const audit = res.locals.audit as { action: string; target: string | null; detail?: string } | undefined;
         this.db
           .insertInto('audit_log')
           .values({
@@ -36,6 +38,7 @@ export class AuditLog {
             target: audit?.target ?? null,
             outcome: res.statusCode,
             request_id: typeof req.id === 'string' ? req.id : null,
+            detail: audit?.detail ?? null,
           })
           .execute()
           .catch(onError);
@@ -59,6 +62,7 @@ export class AuditLog {
         target: r.target,
         outcome: Number(r.outcome),
         requestId: r.request_id,
+        detail: r.detail,
       })),
       nextCursor: rows.length > query.limit ? Number(page.at(-1)!.id) : null,
     };

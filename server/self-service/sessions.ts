@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Session } from '../api/types.js';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
@@ -54,5 +54,16 @@ export class Sessions {
 
   async revoke(id: string): Promise<void> {
     await this.db.updateTable('sessions').set({ revoked_at: nowIso() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  }
+
+  /** Every live session of the contact ends; returns how many. */
+  async revokeAll(contactId: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<number> {
+    const result = await db
+      .updateTable('sessions')
+      .set({ revoked_at: nowIso() })
+      .where('contact_id', '=', contactId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { isoAfter, nowIso } from '../store/time.js';
 
@@ -39,6 +39,11 @@ export class SignInCodes {
         .execute();
     });
     return id;
+  }
+
+  /** The contact's codes not yet used stop working. */
+  async discard(contactId: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    await db.deleteFrom('sign_in_codes').where('contact_id', '=', contactId).where('used_at', 'is', null).execute();
   }
 
   /** The code of a row still waiting to be used, made again from its salt; null once it is used, replaced or expired. */

@@ -142,6 +142,7 @@ export interface AuditLogTable {
   target: string | null;
   outcome: number;
   request_id: string | null;
+  detail: string | null;
 }
 
 export interface RetentionFloorTable {

@@ -57,9 +57,10 @@ export const SAMPLE_DATA: Record<TemplateName, Record<string, unknown>> = {
   'sign-in-code': { code: '482913', expiresInMinutes: 10 },
   'preferences-link': { url: 'https://mail.serveitpro.example/preferences?token=abc.def.ghi' },
   'data-export': { requestedAt: '2026-11-26T14:30:00Z' },
+  'email-changed': { changedAt: '2026-11-30T15:05:00Z' },
 };
 
-export const SYSTEM_TEMPLATES: readonly TemplateName[] = ['sign-in-code', 'preferences-link', 'data-export'];
+export const SYSTEM_TEMPLATES: readonly TemplateName[] = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed'];
 
 const CATEGORY: Partial<Record<TemplateName, Record<Locale, string>>> = {
   'ticket-update': { en: 'Ticket updates', fr: 'Suivi des demandes' },

@@ -108,6 +108,18 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
       text: ['Elle est jointe à ce courriel.', `conservez-le en lieu sûr`, 'ignorez ce courriel ou communiquez avec nous.'],
     },
   },
+  'email-changed': {
+    en: {
+      subject: 'Your email address at SERVEITPRO was changed',
+      html: ['On November 30, 2026, the email address', 'has been signed out', 'contact SERVEITPRO right away', 'because it concerns your address'],
+      text: ['will no longer receive ticket updates', 'If you did not ask for this change'],
+    },
+    fr: {
+      subject: 'Votre adresse courriel chez SERVEITPRO a été modifiée',
+      html: ['Le 30 novembre 2026, l’adresse courriel', `sans tarder${NBSP}: quelqu’un`, 'parce qu’il concerne votre adresse'],
+      text: ['ne recevra plus le suivi des demandes', 'ont été fermées'],
+    },
+  },
 };
 
 describe('when each template is rendered in each locale', () => {
@@ -239,9 +251,12 @@ describe('the footer', () => {
           expect(part).toContain('Montréal (Québec)  H3B 2T6');
           expect(part).toContain('SERVEITPRO');
         }
-        const why = SYSTEM_TEMPLATES.includes(template)
-          ? { en: 'because it was requested for your address', fr: 'parce qu’il a été demandé pour votre adresse' }
-          : { en: 'because your address is subscribed to “', fr: `parce que votre adresse est abonnée à «${NBSP}` };
+        const why =
+          template === 'email-changed'
+            ? { en: 'because it concerns your address', fr: 'parce qu’il concerne votre adresse' }
+            : SYSTEM_TEMPLATES.includes(template)
+              ? { en: 'because it was requested for your address', fr: 'parce qu’il a été demandé pour votre adresse' }
+              : { en: 'because your address is subscribed to “', fr: `parce que votre adresse est abonnée à «${NBSP}` };
         expect(email.text).toContain(why[locale]);
         if (SYSTEM_TEMPLATES.includes(template)) expect(email.text).not.toMatch(/Unsubscribe|désabonner/);
       }

@@ -3,7 +3,8 @@ import { withRequiredCategory } from '../support/categories.js';
 import { STORES } from '../support/stores.js';
 import { ADMIN_KEY, seedContact, startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
-import { SelfServiceClient, signInByMail } from './self-service-client.js';
+import { codeIn, nthMailTo, SelfServiceClient, signInByMail } from './self-service-client.js';
+import { eventually, header, linksIn } from '../support/mail.js';
 
 const categories = withRequiredCategory();
 
@@ -28,6 +29,63 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
   afterAll(async () => {
     await server.close();
     await smtp.close();
+  });
+
+  it('when a support key tries to change a contact’s email, then 403 and nothing changes: the address decides where sign-in codes go', async () => {
+    const { id, ext } = await signedIn(`support-target-${kind}@example.com`);
+    const support = (await server.api.post('/api/v1/api-keys', { name: 'helpdesk', role: 'support' })).body.key as string;
+    const res = await server.api.as(support).patch(`/api/v1/contacts/${id}`, { email: `attacker-${kind}@evil.example`, name: 'Renamed' });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toMatch(/admin/);
+    const contact = (await server.api.get(`/api/v1/contacts/${id}`)).body;
+    expect(contact).toMatchObject({ email: `support-target-${kind}@example.com`, name: 'Ana Tremblay' });
+    expect((await ext.me()).status).toBe(200);
+    // Support still corrects everything else.
+    expect((await server.api.as(support).patch(`/api/v1/contacts/${id}`, { name: 'Ana T.', phone: '+1 514 555 0101' })).status).toBe(200);
+  });
+
+  it('when an admin changes a contact’s email, then its sessions and unused codes die, the old address is told (with no link in), and the audit log says so', async () => {
+    const old = `moving-${kind}@example.com`;
+    const next = `moved-${kind}@example.com`;
+    const { id, ext } = await signedIn(old);
+    const pending = new SelfServiceClient(server);
+    await pending.requestCode(old);
+    const unusedCode = codeIn(await nthMailTo(smtp, old, 2));
+
+    const res = await server.api.patch(`/api/v1/contacts/${id}`, { email: next.toUpperCase() });
+    expect(res.status).toBe(200);
+    expect(res.body.email).toBe(next);
+    expect((await ext.me()).status).toBe(401);
+    expect((await pending.signIn(old, unusedCode)).status).toBe(401);
+    expect((await pending.signIn(next, unusedCode)).status).toBe(401);
+
+    const notice = await nthMailTo(smtp, old, 3);
+    expect(notice.parsed.subject).toBe('Your email address at SERVEITPRO was changed');
+    expect(notice.parsed.text).not.toContain(next);
+    expect(linksIn(notice).filter((l) => /\/(u|p)\//.test(l))).toEqual([]);
+    expect(header(notice, 'List-Unsubscribe')).toBeUndefined();
+    expect(smtp.to(next)).toHaveLength(0);
+
+    const fresh = new SelfServiceClient(server);
+    await signInByMail(fresh, smtp, next);
+    expect((await fresh.me()).body.contact.email).toBe(next);
+
+    const audit = await eventually(
+      () => server.api.get('/api/v1/audit-log?limit=50'),
+      (r) => r.body.items.some((e: { action: string; target: string; detail: string | null }) => e.action === 'PATCH /api/v1/contacts/:id' && e.target === id && e.detail),
+    );
+    const entry = audit.body.items.find((e: { target: string; detail: string | null }) => e.target === id && e.detail);
+    expect(entry).toMatchObject({ keyId: 'bootstrap', outcome: 200, detail: expect.stringMatching(/email changed.*revoked.*notified/) });
+    expect(JSON.stringify(audit.body)).not.toContain(old);
+  });
+
+  it('when a contact’s email is set to the address it already has, then nothing is revoked and no notice goes', async () => {
+    const email = `same-${kind}@example.com`;
+    const { id, ext } = await signedIn(email);
+    expect((await server.api.patch(`/api/v1/contacts/${id}`, { email: email.toUpperCase() })).status).toBe(200);
+    expect((await ext.me()).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.to(email)).toHaveLength(1);
   });
 
   it('when a preference is changed from the extension, then it is saved with source extension and later mail in that category is suppressed', async () => {

@@ -1,10 +1,12 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
-/** Codes and links are never stored: rows queued before that held them in clear. */
 export function trustHardening(): Migration {
   return {
     async up(db: Kysely<unknown>) {
+      // Codes and links are never stored: rows queued before that held them in clear.
       await sql`UPDATE messages SET data = NULL WHERE template IN ('sign-in-code', 'preferences-link')`.execute(db);
+      // What an audited call changed, in words that hold no personal data ("email changed").
+      await db.schema.alterTable('audit_log').addColumn('detail', 'text').execute();
     },
   };
 }
