@@ -3,21 +3,53 @@ export interface SendFailure {
   kind: 'transient' | 'permanent';
   /** A 5.1.x rejection (no such mailbox, bad address): never mail this address again. */
   badAddress: boolean;
+  /**
+   * The relay, not this message, is the problem (unreachable, or refusing us at the greeting,
+   * EHLO/HELO, STARTTLS, AUTH or MAIL FROM): every message would fail alike, so it is retried
+   * whatever the reply code.
+   */
+  relay: boolean;
   /** What to show in the message's status: the SMTP reply with any address masked. */
   detail: string;
 }
 
-const maskAddresses = (text: string) => text.replace(/[^\s<>"'()]+@[^\s<>"'()]+/g, '<address>');
+/** The properties nodemailer sets on its errors; `command` names the SMTP step in flight ('CONN' for connecting, greeting and TLS). */
+interface NodemailerError {
+  code?: string;
+  command?: string;
+  responseCode?: number;
+  response?: string;
+  message?: string;
+}
 
-/** SMTP 5xx is final, 4xx and network trouble are worth another try (RFC 5321 §4.2.1). */
+/** nodemailer's codes for a connection or session that failed before any message was refused. */
+const SESSION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ETLS', 'EPROTOCOL', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'EPROXY']);
+
+const maskAddresses = (text: string) => text.replace(/<?[^\s<>"'()]+@[^\s<>"'()]+>?/g, '<address>');
+
+function aboutTheRelay(e: NodemailerError): boolean {
+  // 421: the server is closing the channel, whatever the command (RFC 5321 §3.8).
+  if (e.responseCode === 421) return true;
+  // MAIL FROM carries our sender and the relay's policy for us; only a size refusal is about this message.
+  if (e.command === 'MAIL FROM') return e.code === 'EENVELOPE' && e.responseCode !== 552 && !/\b5\.3\.4\b/.test(e.response ?? '');
+  // Postfix refuses a client outside its allow-list at RCPT TO, for every recipient alike.
+  if (e.command === 'RCPT TO' && /relay access denied/i.test(e.response ?? '')) return true;
+  return SESSION_CODES.has(e.code ?? '');
+}
+
+/**
+ * By SMTP phase, as a relay-sending MTA does: trouble connecting, greeting, EHLO, TLS, AUTH or
+ * MAIL FROM is retried whatever its code; a 5xx to RCPT TO or DATA refuses this message for good.
+ */
 export function classifySendError(error: unknown): SendFailure {
-  const e = error as { responseCode?: number; response?: string; code?: string; message?: string };
+  const e = error as NodemailerError;
   const detail = maskAddresses((e.response ?? e.message ?? String(error)).slice(0, 300));
-  if (typeof e.responseCode === 'number' && e.responseCode >= 500) {
-    const enhanced = /\b5\.1\.\d{1,3}\b/.test(e.response ?? '');
-    return { kind: 'permanent', badAddress: enhanced, detail };
+  if (aboutTheRelay(e)) return { kind: 'transient', badAddress: false, relay: true, detail };
+  const refused = typeof e.responseCode === 'number' && e.responseCode >= 500;
+  if (refused && ['MAIL FROM', 'RCPT TO', 'DATA'].includes(e.command ?? '')) {
+    return { kind: 'permanent', badAddress: /\b5\.1\.\d{1,3}\b/.test(e.response ?? ''), relay: false, detail };
   }
-  return { kind: 'transient', badAddress: false, detail };
+  return { kind: 'transient', badAddress: false, relay: false, detail };
 }
 
 /** Exponential backoff with ±50% jitter, so retries of a burst spread out; capped at 6 hours. */

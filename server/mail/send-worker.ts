@@ -65,6 +65,8 @@ export class SendWorker {
   private wake: (() => void) | null = null;
   private readonly rate: RateLimiter;
   private readonly settings: Required<WorkerSettings>;
+  /** The relay is refusing us (not a message): logged once as an error, until a send goes through again. */
+  private relayDown = false;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -228,10 +230,16 @@ export class SendWorker {
       const failure = classifySendError(error);
       const attempt = message.attempts + 1;
       logger.warn({ messageId: message.id, attempt, kind: failure.kind, detail: failure.detail }, 'send failed');
+      // One error line per outage, not one per message: every message fails alike meanwhile.
+      if (failure.relay && !this.relayDown) {
+        logger.error({ detail: failure.detail }, `SMTP relay is not accepting mail (${failure.detail}); messages stay queued and are retried with backoff`);
+      }
+      this.relayDown ||= failure.relay;
       if (failure.badAddress) await this.deps.suppressions.add(to ?? recipient.email, 'hard bounce (5.1.x)');
       if (failure.kind === 'permanent' || attempt >= this.settings.maxAttempts) return outbox.failed(message.id, failure.detail);
       return outbox.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
     }
+    this.relayDown = false;
     await outbox.sent(message.id, subject);
   }
 }
