@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { Store } from 'express-rate-limit';
 import { failureLimiter } from './failure-limiter.js';
 import { AppError, sendProblem } from './problem.js';
 
@@ -40,7 +41,7 @@ export function requireRole(allowed: Role[]): RequestHandler {
 }
 
 /** Counts only rejected keys (401) per client address, so a valid caller never trips it. */
-export function failedAuthLimiter(options: { limit: number; windowMs: number }): RequestHandler {
+export function failedAuthLimiter(options: { limit: number; windowMs: number; store: Store }): RequestHandler {
   return failureLimiter({
     ...options,
     failedStatus: 401,

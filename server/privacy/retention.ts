@@ -39,6 +39,7 @@ export async function applyRetention(db: Kysely<Database>, policy: RetentionPoli
       .deleteFrom('sessions')
       .where((eb) => eb.or([eb('expires_at', '<', nowIso()), eb('revoked_at', 'is not', null)]))
       .executeTakeFirst();
+    await trx.deleteFrom('rate_limits').where('reset_at', '<', nowIso()).execute();
     const removed: Record<'consent_history' | 'audit_log', number> = { consent_history: 0, audit_log: 0 };
     for (const [table, days] of [
       ['consent_history', policy.consentHistoryDays],

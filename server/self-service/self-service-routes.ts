@@ -9,6 +9,7 @@ import { extensionCors } from './extension-cors.js';
 import type { SelfService } from './self-service.js';
 import { requireSession, sessionOf } from './session-auth.js';
 import { codeRequestsPerAddress, codeRequestsPerIp, failedSignInsPerIp } from './sign-in-limits.js';
+import type { RateLimitStores } from '../http/rate-limit-stores.js';
 
 /** A JSON body checked against a strict schema → `res.locals.body`; 415 for any other media type. */
 function jsonBody(schema: z.ZodType): RequestHandler[] {
@@ -34,19 +35,19 @@ function jsonBody(schema: z.ZodType): RequestHandler[] {
  * The extension's API under /api/v1: sign in by emailed code, then the signed-in contact's own
  * data only (no id in any URL). Mounted before the admin API, whose API-key check would refuse it.
  */
-export function selfServiceRoutes(selfService: SelfService): Router {
+export function selfServiceRoutes(selfService: SelfService, limits: RateLimitStores): Router {
   const router = express.Router();
   const signedIn = requireSession((token) => selfService.session(token));
 
   router.use(['/session', '/me'], extensionCors);
 
-  router.post('/session/code', codeRequestsPerIp(), ...jsonBody(s.signInCodeRequest), codeRequestsPerAddress(), (_req, res) => {
+  router.post('/session/code', codeRequestsPerIp(limits('codes-per-ip')), ...jsonBody(s.signInCodeRequest), codeRequestsPerAddress(limits('codes-per-address')), (_req, res) => {
     // The code mail goes in the contact's stored language, so the browser's `locale` is not needed here.
     selfService.sendCodeLater(res.locals.email as string);
     res.status(202).json({ status: 'sent' } satisfies SignInCodeSent);
   });
 
-  router.post('/session', failedSignInsPerIp(), ...jsonBody(s.sessionRequest), async (_req, res) => {
+  router.post('/session', failedSignInsPerIp(limits('failed-sign-ins-per-ip')), ...jsonBody(s.sessionRequest), async (_req, res) => {
     const { code } = res.locals.body as z.infer<typeof s.sessionRequest>;
     res.json(await selfService.signIn(res.locals.email as string, code));
   });

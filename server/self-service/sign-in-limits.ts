@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import { failureLimiter } from '../http/failure-limiter.js';
 import { AppError, sendProblem } from '../http/problem.js';
 
@@ -19,8 +19,9 @@ export const SIGN_IN_LIMITS = {
 const refuse = (detail: string) => new AppError(429, 'rate-limited', 'Too many requests.', detail);
 
 /** Per client IP (Express `req.ip`, so behind a proxy set TRUST_PROXY). */
-export const codeRequestsPerIp = (): RequestHandler =>
+export const codeRequestsPerIp = (store: Store): RequestHandler =>
   rateLimit({
+    store,
     windowMs: WINDOW_MS,
     limit: SIGN_IN_LIMITS.codesPerIp,
     standardHeaders: 'draft-8',
@@ -32,8 +33,9 @@ export const codeRequestsPerIp = (): RequestHandler =>
  * Per email address, keyed by a hash of the normalized address (`res.locals.email`, set by the
  * body check before this runs), so the limiter's memory never holds an address.
  */
-export const codeRequestsPerAddress = (): RequestHandler =>
+export const codeRequestsPerAddress = (store: Store): RequestHandler =>
   rateLimit({
+    store,
     windowMs: WINDOW_MS,
     limit: SIGN_IN_LIMITS.codesPerAddress,
     standardHeaders: 'draft-8',
@@ -43,8 +45,9 @@ export const codeRequestsPerAddress = (): RequestHandler =>
   });
 
 /** Counts only refused codes, so people who type their code right never trip it. */
-export const failedSignInsPerIp = (): RequestHandler =>
+export const failedSignInsPerIp = (store: Store): RequestHandler =>
   failureLimiter({
+    store,
     windowMs: WINDOW_MS,
     limit: SIGN_IN_LIMITS.failedSignInsPerIp,
     failedStatus: 401,

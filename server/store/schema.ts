@@ -150,6 +150,13 @@ export interface RetentionFloorTable {
   before: string;
 }
 
+/** One limit's count for one client, under a keyed hash of both (server/http/rate-limit-stores.ts). */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   contacts: ContactsTable;
@@ -165,4 +172,5 @@ export interface Database {
   retention_floor: RetentionFloorTable;
   sign_in_codes: SignInCodesTable;
   sessions: SessionsTable;
+  rate_limits: RateLimitsTable;
 }

@@ -7,6 +7,14 @@ export function trustHardening(): Migration {
       await sql`UPDATE messages SET data = NULL WHERE template IN ('sign-in-code', 'preferences-link')`.execute(db);
       // What an audited call changed, in words that hold no personal data ("email changed").
       await db.schema.alterTable('audit_log').addColumn('detail', 'text').execute();
+      // Rate limits that several servers share (PostgreSQL); expired rows go with the retention job.
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('hits', 'integer', (c) => c.notNull())
+        .addColumn('reset_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('rate_limits_reset').on('rate_limits').column('reset_at').execute();
     },
   };
 }
