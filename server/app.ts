@@ -18,6 +18,7 @@ import { devMailboxPages } from './mail/dev-mailbox-pages.js';
 import { linkPages } from './pages/link-pages.js';
 import { registerAuditRoutes } from './privacy/audit-routes.js';
 import { selfServiceRoutes } from './self-service/self-service-routes.js';
+import { createMetrics, metricsRoute } from './http/metrics.js';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +31,7 @@ export interface AppDeps {
 /** Builds the Express app without listening, so tests start it on port 0. */
 export function createApp({ config, store, logger, services, version }: AppDeps) {
   const app = express();
+  const metrics = createMetrics();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(httpLogger(logger));
@@ -51,6 +53,8 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   registerMessageRoutes(api, services.messages);
   registerAuditRoutes(api, services.auditLog);
 
+  app.use(metricsRoute(metrics, config.metricsToken));
+
   const openApi = openApiDocument(api.operations, { version, serverUrl: config.publicUrl });
   app.get('/api/openapi.json', (_req, res) => res.json(openApi));
 
@@ -59,11 +63,14 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api/v1', selfServiceRoutes(services.selfService));
+  app.use('/api/v1', selfServiceRoutes(services.selfService, services.rateLimits));
   app.use(
     '/api/v1',
-    services.auditLog.middleware((error) => logger.error({ err: error }, 'audit entry not written')),
-    failedAuthLimiter({ limit: 20, windowMs: 15 * 60_000 }),
+    services.auditLog.middleware({
+      onUnauthenticated: (status) => metrics.unauthenticatedApiRequests.inc({ status }),
+      onError: (error) => logger.error({ err: error }, 'audit entry not written'),
+    }),
+    failedAuthLimiter({ limit: 20, windowMs: 15 * 60_000, store: services.rateLimits('failed-api-keys') }),
     authenticate((key) => services.apiKeys.resolve(key)),
     express.json({ limit: '512kb' }),
     express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }),

@@ -41,6 +41,8 @@ export interface Config {
   dataDir: string;
   categoriesFile: string | undefined;
   logLevel: string;
+  /** Bearer token of `GET /metrics`; null: no metrics route. */
+  metricsToken: string | null;
   /** Express `trust proxy`: false, true, a hop count, or addresses. */
   trustProxy: boolean | number | string;
   /** Secrets made up for development, to print once at start. */
@@ -83,6 +85,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   CATEGORIES_FILE: z.string().optional(),
   TRUST_PROXY: z.string().default('false'),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const secrets: [string, SecretValue | null | undefined][] = [
       ['ADMIN_API_KEY', e.ADMIN_API_KEY],
       ['WEBHOOK_SECRET', e.WEBHOOK_SECRET],
+      ['METRICS_TOKEN', e.METRICS_TOKEN],
       ...tokenSecrets.map((s): [string, string] => [`TOKEN_SECRETS (kid "${s.kid}")`, s.secret]),
       ['DATA_KEY', dataKey],
       ['DATA_KEY_PREVIOUS', dataKeyPrevious],
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     categoriesFile: e.CATEGORIES_FILE,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN ?? null,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     generated: { webhookSecret: !e.WEBHOOK_SECRET, adminApiKey: !e.ADMIN_API_KEY, tokenSecrets: !tokenSecrets.length },
   };

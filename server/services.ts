@@ -24,6 +24,7 @@ import { ContactCodec } from './contacts/contact-codec.js';
 import { SuppressionList } from './mail/suppressions.js';
 import { AuditLog } from './privacy/audit-log.js';
 import { completeSystemEmails } from './mail/system-emails.js';
+import { rateLimitStores } from './http/rate-limit-stores.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -113,6 +114,7 @@ export function createServices(deps: ServiceDeps) {
     messages,
     selfService,
     auditLog,
+    rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),
     worker,
     mailer: deps.mailer,
   };

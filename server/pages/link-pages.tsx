@@ -11,6 +11,7 @@ import type { Contacts } from '../contacts/contacts.js';
 import { normalizeEmail } from '../contacts/email-address.js';
 import type { Messages } from '../mail/messages.js';
 import type { TokenPurpose, Tokens, VerifyResult } from '../tokens/tokens.js';
+import type { RateLimitStores } from '../http/rate-limit-stores.js';
 import { renderPage } from './page-layout.js';
 import { PAGE_STRINGS, pageLocale } from './page-strings.js';
 import { PreferenceCenter } from './preference-center.js';
@@ -21,6 +22,7 @@ export interface LinkPagesDeps {
   contacts: Contacts;
   categories: Categories;
   messages: Messages;
+  rateLimits: RateLimitStores;
 }
 
 // Pages reached from email links: no script at all, no framing, no referrer (the token is in the
@@ -34,10 +36,14 @@ const PAGE_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
 };
 
+/** Consent changes a contact may make from its links in an hour (one-click excluded). */
+export const PAGE_ACTIONS_PER_HOUR = 20;
+const CONSENT_ACTIONS = new Set(['unsubscribe', 'resubscribe', 'save', 'unsubscribe-all']);
+
 const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), 'utf8');
 
 export function linkPages(deps: LinkPagesDeps): Router {
-  const { config, tokens, contacts, categories, messages } = deps;
+  const { config, tokens, contacts, categories, messages, rateLimits } = deps;
   const router = express.Router();
   const css = pageCss.replace('--brand: #0b5cad', `--brand: ${config.brand.color}`);
   router.get('/assets/page.css', (_req, res) => {
@@ -61,6 +67,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
     next();
   };
   const invalidTokenLimit = rateLimit({
+    store: rateLimits('invalid-link-tokens'),
     windowMs: 15 * 60_000,
     limit: 30,
     standardHeaders: 'draft-8',
@@ -134,11 +141,28 @@ export function linkPages(deps: LinkPagesDeps): Router {
 
   // Each copy goes to the contact's own inbox; a few an hour is plenty.
   const exportsPerContact = rateLimit({
+    store: rateLimits('data-copies-per-contact'),
     windowMs: 60 * 60_000,
     limit: 3,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skip: (req, res) => formAction(req) !== 'email-export' || !(res.locals.verification as VerifyResult).ok,
+    keyGenerator: (_req, res) => {
+      const verification = res.locals.verification as VerifyResult;
+      return verification.ok ? verification.claims.contactId : '';
+    },
+    handler: (req, res) => tooMany(req, res),
+  });
+
+  // A valid link may change consent, but not without end: every change is a history row kept for
+  // years. One-click is not counted: it only ever turns a category off, so it cannot loop.
+  const pageActionsPerContact = rateLimit({
+    store: rateLimits('page-actions-per-contact'),
+    windowMs: 60 * 60_000,
+    limit: PAGE_ACTIONS_PER_HOUR,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (req, res) => !CONSENT_ACTIONS.has(formAction(req) ?? '') || !(res.locals.verification as VerifyResult).ok,
     keyGenerator: (_req, res) => {
       const verification = res.locals.verification as VerifyResult;
       return verification.ok ? verification.claims.contactId : '';
@@ -164,7 +188,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
     page(res, 200, locale, unsubscribeView(linked.contact, linked.category, locale, 'confirm', selfAction(req)), switchHref(req, locale));
   });
 
-  router.post('/u/:token', noStore, verify('unsubscribe'), invalidTokenLimit, ...forms, exportsPerContact, async (req, res) => {
+  router.post('/u/:token', noStore, verify('unsubscribe'), invalidTokenLimit, ...forms, exportsPerContact, pageActionsPerContact, async (req, res) => {
     const verification = res.locals.verification as VerifyResult;
     if (!verification.ok) return brokenLink(req, res, verification.reason);
     const { contactId, category: key } = verification.claims;
@@ -236,7 +260,7 @@ export function linkPages(deps: LinkPagesDeps): Router {
     page(res, 200, locale, preferenceCenter(linked.contact, locale, selfAction(req)), switchHref(req, locale));
   });
 
-  router.post('/p/:token', noStore, verify('preferences'), invalidTokenLimit, ...forms, exportsPerContact, async (req, res) => {
+  router.post('/p/:token', noStore, verify('preferences'), invalidTokenLimit, ...forms, exportsPerContact, pageActionsPerContact, async (req, res) => {
     const verification = res.locals.verification as VerifyResult;
     if (!verification.ok) return brokenLink(req, res, verification.reason);
     return preferencePageAction(req, res, verification.claims.contactId, (contact, locale) => preferenceCenter(contact, locale, selfAction(req)));
@@ -291,8 +315,9 @@ export function linkPages(deps: LinkPagesDeps): Router {
     const normalized = normalizeEmail(String((req.body as Record<string, unknown>)?.email ?? ''));
     return crypto.createHash('sha256').update(`fresh-link:${normalized.ok ? normalized.email : ''}`).digest('hex');
   };
-  const freshLinkPerIp = rateLimit({ windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: (req, res) => tooMany(req, res) });
+  const freshLinkPerIp = rateLimit({ store: rateLimits('fresh-links-per-ip'), windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: (req, res) => tooMany(req, res) });
   const freshLinkPerAddress = rateLimit({
+    store: rateLimits('fresh-links-per-address'),
     windowMs: 60 * 60_000,
     limit: 3,
     standardHeaders: false,

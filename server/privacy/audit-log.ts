@@ -18,22 +18,26 @@ export interface AuditEntry {
 }
 
 /**
- * Every admin-API call, in an append-only table: which key, what action (method and route), on
- * which id, when, and the outcome (the HTTP status), rejected calls included.
+ * Every authenticated admin-API call, in an append-only table: which key, what action (method
+ * and route), on which id, when, and the outcome (the HTTP status), refused ones included. Calls
+ * without a valid key are only counted (`onUnauthenticated`): a stranger cannot grow a table that
+ * is kept a year, nor choose what its rows say.
  */
 export class AuditLog {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Records the call once its answer is sent; routes name their action in `res.locals.audit`. */
-  middleware(onError: (error: unknown) => void): RequestHandler {
+  middleware(hooks: { onUnauthenticated: (status: number) => void; onError: (error: unknown) => void }): RequestHandler {
     return (req, res, next) => {
       res.on('finish', () => {
+        const caller = res.locals.caller as Caller | undefined;
+        if (!caller) return hooks.onUnauthenticated(res.statusCode);
         const audit = res.locals.audit as { action: string; target: string | null; detail?: string } | undefined;
         this.db
           .insertInto('audit_log')
           .values({
             at: nowIso(),
-            key_id: (res.locals.caller as Caller | undefined)?.keyId ?? null,
+            key_id: caller.keyId,
             action: audit?.action ?? `${req.method} ${safePath(req.originalUrl)}`,
             target: audit?.target ?? null,
             outcome: res.statusCode,
@@ -41,7 +45,7 @@ export class AuditLog {
             detail: audit?.detail ?? null,
           })
           .execute()
-          .catch(onError);
+          .catch(hooks.onError);
       });
       next();
     };

@@ -4,6 +4,7 @@ import { STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp, type ReceivedMail } from '../support/smtp.js';
 import { eventually, linksIn, listUnsubscribeUrl } from '../support/mail.js';
+import { PAGE_ACTIONS_PER_HOUR } from '../../server/pages/link-pages.js';
 
 const SECRET = 'test-token-secret-0123456789abcdefghij'; // k1 in test/support/server.ts
 
@@ -141,6 +142,23 @@ describe.each(STORES)('unsubscribe links and pages on %s', (kind) => {
         for (const [, found] of html.matchAll(/\/[up]\/([\w-]+\.[\w-]+\.[\w-]+)/g)) expect(expiry(found!)).toBeLessThanOrEqual(expiry(token));
       }
     }
+  });
+
+  it('when one contact’s link is used for consent changes again and again, then after PAGE_ACTIONS_PER_HOUR the page says to wait, the history stops growing, one-click still works, and other contacts are untouched', async () => {
+    const { id, mail } = await contactWithMail('flapper@links.example');
+    const url = linksIn(mail).find((l) => l.includes('/u/'))!;
+    for (let i = 0; i < PAGE_ACTIONS_PER_HOUR; i++) {
+      expect((await form(url, { action: i % 2 ? 'resubscribe' : 'unsubscribe' })).status).toBe(200);
+    }
+    const grown = (await history(id)).length;
+    const refused = await form(url, { action: 'unsubscribe' });
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain('Too many attempts');
+    expect((await form(linksIn(mail).find((l) => l.includes('/p/'))!, { action: 'unsubscribe-all' })).status).toBe(429);
+    expect((await history(id)).length).toBe(grown);
+    expect((await oneClick(listUnsubscribeUrl(mail))).status).toBe(200);
+    const other = await contactWithMail('steady@links.example');
+    expect((await form(linksIn(other.mail).find((l) => l.includes('/u/'))!, { action: 'unsubscribe' })).status).toBe(200);
   });
 
   describe('broken links', () => {

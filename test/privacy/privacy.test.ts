@@ -14,6 +14,7 @@ import { encryptAtRest } from '../../server/privacy/encrypt-at-rest.js';
 import { applyRetention } from '../../server/privacy/retention.js';
 
 const EMAIL = 'zoe.secretname@private-clinic.example';
+const METRICS_TOKEN = 'metrics-0123456789abcdefghijklmnopqrstuv';
 const NAME = 'Zoé Secretname';
 
 describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
@@ -33,7 +34,7 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    server = await startServer(kind, { smtpUrl: smtp.url, env: { TRUST_PROXY: 'loopback' } });
+    server = await startServer(kind, { smtpUrl: smtp.url, env: { TRUST_PROXY: 'loopback', METRICS_TOKEN } });
     organizationId = (await server.api.post('/api/v1/organizations', { name: 'Clinique privée' })).body.id;
   });
   afterAll(async () => {
@@ -185,25 +186,43 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
     expect((await server.api.get(`/api/v1/contacts?email=${email}`)).body.items).toHaveLength(0);
   });
 
-  it('when admin-API calls are made, then each is in the audit log with key, action, target and outcome, readable by admin only', async () => {
+  it('when admin-API calls are made, then each authenticated one is in the audit log with key, action, target and outcome, readable by admin only', async () => {
     const support = (await server.api.post('/api/v1/api-keys', { name: 'helpdesk', role: 'support' })).body;
     const org = (await server.api.post('/api/v1/organizations', { name: 'Audited' })).body;
     await server.api.as(support.key).delete(`/api/v1/contacts/${crypto.randomUUID()}`);
-    await server.api.as('sk_not_a_key_at_all').get('/api/v1/contacts');
     // Entries are written as each answer finishes: wait for the last call's.
-    const page = await eventually(() => server.api.get('/api/v1/audit-log?limit=20'), (r) => r.body.items.some((e: { outcome: number }) => e.outcome === 401));
+    const page = await eventually(() => server.api.get('/api/v1/audit-log?limit=20'), (r) => r.body.items.some((e: { outcome: number }) => e.outcome === 403));
     const entries = page.body.items as { keyId: string | null; action: string; target: string | null; outcome: number; at: string }[];
     expect(entries).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ keyId: 'bootstrap', action: 'POST /api/v1/organizations', target: org.id, outcome: 201 }),
         expect.objectContaining({ keyId: support.id, action: 'DELETE /api/v1/contacts/:id', outcome: 403 }),
-        expect.objectContaining({ keyId: null, outcome: 401 }),
       ]),
     );
     expect(JSON.stringify(entries)).not.toContain(ADMIN_KEY);
     expect((await server.api.as(support.key).get('/api/v1/audit-log')).status).toBe(403);
     await expect(sql`UPDATE audit_log SET outcome = 200`.execute(server.testStore.store.db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM audit_log`.execute(server.testStore.store.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('when strangers call the admin API without a valid key, then no audit row is written, whatever the path: they are counted in a metric instead', async () => {
+    const { db } = server.testStore.store;
+    const count = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    await server.api.get('/api/v1/organizations'); // settles any entry still being written
+    await new Promise((r) => setTimeout(r, 200));
+    const before = await count();
+    const stranger = server.api.as('sk_not_a_key_at_all');
+    for (let i = 0; i < 5; i++) await stranger.get(`/api/v1/contacts/attacker-chosen-${i}-${'x'.repeat(200)}`);
+    await server.api.as(null).request('DELETE', '/api/v1/contacts');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count()).toBe(before);
+    expect(JSON.stringify(await db.selectFrom('audit_log').select('action').execute())).not.toContain('attacker-chosen');
+
+    const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^api_unauthenticated_requests_total\{status="401"\} 6$/m);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).status).toBe(401);
   });
 
   it('when retention runs, then old finished messages, expired codes and sessions, and history older than its period go; queued mail and recent history stay', async () => {
