@@ -17,6 +17,7 @@ import type { Mailer } from './mail/transport.js';
 import type { Renderer } from './mail/render.js';
 import { Advisories } from './webhooks/advisories.js';
 import { SignInCodes } from './self-service/sign-in-codes.js';
+import { SignInFailures } from './self-service/sign-in-failures.js';
 import { Sessions } from './self-service/sessions.js';
 import { SelfService } from './self-service/self-service.js';
 import type { FieldCrypto } from './privacy/field-crypto.js';
@@ -46,7 +47,7 @@ export function createServices(deps: ServiceDeps) {
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
   const outbox = new Outbox(db, dialect, deps.fieldCrypto);
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
-  const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'));
+  const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'), new SignInFailures(db, dialect));
   const sessions = new Sessions(db, tokens);
   const signInAccess = {
     revokeAll: async (contactId: string, trx: Transaction<Database>) => {
@@ -114,6 +115,7 @@ export function createServices(deps: ServiceDeps) {
     messages,
     selfService,
     auditLog,
+    fieldCrypto: deps.fieldCrypto,
     rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),
     worker,
     mailer: deps.mailer,

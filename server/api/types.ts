@@ -99,7 +99,7 @@ export interface MeUpdate {
 export const SIGN_IN_PROBLEMS = {
   /** 401: the code is wrong, expired, already used, or the address has no code (one answer for all). */
   wrongCode: '/problems/wrong-code',
-  /** 429: five wrong tries killed the code; ask for a new one. */
+  /** 429: too many wrong codes for this address; try again after Retry-After seconds (a new code does not help). */
   tooManyAttempts: '/problems/too-many-attempts',
 } as const;
 

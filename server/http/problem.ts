@@ -12,6 +12,8 @@ export class AppError extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** For 429 and 503: when to try again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail ?? title);
   }
@@ -40,6 +42,7 @@ export function zodFieldErrors(error: z.ZodError, prefix: PropertyKey[] = []): F
 }
 
 export function sendProblem(res: Response, error: AppError): void {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   const body: Problem = {
     type: `/problems/${error.slug}`,
     title: error.title,

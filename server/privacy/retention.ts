@@ -40,6 +40,11 @@ export async function applyRetention(db: Kysely<Database>, policy: RetentionPoli
       .where((eb) => eb.or([eb('expires_at', '<', nowIso()), eb('revoked_at', 'is not', null)]))
       .executeTakeFirst();
     await trx.deleteFrom('rate_limits').where('reset_at', '<', nowIso()).execute();
+    await trx
+      .deleteFrom('sign_in_failures')
+      .where('window_start', '<', before(1))
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso())]))
+      .execute();
     const removed: Record<'consent_history' | 'audit_log', number> = { consent_history: 0, audit_log: 0 };
     for (const [table, days] of [
       ['consent_history', policy.consentHistoryDays],

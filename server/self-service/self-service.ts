@@ -27,8 +27,15 @@ export interface SelfServiceDeps {
 const slug = (type: string) => type.replace(/^\/problems\//, '');
 const wrongCode = () =>
   new AppError(401, slug(SIGN_IN_PROBLEMS.wrongCode), 'The code is wrong or has expired.', 'Check the code, or ask for a new one.');
-const tooManyAttempts = () =>
-  new AppError(429, slug(SIGN_IN_PROBLEMS.tooManyAttempts), 'Too many wrong codes.', 'This code no longer works: ask for a new one.');
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  new AppError(
+    429,
+    slug(SIGN_IN_PROBLEMS.tooManyAttempts),
+    'Too many wrong codes.',
+    `Too many wrong codes for this address: try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s). A new code does not shorten the wait.`,
+    undefined,
+    retryAfterSeconds,
+  );
 
 /** What a contact does for themselves from the browser extension: sign in by code, see and change their own data. */
 export class SelfService {
@@ -61,7 +68,7 @@ export class SelfService {
 
   async signIn(email: string, code: string): Promise<Session> {
     const checked = await this.deps.codes.check(this.deps.emailIndex(email), code);
-    if (!checked.ok) throw checked.reason === 'locked' ? tooManyAttempts() : wrongCode();
+    if (!checked.ok) throw checked.reason === 'locked' ? tooManyAttempts(checked.retryAfterSeconds) : wrongCode();
     return this.deps.sessions.open(checked.contactId);
   }
 

@@ -2,11 +2,14 @@ import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { isoAfter, nowIso } from '../store/time.js';
+import { secondsUntil, type SignInFailures } from './sign-in-failures.js';
 
 export const CODE_TTL_MINUTES = 10;
-export const MAX_CODE_ATTEMPTS = 5;
 
-export type CodeCheck = { ok: true; contactId: string } | { ok: false; reason: 'wrong' | 'locked' };
+export type CodeCheck =
+  | { ok: true; contactId: string }
+  | { ok: false; reason: 'wrong' }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number };
 
 /**
  * One-time sign-in codes. A code is six digits derived from its row's random salt under a key
@@ -17,6 +20,7 @@ export class SignInCodes {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly key: Buffer,
+    private readonly failures: SignInFailures,
   ) {}
 
   /** A new code for the contact, by its row's id; older codes of the contact are deleted, so only the newest works. */
@@ -59,55 +63,35 @@ export class SignInCodes {
   }
 
   /**
-   * Checks a code for an address (by its blind index). Every call does the same work (one read,
-   * one conditional update, one HMAC) whether the address is known, has a code or not, so the
-   * answer time does not tell which. Each try counts; the fifth wrong one kills the code.
+   * Checks a code for an address (by its blind index). The try is counted against the address
+   * before the comparison (see SignInFailures), whether a contact has the address or not, and
+   * every call does the same work, so neither the answers nor their timing tell which.
    */
-  async check(emailIndex: string, code: string): Promise<CodeCheck> {
+  async check(addressKey: string, code: string): Promise<CodeCheck> {
+    const gate = await this.failures.admit(addressKey);
+    if (!gate.open) return { ok: false, reason: 'locked', retryAfterSeconds: gate.retryAfterSeconds };
     const now = nowIso();
-    const row = await this.db
+    const live = await this.db
       .selectFrom('contacts')
-      .leftJoin('sign_in_codes', (join) => join.onRef('sign_in_codes.contact_id', '=', 'contacts.id').on('sign_in_codes.used_at', 'is', null))
-      .select([
-        'contacts.id as contactId',
-        'sign_in_codes.id as codeId',
-        'sign_in_codes.code_salt as salt',
-        'sign_in_codes.code_hash as hash',
-        'sign_in_codes.expires_at as expiresAt',
-        'sign_in_codes.attempts as attempts',
-      ])
-      .where('contacts.email_index', '=', emailIndex)
+      .innerJoin('sign_in_codes', 'sign_in_codes.contact_id', 'contacts.id')
+      .select(['contacts.id as contactId', 'sign_in_codes.id as codeId', 'sign_in_codes.code_salt as salt', 'sign_in_codes.code_hash as hash'])
+      .where('contacts.email_index', '=', addressKey)
+      .where('sign_in_codes.used_at', 'is', null)
+      .where('sign_in_codes.expires_at', '>', now)
       .orderBy('sign_in_codes.created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-
-    const live = row?.codeId && row.expiresAt! > now ? row : null;
-    // The try is counted before the comparison, so parallel guesses cannot exceed the limit.
-    const counted = await this.db
-      .updateTable('sign_in_codes')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', live?.codeId ?? crypto.randomUUID())
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .where('attempts', '<', MAX_CODE_ATTEMPTS)
-      .returning('attempts')
-      .executeTakeFirst();
-    const expected = live ? Buffer.from(live.hash!, 'hex') : crypto.randomBytes(32);
+    const expected = live ? Buffer.from(live.hash, 'hex') : crypto.randomBytes(32);
     const matches = crypto.timingSafeEqual(this.hash(live?.salt ?? 'none', code), expected);
-
-    if (!live) return { ok: false, reason: 'wrong' };
-    // Not counted: other tries used up the last attempts since the read (or the code just went).
-    if (!counted) return { ok: false, reason: 'locked' };
-    if (!matches) return { ok: false, reason: Number(counted.attempts) >= MAX_CODE_ATTEMPTS ? 'locked' : 'wrong' };
-
-    // Single use, even when the same right code arrives twice at once.
-    const used = await this.db
-      .updateTable('sign_in_codes')
-      .set({ used_at: nowIso() })
-      .where('id', '=', live.codeId!)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    return used.numUpdatedRows > 0n ? { ok: true, contactId: live.contactId } : { ok: false, reason: 'wrong' };
+    if (live && matches) {
+      // Single use, even when the same right code arrives twice at once.
+      const used = await this.db.updateTable('sign_in_codes').set({ used_at: nowIso() }).where('id', '=', live.codeId).where('used_at', 'is', null).executeTakeFirst();
+      if (used.numUpdatedRows > 0n) {
+        await this.failures.cleared(addressKey);
+        return { ok: true, contactId: live.contactId };
+      }
+    }
+    return gate.lockedIfWrong ? { ok: false, reason: 'locked', retryAfterSeconds: secondsUntil(gate.lockedIfWrong) } : { ok: false, reason: 'wrong' };
   }
 
   /** Six digits, uniform enough: 64 bits reduced modulo a million leave a bias of 5e-14. */

@@ -106,10 +106,17 @@ export interface SignInCodesTable {
   code_salt: string;
   code_hash: string;
   expires_at: string;
-  /** Tries made with this code, right or wrong; at the limit the code is dead. */
-  attempts: Generated<number>;
   used_at: string | null;
   created_at: string;
+}
+
+/** Wrong sign-in codes per address, across codes (server/self-service/sign-in-failures.ts). */
+export interface SignInFailuresTable {
+  /** The blind index of the address, whether a contact has it or not. */
+  address_key: string;
+  failures: number;
+  window_start: string;
+  locked_until: string | null;
 }
 
 export interface SessionsTable {
@@ -173,4 +180,5 @@ export interface Database {
   sign_in_codes: SignInCodesTable;
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
+  sign_in_failures: SignInFailuresTable;
 }

@@ -17,6 +17,19 @@ describe.each(STORES)('signing in to the extension by emailed code on %s', (kind
   };
   const codeRows = (contactId: string) =>
     server.testStore.store.db.selectFrom('sign_in_codes').selectAll().where('contact_id', '=', contactId).execute();
+  const failuresOf = async (email: string) =>
+    Number(
+      (await server.testStore.store.db.selectFrom('sign_in_failures').select('failures').where('address_key', '=', server.services.fieldCrypto.emailIndex(email)).executeTakeFirst())
+        ?.failures ?? 0,
+    );
+  /** The wait is over (as if the minutes had passed). */
+  const waitOver = (email: string) =>
+    server.testStore.store.db
+      .updateTable('sign_in_failures')
+      .set({ locked_until: new Date(Date.now() - 1000).toISOString() })
+      .where('address_key', '=', server.services.fieldCrypto.emailIndex(email))
+      .execute();
+  const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -95,32 +108,83 @@ describe.each(STORES)('signing in to the extension by emailed code on %s', (kind
     expect(unknown.body).toEqual(wrong.body);
     const noCode = await ext.signIn('ana.signin@example.com', '123456');
     expect(noCode.body).toEqual(wrong.body);
-    expect((await codeRows(id))[0]!.attempts).toBe(1);
+    // Counted per address, known or not.
+    expect(await failuresOf('wrong.code@example.com')).toBe(1);
+    expect(await failuresOf('never.seen@example.com')).toBe(1);
+    expect((await codeRows(id))).toHaveLength(1);
   });
 
-  it('when five wrong codes were tried, then the code is dead: 429 too-many-attempts, even with the right code', async () => {
+  it('when five wrong codes were tried, then the address waits a minute: 429 with Retry-After even for the right code, and a new code does not end the wait', async () => {
     await contact('locked.out@example.com');
     const ext = client();
     await ext.requestCode('locked.out@example.com');
     const code = codeIn(await nthMailTo(smtp, 'locked.out@example.com', 1));
     secrets.push(code);
-    const wrongCode = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await ext.signIn('locked.out@example.com', wrongCode)).status);
+    for (let i = 0; i < 5; i++) statuses.push((await ext.signIn('locked.out@example.com', wrongFor(code))).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
 
     const right = await ext.signIn('locked.out@example.com', code);
     expect(right.status).toBe(429);
     expect(right.body.type).toBe(SIGN_IN_PROBLEMS.tooManyAttempts);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(Number(right.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(right.body.detail).toMatch(/new code does not shorten the wait/);
 
-    // A new code works again.
     await ext.requestCode('locked.out@example.com');
     const fresh = codeIn(await nthMailTo(smtp, 'locked.out@example.com', 2));
     secrets.push(fresh);
+    expect((await ext.signIn('locked.out@example.com', fresh)).status).toBe(429);
+    await waitOver('locked.out@example.com');
     expect((await ext.signIn('locked.out@example.com', fresh)).status).toBe(200);
+    expect(await failuresOf('locked.out@example.com')).toBe(0);
   });
 
-  it('when guesses race, then no more than five are counted against the code', async () => {
+  it('when wrong codes go on after each wait, then each wait doubles and the tenth wrong code in a day locks the address until that day is over', async () => {
+    const email = 'slow.guesser@example.com';
+    await contact(email);
+    const ext = client();
+    await ext.requestCode(email);
+    const code = codeIn(await nthMailTo(smtp, email, 1));
+    secrets.push(code);
+    for (let i = 0; i < 4; i++) expect((await ext.signIn(email, wrongFor(code))).status).toBe(401);
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await ext.signIn(email, wrongFor(code));
+      expect(res.status).toBe(429);
+      waits.push(Number(res.headers.get('retry-after')));
+      if (i < 5) await waitOver(email);
+    }
+    expect(waits.slice(0, 5).map((w) => Math.round(w / 60))).toEqual([1, 2, 4, 8, 16]);
+    expect(waits[5]).toBeGreaterThan(23 * 3600);
+    expect(await failuresOf(email)).toBe(10);
+    // Locked, the right code is refused and the try is not even counted.
+    expect((await ext.signIn(email, code)).status).toBe(429);
+    expect(await failuresOf(email)).toBe(10);
+  });
+
+  it('when an unknown address is guessed at, then every answer is the one a known address gets: nothing tells whether it is a contact', async () => {
+    await contact('known.twin@example.com');
+    const ext = client();
+    await ext.requestCode('known.twin@example.com');
+    const code = codeIn(await nthMailTo(smtp, 'known.twin@example.com', 1));
+    secrets.push(code);
+    const answers = async (email: string, guess: string) => {
+      const seen: { status: number; body: unknown; waitMinutes: number | null }[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await ext.signIn(email, guess);
+        const retryAfter = res.headers.get('retry-after');
+        seen.push({ status: res.status, body: res.body, waitMinutes: retryAfter === null ? null : Math.round(Number(retryAfter) / 60) });
+      }
+      return seen;
+    };
+    const known = await answers('known.twin@example.com', wrongFor(code));
+    const unknown = await answers('unknown.twin@example.com', wrongFor(code));
+    expect(known.map((a) => a.status)).toEqual([401, 401, 401, 401, 429, 429, 429]);
+    expect(unknown).toEqual(known);
+  });
+
+  it('when guesses race, then no more than five are counted against the address', async () => {
     const { id } = await contact('racing@example.com');
     const ext = client();
     await ext.requestCode('racing@example.com');
@@ -129,7 +193,8 @@ describe.each(STORES)('signing in to the extension by emailed code on %s', (kind
     const wrongCode = String((Number(code) + 7) % 1_000_000).padStart(6, '0');
     const answers = await Promise.all(Array.from({ length: 12 }, () => ext.signIn('racing@example.com', wrongCode)));
     expect(answers.map((a) => a.status).sort()).toEqual([...Array(4).fill(401), ...Array(8).fill(429)]);
-    expect((await codeRows(id))[0]!.attempts).toBe(5);
+    expect(await failuresOf('racing@example.com')).toBe(5);
+    expect(await codeRows(id)).toHaveLength(1);
     expect((await ext.signIn('racing@example.com', code)).status).toBe(429);
   });
 

@@ -15,6 +15,15 @@ export function trustHardening(): Migration {
         .addColumn('reset_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('rate_limits_reset').on('rate_limits').column('reset_at').execute();
+      // Wrong codes are counted per address across codes, not per code.
+      await db.schema
+        .createTable('sign_in_failures')
+        .addColumn('address_key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('window_start', 'text', (c) => c.notNull())
+        .addColumn('locked_until', 'text')
+        .execute();
+      await db.schema.alterTable('sign_in_codes').dropColumn('attempts').execute();
     },
   };
 }
