@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 
     if (wanted('fanout')) {
       const { composer, sample } = await mailPipeline();
-      const mail = composer.compose(sample(0)).mail;
+      const { mail } = await composer.compose(sample(0));
       const ceilings: Record<number, CeilingRun[]> = {};
       for (const n of FANOUT_SIZES) {
         log(`1. fan-out N=${n}: ceiling, service, ceiling`);

@@ -77,7 +77,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
     api.router,
   );
 
-  app.use(advisoryWebhook({ advisories: services.advisories, secret: config.webhookSecret, onRecorded: () => services.worker.notify() }));
+  app.use(advisoryWebhook({ advisories: services.advisories, renderer: services.renderer, secret: config.webhookSecret, onRecorded: () => services.worker.notify() }));
 
   app.use(linkPages({ config, ...services }));
 

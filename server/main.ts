@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     // In-flight sends finish; messages claimed but not started go back to the queue.
     await Promise.all([closed, services.selfService.idle(), config.worker ? services.worker.stop() : Promise.resolve()]);
-    await store.close();
+    await Promise.all([store.close(), services.renderer.close()]);
     logger.info('stopped');
   });
 }

@@ -87,7 +87,7 @@ export function createServices(deps: ServiceDeps) {
       leaseMs: config.sendLeaseMs,
     },
   );
-  const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, () => worker.notify());
+  const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
   const auditLog = new AuditLog(db);
   const selfService = new SelfService({
     db,
@@ -119,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),
     worker,
     mailer: deps.mailer,
+    renderer: deps.renderer,
   };
 }
 

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   logger.info({ worker: services.worker.id, store: store.dialect, mail: services.mailer.kind }, 'worker started');
   onShutdown(async () => {
     await services.worker.stop();
-    await store.close();
+    await Promise.all([store.close(), services.renderer.close()]);
     logger.info('worker stopped');
   });
 }

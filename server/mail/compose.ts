@@ -36,17 +36,17 @@ export interface ComposeInput {
 }
 
 export interface Composer {
-  compose(input: ComposeInput): { mail: Mail.Options; subject: string };
+  compose(input: ComposeInput): Promise<{ mail: Mail.Options; subject: string }>;
 }
 
 export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; from: string }): Composer {
   const domain = /@([^>\s]+)>?\s*$/.exec(deps.from)?.[1] ?? 'localhost';
   return {
-    compose({ messageId, template, data, category, recipient, attachments, withLinks = true }) {
+    async compose({ messageId, template, data, category, recipient, attachments, withLinks = true }) {
       // A required category may not be left, so its mail offers no way to leave it.
       const unsubscribe = withLinks && category && !category.required ? deps.links.unsubscribeUrl(recipient.contactId, category.key) : undefined;
       const preferences = withLinks ? deps.links.preferencesUrl(recipient.contactId) : undefined;
-      const rendered = deps.renderer.render(template, data, {
+      const rendered = await deps.renderer.render(template, data, {
         locale: recipient.locale,
         recipientName: recipient.name,
         ...(category ? { categoryLabel: category.label[recipient.locale] } : {}),

@@ -7,7 +7,7 @@ import { emailOrThrow } from '../contacts/contacts.js';
 import { isUuid } from '../store/ids.js';
 import { badRequest, notFound } from '../http/problem.js';
 import type { NewMessage, Outbox } from './outbox.js';
-import { invalidTemplateFields, type TemplateName } from './render.js';
+import type { Renderer, TemplateName } from './render.js';
 import type { SuppressionList } from './suppressions.js';
 import type { Contacts } from '../contacts/contacts.js';
 
@@ -55,6 +55,7 @@ export class Messages {
     private readonly categories: Categories,
     private readonly contacts: Contacts,
     private readonly suppressions: SuppressionList,
+    private readonly renderer: Renderer,
     private readonly onQueued: () => void = () => {},
   ) {}
 
@@ -70,7 +71,8 @@ export class Messages {
     const category = this.categories.get(request.category);
     const errors = [
       ...(category ? [] : [{ pointer: '#/category', detail: 'Unknown category.' }]),
-      ...invalidTemplateFields(request.template as TemplateName, request.data).map((p) => ({
+      // Off the event loop: Markdown is rendered in its own thread, within a time budget.
+      ...(await this.renderer.problems(request.template as TemplateName, request.data)).map((p) => ({
         pointer: `#/data/${p.field}`,
         detail: `${p.field} ${p.message}`,
       })),

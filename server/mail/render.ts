@@ -4,12 +4,15 @@ import { compileLayout } from './compile-mjml.js';
 import { compileHtml, compileText, type Fill } from './handlebars-envs.js';
 import { toSingleLine } from './single-line.js';
 import { STRINGS, type StringKey } from './strings.js';
-import { parseTemplateData, type TemplateData } from './template-data.js';
+import { invalidTemplateFields, parseTemplateData, type FieldProblem, type TemplateData } from './template-data.js';
 import { stringPrefix, TEMPLATE_NAMES, type TemplateName } from './template-names.js';
-import { TEMPLATE_VIEWS } from './template-views.js';
+import { MARKDOWN_FIELD, TEMPLATE_VIEWS } from './template-views.js';
 import { textTemplateFromHtml } from './text-template.js';
+import type { RenderedMarkdown } from './markdown.js';
+import { MarkdownError, MarkdownRenderer } from './markdown-renderer.js';
 
 export type { Brand } from './brand.js';
+export { MarkdownError } from './markdown-renderer.js';
 export { templateDataSchemas, invalidTemplateFields, TemplateDataError, type FieldProblem } from './template-data.js';
 export { TEMPLATE_NAMES, type TemplateName } from './template-names.js';
 
@@ -29,7 +32,30 @@ export interface RenderedEmail {
 }
 
 export interface Renderer {
-  render(template: TemplateName, data: Record<string, unknown>, ctx: RenderContext): RenderedEmail;
+  /** Rejects with TemplateDataError or MarkdownError when the data cannot make this email. */
+  render(template: TemplateName, data: Record<string, unknown>, ctx: RenderContext): Promise<RenderedEmail>;
+  /**
+   * What stops this data from making an email that arrives whole, field by field: missing or
+   * invalid fields, Markdown that cannot be rendered, or an email Gmail would clip.
+   */
+  problems(template: TemplateName, data: unknown): Promise<FieldProblem[]>;
+  /** Ends the Markdown thread. */
+  close(): Promise<void>;
+}
+
+/**
+ * Gmail clips an email whose HTML passes 102 KB, hiding the rest (the unsubscribe link and the
+ * postal address with it): every email stays at or under this, footer and longest links included.
+ */
+export const MAX_EMAIL_HTML_BYTES = 100_000;
+
+/** The field to name when an email is too large: its one long text. */
+const LONG_FIELD: Partial<Record<TemplateName, string>> = { 'ticket-update': 'message', announcement: 'body', 'security-advisory': 'body' };
+
+/** The longest a recipient's own parts of an email get: a full-length name and links. */
+function largestContext(locale: Locale): RenderContext {
+  const link = `https://${'x'.repeat(100)}.example/u/${'t'.repeat(320)}`;
+  return { locale, recipientName: 'N'.repeat(200), categoryLabel: 'C'.repeat(100), links: { unsubscribe: link, preferences: link.replace('/u/', '/p/') } };
 }
 
 interface CompiledEmail {
@@ -79,7 +105,7 @@ function optionalLine(value: string | null | undefined): string | undefined {
 }
 
 /** Loads MJML once and compiles every template in every locale; rendering a message afterwards only fills placeholders. */
-export async function compileTemplates(brandInput: Brand): Promise<Renderer> {
+export async function compileTemplates(brandInput: Brand, markdown = new MarkdownRenderer()): Promise<Renderer> {
   const brand = checkBrand(brandInput);
   const compiled = {} as CompiledSet;
   for (const locale of LOCALES) {
@@ -89,13 +115,13 @@ export async function compileTemplates(brandInput: Brand): Promise<Renderer> {
     }
   }
 
-  function render<T extends TemplateName>(template: T, data: Record<string, unknown>, ctx: RenderContext): RenderedEmail {
+  async function render<T extends TemplateName>(template: T, data: Record<string, unknown>, ctx: RenderContext): Promise<RenderedEmail> {
     const email = compiled[ctx.locale]?.[template];
     if (!email) throw new Error(`Unknown email template ${template} or locale ${ctx.locale}`);
-    const view = (TEMPLATE_VIEWS[template] as (d: TemplateData[T], l: Locale) => Record<string, unknown>)(
-      parseTemplateData(template, data),
-      ctx.locale,
-    );
+    const parsed = parseTemplateData(template, data);
+    const field = MARKDOWN_FIELD[template];
+    const body = field ? await markdown.render(String((parsed as Record<string, unknown>)[field])) : { html: '', text: '' };
+    const view = (TEMPLATE_VIEWS[template] as (d: TemplateData[T], l: Locale, m: RenderedMarkdown) => Record<string, unknown>)(parsed, ctx.locale, body);
     const root: Record<string, unknown> = {
       ...view,
       brand,
@@ -115,5 +141,31 @@ export async function compileTemplates(brandInput: Brand): Promise<Renderer> {
     };
   }
 
-  return { render };
+  async function problems(template: TemplateName, data: unknown): Promise<FieldProblem[]> {
+    const invalid = invalidTemplateFields(template, data);
+    if (invalid.length) return invalid;
+    const fields = data as Record<string, unknown>;
+    for (const locale of LOCALES) {
+      let html: string;
+      try {
+        html = (await render(template, fields, largestContext(locale))).html;
+      } catch (error) {
+        if (error instanceof MarkdownError) return [{ field: MARKDOWN_FIELD[template]!, message: error.message }];
+        throw error;
+      }
+      const bytes = Buffer.byteLength(html);
+      if (bytes > MAX_EMAIL_HTML_BYTES) {
+        const kb = (n: number) => `${Math.ceil(n / 1000)} KB`;
+        return [
+          {
+            field: LONG_FIELD[template] ?? 'data',
+            message: `makes an email of ${kb(bytes)} of HTML; at most ${kb(MAX_EMAIL_HTML_BYTES)} fit before Gmail clips it and hides its footer (the unsubscribe link and postal address): shorten it`,
+          },
+        ];
+      }
+    }
+    return [];
+  }
+
+  return { render, problems, close: () => markdown.close() };
 }

@@ -9,7 +9,7 @@ import type { Advisories } from '../webhooks/advisories.js';
 import type { Composer } from './compose.js';
 import type { Mailer } from './transport.js';
 import type { Outbox, OutboxMessage } from './outbox.js';
-import type { TemplateName } from './render.js';
+import { MarkdownError, TemplateDataError, type TemplateName } from './render.js';
 import type { SuppressionList } from './suppressions.js';
 import type { Contacts } from '../contacts/contacts.js';
 import type { CompleteData } from './system-emails.js';
@@ -170,12 +170,27 @@ export class SendWorker {
       try {
         await this.deliver(message, context);
       } catch (error) {
-        // Our own failure (rendering, database): retry like a transient one, never lose it.
-        this.deps.logger.error({ err: error, messageId: message.id }, 'delivery failed unexpectedly');
-        await this.deps.outbox.retryLater(message.id, 'internal error', retryDelayMs(this.settings.retryBaseMs, message.attempts + 1));
+        await this.failedHere(message, error);
       }
     });
     await this.deps.outbox.release(this.id, unstarted);
+  }
+
+  /**
+   * Our own failure, not the relay's. Data that cannot make this email (a template field, Markdown
+   * that cannot be rendered) fails the message at once; anything else (the database away, Markdown
+   * over its time budget on a busy machine) is retried like a transient failure, and fails like one
+   * after SEND_MAX_ATTEMPTS.
+   */
+  private async failedHere(message: OutboxMessage, error: unknown): Promise<void> {
+    const attempt = message.attempts + 1;
+    if (error instanceof TemplateDataError || (error instanceof MarkdownError && !error.tooSlow)) {
+      this.deps.logger.warn({ messageId: message.id, reason: error.message }, 'message cannot be rendered');
+      return this.deps.outbox.failed(message.id, `cannot be rendered: ${error.message}`);
+    }
+    this.deps.logger.error({ err: error, messageId: message.id, attempt }, 'delivery failed unexpectedly');
+    if (attempt >= this.settings.maxAttempts) return this.deps.outbox.failed(message.id, 'internal error');
+    await this.deps.outbox.retryLater(message.id, 'internal error', retryDelayMs(this.settings.retryBaseMs, attempt));
   }
 
   private async loadContext(batch: OutboxMessage[]): Promise<Context> {
@@ -214,7 +229,7 @@ export class SendWorker {
       return outbox.suppressed(message.id, 'The address is on the suppression list.');
     }
 
-    const { mail, subject } = composer.compose({
+    const { mail, subject } = await composer.compose({
       messageId: message.id,
       template: message.template as TemplateName,
       data,

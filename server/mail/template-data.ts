@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from './severity.js';
+import { MARKDOWN_LIMITS } from './markdown.js';
 import type { TemplateName } from './template-names.js';
 
 function isBlank(input: unknown): boolean {
@@ -36,7 +37,8 @@ const amount = () =>
   });
 
 const TITLE_MAX = 300;
-const BODY_MAX = 200_000;
+/** Long text (a ticket's message, a Markdown body): what still fits a 100 KB email (see MARKDOWN_LIMITS). */
+const BODY_MAX = MARKDOWN_LIMITS.maxCharacters;
 
 const schemas = {
   'ticket-update': z.object({

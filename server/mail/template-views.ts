@@ -1,13 +1,16 @@
 import type { Locale } from '../api/types.js';
 import { formatDate, formatMinutes, formatMoney } from './format.js';
-import { renderMarkdown } from './markdown.js';
+import type { RenderedMarkdown } from './markdown.js';
 import { SEVERITY_STYLES } from './severity.js';
 import { STRINGS } from './strings.js';
 import type { TemplateData } from './template-data.js';
 import type { TemplateName } from './template-names.js';
 
-/** Turns validated template data into what the template shows: formatted per locale, Markdown rendered. */
-type View<T extends TemplateName> = (data: TemplateData[T], locale: Locale) => Record<string, unknown>;
+/** The field of each template that holds Markdown, rendered (off the event loop) before its view runs. */
+export const MARKDOWN_FIELD: Partial<Record<TemplateName, 'body'>> = { announcement: 'body', 'security-advisory': 'body' };
+
+/** Turns validated template data into what the template shows: formatted per locale, with its Markdown already rendered. */
+type View<T extends TemplateName> = (data: TemplateData[T], locale: Locale, markdown: RenderedMarkdown) => Record<string, unknown>;
 
 export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
   'ticket-update': (data) => ({ ...data, ticketId: String(data.ticketId) }),
@@ -20,13 +23,9 @@ export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
     url: data.url,
   }),
 
-  announcement: (data) => {
-    const body = renderMarkdown(data.body);
-    return { title: data.title, bodyHtml: body.html, bodyText: body.text };
-  },
+  announcement: (data, _locale, body) => ({ title: data.title, bodyHtml: body.html, bodyText: body.text }),
 
-  'security-advisory': (data, locale) => {
-    const body = renderMarkdown(data.body);
+  'security-advisory': (data, locale, body) => {
     const strings = STRINGS[locale];
     return {
       title: data.title,

@@ -33,7 +33,7 @@ describe('rendering many messages', () => {
     for (let i = 0; i < 1000; i++) {
       const template = TEMPLATE_NAMES[i % TEMPLATE_NAMES.length]!;
       const locale = LOCALES[i % LOCALES.length]!;
-      const email = renderer.render(template, { ...SAMPLE_DATA[template] }, { ...contextFor(template, locale), recipientName: `Contact ${i}` });
+      const email = await renderer.render(template, { ...SAMPLE_DATA[template] }, { ...contextFor(template, locale), recipientName: `Contact ${i}` });
       expect(email.html).toContain(`Contact ${i}`);
     }
     const msPerMessage = (performance.now() - started) / 1000;

@@ -125,8 +125,8 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
 describe('when each template is rendered in each locale', () => {
   for (const template of TEMPLATE_NAMES) {
     for (const locale of LOCALES) {
-      it(`then ${template} (${locale}) has its subject, HTML and text`, () => {
-        const email = render(template, locale);
+      it(`then ${template} (${locale}) has its subject, HTML and text`, async () => {
+        const email = await render(template, locale);
         const expected = EXPECTED[template][locale];
         expect(email.subject).toBe(expected.subject);
         const hrefs = [...parseHtml(email.html).querySelectorAll('a')].map((a) => `href="${a.getAttribute('href')}"`);
@@ -145,13 +145,13 @@ describe('when each template is rendered in each locale', () => {
 });
 
 describe('when user data holds markup', () => {
-  it('then subject, title and name arrive as escaped text in HTML and as plain text in the text part', () => {
+  it('then subject, title and name arrive as escaped text in HTML and as plain text in the text part', async () => {
     for (const locale of LOCALES) {
       const emails = [
-        render('ticket-update', locale, { subject: XSS, status: XSS, message: XSS }, XSS),
-        render('announcement', locale, { title: XSS }, XSS),
-        render('security-advisory', locale, { title: XSS, summary: XSS }, XSS),
-        render('invoice-receipt', locale, { invoiceNumber: XSS }, XSS),
+        await render('ticket-update', locale, { subject: XSS, status: XSS, message: XSS }, XSS),
+        await render('announcement', locale, { title: XSS }, XSS),
+        await render('security-advisory', locale, { title: XSS, summary: XSS }, XSS),
+        await render('invoice-receipt', locale, { invoiceNumber: XSS }, XSS),
       ];
       for (const email of emails) {
         const doc = parseHtml(email.html);
@@ -179,8 +179,8 @@ describe('when Markdown holds dangerous markup', () => {
   ].join('\n\n');
 
   for (const template of ['announcement', 'security-advisory'] as const) {
-    it(`then ${template} renders it and keeps only safe markup`, () => {
-      const email = render(template, 'en', { body });
+    it(`then ${template} renders it and keeps only safe markup`, async () => {
+      const email = await render(template, 'en', { body });
       const doc = parseHtml(email.html);
       const article = doc.querySelector('[role=article]')!;
       expect(article.querySelector('script, iframe, [onerror], [onclick]')).toBeNull();
@@ -210,9 +210,9 @@ describe('when a subject field holds line breaks', () => {
     ['security-advisory', { title: injected }],
   ];
   for (const [template, data] of cases) {
-    it(`then the ${template} subject stays on one line`, () => {
+    it(`then the ${template} subject stays on one line`, async () => {
       for (const locale of LOCALES) {
-        const { subject } = render(template, locale, data);
+        const { subject } = await render(template, locale, data);
         expect(subject).not.toMatch(/[\r\n\u2028\u2029\u0085]/);
         expect(subject).toContain('Hello Bcc: victim@example.com X-Evil: 1');
       }
@@ -221,9 +221,9 @@ describe('when a subject field holds line breaks', () => {
 });
 
 describe('the footer', () => {
-  it('when an unsubscribe link is given, then it appears in HTML and text', () => {
+  it('when an unsubscribe link is given, then it appears in HTML and text', async () => {
     for (const locale of LOCALES) {
-      const email = render('announcement', locale);
+      const email = await render('announcement', locale);
       const url = contextFor('announcement', locale).links.unsubscribe!;
       const link = [...parseHtml(email.html).querySelectorAll('a')].find((a) => a.getAttribute('href') === url);
       expect(link?.textContent).toBe(locale === 'en' ? 'Unsubscribe from “News and offers”' : `Se désabonner de «${NBSP}Nouvelles et offres${NBSP}»`);
@@ -231,21 +231,21 @@ describe('the footer', () => {
     }
   });
 
-  it('when no unsubscribe link is given (required category), then there is none, and the preferences link stays', () => {
+  it('when no unsubscribe link is given (required category), then there is none, and the preferences link stays', async () => {
     for (const locale of LOCALES) {
       const ctx = contextFor('security-advisory', locale);
       delete ctx.links.unsubscribe;
-      const email = renderer.render('security-advisory', SAMPLE_DATA['security-advisory'], ctx);
+      const email = await renderer.render('security-advisory', SAMPLE_DATA['security-advisory'], ctx);
       expect(email.html).not.toMatch(/Unsubscribe|désabonner|\/u\//);
       expect(email.text).not.toMatch(/Unsubscribe|désabonner|\/u\//);
       expect(email.html).toContain(ctx.links.preferences);
     }
   });
 
-  it('then every email carries the sender name, postal address and why it was sent', () => {
+  it('then every email carries the sender name, postal address and why it was sent', async () => {
     for (const template of TEMPLATE_NAMES) {
       for (const locale of LOCALES) {
-        const email = render(template, locale);
+        const email = await render(template, locale);
         for (const part of [email.html, email.text]) {
           expect(part).toContain('1200, rue Peel, bureau 400');
           expect(part).toContain('Montréal (Québec)  H3B 2T6');
@@ -263,32 +263,32 @@ describe('the footer', () => {
     }
   });
 
-  it('when the recipient has no name, then the greeting has none', () => {
-    expect(render('announcement', 'en', {}, null).text).toContain('Hello,\n');
-    expect(render('announcement', 'fr', {}, '  ').text).toContain('Bonjour,\n');
+  it('when the recipient has no name, then the greeting has none', async () => {
+    expect((await render('announcement', 'en', {}, null)).text).toContain('Hello,\n');
+    expect((await render('announcement', 'fr', {}, '  ')).text).toContain('Bonjour,\n');
   });
 });
 
 describe('the data-export email', () => {
-  it('then it links to nothing: the file is attached, and it carries no unsubscribe', () => {
+  it('then it links to nothing: the file is attached, and it carries no unsubscribe', async () => {
     for (const locale of LOCALES) {
-      const email = render('data-export', locale);
+      const email = await render('data-export', locale);
       const hrefs = [...parseHtml(email.html).querySelectorAll('a')].map((a) => a.getAttribute('href'));
       expect(hrefs).toEqual([BRAND.websiteUrl]);
       expect(email.text).not.toMatch(/Unsubscribe|désabonner|https?:\/\/mail\./);
     }
   });
 
-  it('when requestedAt is a date-time, then it is shown as a date in Eastern time, and a first of the month in French as 1er', () => {
-    expect(render('data-export', 'en', { requestedAt: '2026-12-01T03:00:00Z' }).text).toContain('On November 30, 2026,');
-    expect(render('data-export', 'fr', { requestedAt: '2026-11-01' }).text).toContain('Le 1er novembre 2026,');
+  it('when requestedAt is a date-time, then it is shown as a date in Eastern time, and a first of the month in French as 1er', async () => {
+    expect((await render('data-export', 'en', { requestedAt: '2026-12-01T03:00:00Z' })).text).toContain('On November 30, 2026,');
+    expect((await render('data-export', 'fr', { requestedAt: '2026-11-01' })).text).toContain('Le 1er novembre 2026,');
   });
 });
 
 describe('when the brand has no logo', () => {
   it('then its name stands in the header and no image is requested', async () => {
     const plain = await compileTemplates({ ...BRAND, logoUrl: undefined, websiteUrl: undefined });
-    const email = plain.render('sign-in-code', SAMPLE_DATA['sign-in-code'], contextFor('sign-in-code', 'en'));
+    const email = await plain.render('sign-in-code', SAMPLE_DATA['sign-in-code'], contextFor('sign-in-code', 'en'));
     expect(parseHtml(email.html).querySelectorAll('img')).toHaveLength(0);
     expect(email.text.startsWith('SERVEITPRO')).toBe(true);
   });

@@ -51,7 +51,7 @@ describe('every email in a real browser', () => {
       it(`${template} (${locale}) fits a 375 px phone and an 800 px desktop`, async () => {
         const data = { ...SAMPLE_DATA[template] };
         if (template === 'ticket-update') data.message = `${String(data.message)}\nLog: ${LONG_WORD}`;
-        const { html } = renderer.render(template, data, contextFor(template, locale));
+        const { html } = await renderer.render(template, data, contextFor(template, locale));
         for (const width of WIDTHS) {
           const scrollWidth = await shoot(html, `${OUT_DIR}/${template}.${locale}.${width}.png`, width);
           expect(scrollWidth).toBeLessThanOrEqual(width);
@@ -63,7 +63,7 @@ describe('every email in a real browser', () => {
   for (const severity of SEVERITIES) {
     it(`the ${severity} advisory banner fits a 375 px phone`, async () => {
       const data = { ...SAMPLE_DATA['security-advisory'], severity };
-      const { html } = renderer.render('security-advisory', data, contextFor('security-advisory', 'fr'));
+      const { html } = await renderer.render('security-advisory', data, contextFor('security-advisory', 'fr'));
       expect(await shoot(html, `${OUT_DIR}/security-advisory.${severity}.fr.375.png`, 375)).toBeLessThanOrEqual(375);
     });
   }

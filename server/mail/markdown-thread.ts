@@ -1,0 +1,13 @@
+import { parentPort } from 'node:worker_threads';
+import { renderMarkdownHere } from './markdown.js';
+
+// The Markdown thread: one body at a time, so a slow or hostile body never holds up the event loop.
+// Loading takes a moment: only once ready does a body's time budget start.
+parentPort!.postMessage({ ready: true });
+parentPort!.on('message', ({ id, markdown }: { id: number; markdown: string }) => {
+  try {
+    parentPort!.postMessage({ id, rendered: renderMarkdownHere(markdown) });
+  } catch (error) {
+    parentPort!.postMessage({ id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  }
+});
