@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // In-flight sends finish; messages claimed but not started go back to the queue.
-    await Promise.all([closed, services.selfService.idle(), config.worker ? services.worker.stop() : Promise.resolve()]);
+    await Promise.all([closed, services.afterAnswer.idle(), config.worker ? services.worker.stop() : Promise.resolve()]);
     await Promise.all([store.close(), services.renderer.close()]);
     logger.info('stopped');
   });

@@ -26,6 +26,7 @@ import { SuppressionList } from './mail/suppressions.js';
 import { AuditLog } from './privacy/audit-log.js';
 import { completeSystemEmails } from './mail/system-emails.js';
 import { rateLimitStores } from './http/rate-limit-stores.js';
+import { AfterAnswer } from './after-answer.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -89,6 +90,7 @@ export function createServices(deps: ServiceDeps) {
   );
   const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
   const auditLog = new AuditLog(db);
+  const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));
   const selfService = new SelfService({
     db,
     contacts,
@@ -99,6 +101,7 @@ export function createServices(deps: ServiceDeps) {
     sessions,
     logger: logger.child({ component: 'self-service' }),
     emailIndex: (email) => deps.fieldCrypto.emailIndex(email),
+    afterAnswer,
   });
   return {
     categories,
@@ -115,6 +118,7 @@ export function createServices(deps: ServiceDeps) {
     messages,
     selfService,
     auditLog,
+    afterAnswer,
     fieldCrypto: deps.fieldCrypto,
     rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),
     worker,

@@ -12,6 +12,7 @@ import { normalizeEmail } from '../contacts/email-address.js';
 import type { Messages } from '../mail/messages.js';
 import type { TokenPurpose, Tokens, VerifyResult } from '../tokens/tokens.js';
 import type { RateLimitStores } from '../http/rate-limit-stores.js';
+import type { AfterAnswer } from '../after-answer.js';
 import { renderPage } from './page-layout.js';
 import { PAGE_STRINGS, pageLocale } from './page-strings.js';
 import { PreferenceCenter } from './preference-center.js';
@@ -23,6 +24,7 @@ export interface LinkPagesDeps {
   categories: Categories;
   messages: Messages;
   rateLimits: RateLimitStores;
+  afterAnswer: AfterAnswer;
 }
 
 // Pages reached from email links: no script at all, no framing, no referrer (the token is in the
@@ -43,7 +45,7 @@ const CONSENT_ACTIONS = new Set(['unsubscribe', 'resubscribe', 'save', 'unsubscr
 const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), 'utf8');
 
 export function linkPages(deps: LinkPagesDeps): Router {
-  const { config, tokens, contacts, categories, messages, rateLimits } = deps;
+  const { config, tokens, contacts, categories, messages, rateLimits, afterAnswer } = deps;
   const router = express.Router();
   const css = pageCss.replace('--brand: #0b5cad', `--brand: ${config.brand.color}`);
   router.get('/assets/page.css', (_req, res) => {
@@ -339,9 +341,11 @@ export function linkPages(deps: LinkPagesDeps): Router {
     if (!normalized.ok) {
       return page(res, 400, locale, <Card heading={t.expiredHeading}><p role="alert">{normalized.reason}</p><FreshLinkForm locale={locale} /></Card>);
     }
-    const found = await contacts.list({ email: normalized.email, limit: 1 });
-    const contact = found.items[0];
-    if (contact) await messages.sendSystem(contact.id, 'preferences-link', {});
+    // Looked up after answering: a known address and an unknown one get the same page in the same time.
+    afterAnswer.run(async () => {
+      const contactId = await contacts.idByEmail(normalized.email);
+      if (contactId) await messages.sendSystem(contactId, 'preferences-link', {});
+    });
     sentPage(req, res);
   });
 

@@ -10,6 +10,7 @@ import type { Organizations } from '../organizations/organizations.js';
 import type { Database } from '../store/schema.js';
 import { CODE_TTL_MINUTES, type SignInCodes } from './sign-in-codes.js';
 import type { ActiveSession, Sessions } from './sessions.js';
+import type { AfterAnswer } from '../after-answer.js';
 
 export interface SelfServiceDeps {
   db: Kysely<Database>;
@@ -22,6 +23,7 @@ export interface SelfServiceDeps {
   logger: Logger;
   /** The blind index of a normalized address (contacts are found by it, never by the address). */
   emailIndex: (normalizedEmail: string) => string;
+  afterAnswer: AfterAnswer;
 }
 
 const slug = (type: string) => type.replace(/^\/problems\//, '');
@@ -39,8 +41,6 @@ const tooManyAttempts = (retryAfterSeconds: number) =>
 
 /** What a contact does for themselves from the browser extension: sign in by code, see and change their own data. */
 export class SelfService {
-  private readonly pending = new Set<Promise<void>>();
-
   constructor(private readonly deps: SelfServiceDeps) {}
 
   /**
@@ -48,15 +48,12 @@ export class SelfService {
    * caller has answered, so a known and an unknown address get the same answer in the same time.
    */
   sendCodeLater(email: string): void {
-    const task: Promise<void> = this.sendCode(email)
-      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'sign-in code not sent'))
-      .finally(() => this.pending.delete(task));
-    this.pending.add(task);
+    this.deps.afterAnswer.run(() => this.sendCode(email));
   }
 
-  /** Resolves once every code queued so far has been handled (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+  /** Resolves once every code asked for so far has been handled (tests). */
+  idle(): Promise<void> {
+    return this.deps.afterAnswer.idle();
   }
 
   private async sendCode(email: string): Promise<void> {

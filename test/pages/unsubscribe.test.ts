@@ -233,6 +233,34 @@ describe.each(STORES)('unsubscribe links and pages on %s', (kind) => {
     });
   });
 
+  it('when a fresh link is asked for a known address, then the page answers before the address is even looked up: its timing cannot tell known from unknown', async () => {
+    await contactWithMail('timing@links.example');
+    const { contacts, messages } = server.services;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Everything the request could wait on to treat a known address differently is held back.
+    const held = { idByEmail: contacts.idByEmail, list: contacts.list, sendSystem: messages.sendSystem };
+    contacts.idByEmail = async (...args) => (await gate, held.idByEmail.apply(contacts, args));
+    contacts.list = async (...args) => (await gate, held.list.apply(contacts, args));
+    messages.sendSystem = async (...args) => (await gate, held.sendSystem.apply(messages, args));
+    try {
+      const before = smtp.to('timing@links.example').length;
+      const answer = await Promise.race([
+        form(`${server.url}/links/fresh`, { email: 'timing@links.example' }),
+        new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 3_000)),
+      ]);
+      expect(answer).not.toBe('stalled');
+      expect((answer as Response).status).toBe(200);
+      release();
+      await server.services.afterAnswer.idle();
+      await eventually(async () => smtp.to('timing@links.example').length, (n) => n === before + 1);
+    } finally {
+      release();
+      Object.assign(contacts, { idByEmail: held.idByEmail, list: held.list });
+      messages.sendSystem = held.sendSystem;
+    }
+  });
+
   it('when the same address asks for fresh links again and again, then the answer stays the same but the emails stop', async () => {
     await contactWithMail('greedy@links.example');
     const count = () => smtp.to('greedy@links.example').length;
