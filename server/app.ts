@@ -63,7 +63,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api/v1', selfServiceRoutes(services.selfService, services.rateLimits));
+  app.use('/api/v1', selfServiceRoutes(services.selfService, services.rateLimits, config.extensionIds));
   app.use(
     '/api/v1',
     services.auditLog.middleware({

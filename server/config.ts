@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { reusedSecrets, secretProblems, type SecretValue } from './secret-strength.js';
+import { BUILT_EXTENSION_IDS } from './self-service/extension-ids.js';
 
 export interface TokenSecret {
   kid: string;
@@ -41,6 +42,8 @@ export interface Config {
   dataDir: string;
   categoriesFile: string | undefined;
   logLevel: string;
+  /** The browser extensions (Chromium ids, Firefox installation UUIDs) allowed to call the self-service API with CORS. */
+  extensionIds: readonly string[];
   /** Bearer token of `GET /metrics`; null: no metrics route. */
   metricsToken: string | null;
   /** Express `trust proxy`: false, true, a hop count, or addresses. */
@@ -86,6 +89,10 @@ const envSchema = z.object({
   CATEGORIES_FILE: z.string().optional(),
   TRUST_PROXY: z.string().default('false'),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  EXTENSION_IDS: z
+    .string()
+    .regex(/^\s*[\w-]{1,64}(\s*,\s*[\w-]{1,64})*\s*$/, 'a comma-separated list of extension ids (Chromium: 32 letters a–p; Firefox: the installation UUID)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -166,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     categoriesFile: e.CATEGORIES_FILE,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
+    extensionIds: e.EXTENSION_IDS ? e.EXTENSION_IDS.split(',').map((id) => id.trim()) : BUILT_EXTENSION_IDS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     generated: { webhookSecret: !e.WEBHOOK_SECRET, adminApiKey: !e.ADMIN_API_KEY, tokenSecrets: !tokenSecrets.length },
   };

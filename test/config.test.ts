@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../server/config.js';
+import { BUILT_EXTENSION_IDS, chromiumExtensionId } from '../server/self-service/extension-ids.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'consent-config-'));
 
@@ -117,5 +118,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), TOKEN_SECRETS: 'short:abc' })).toThrow(/at least 32/);
     expect(() => loadConfig({ DATA_DIR: tmp(), WORKER: 'maybe' })).toThrow(/WORKER/);
     expect(() => loadConfig({ DATA_DIR: tmp(), DATA_KEY: 'c2hvcnQ=' })).toThrow(/DATA_KEY must be 32 bytes/);
+  });
+
+  it('when EXTENSION_IDS is not set, then only the extension this repository builds may use CORS; when set, exactly the ids listed', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'manifest.json'), 'utf8')) as { key: string };
+    expect(BUILT_EXTENSION_IDS).toEqual([chromiumExtensionId(manifest.key)]);
+    expect(BUILT_EXTENSION_IDS[0]).toMatch(/^[a-p]{32}$/);
+    expect(loadConfig({ DATA_DIR: tmp() }).extensionIds).toEqual(BUILT_EXTENSION_IDS);
+    expect(loadConfig({ DATA_DIR: tmp(), EXTENSION_IDS: 'abcdefghijklmnopabcdefghijklmnop, 2f0a6a4e-1c1b-4b8e-9a57-0c1f6f0e4d11' }).extensionIds).toEqual([
+      'abcdefghijklmnopabcdefghijklmnop',
+      '2f0a6a4e-1c1b-4b8e-9a57-0c1f6f0e4d11',
+    ]);
+    expect(() => loadConfig({ DATA_DIR: tmp(), EXTENSION_IDS: 'chrome-extension://abc' })).toThrow(/EXTENSION_IDS/);
   });
 });

@@ -35,11 +35,11 @@ function jsonBody(schema: z.ZodType): RequestHandler[] {
  * The extension's API under /api/v1: sign in by emailed code, then the signed-in contact's own
  * data only (no id in any URL). Mounted before the admin API, whose API-key check would refuse it.
  */
-export function selfServiceRoutes(selfService: SelfService, limits: RateLimitStores): Router {
+export function selfServiceRoutes(selfService: SelfService, limits: RateLimitStores, extensionIds: readonly string[]): Router {
   const router = express.Router();
   const signedIn = requireSession((token) => selfService.session(token));
 
-  router.use(['/session', '/me'], extensionCors);
+  router.use(['/session', '/me'], extensionCors(extensionIds));
 
   router.post('/session/code', codeRequestsPerIp(limits('codes-per-ip')), ...jsonBody(s.signInCodeRequest), codeRequestsPerAddress(limits('codes-per-address')), (_req, res) => {
     // The code mail goes in the contact's stored language, so the browser's `locale` is not needed here.

@@ -9,6 +9,7 @@ import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually } from '../support/mail.js';
 import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
 import { launchExtension, type LaunchedExtension } from './launch.js';
+import { BUILT_EXTENSION_IDS } from '../../server/self-service/extension-ids.js';
 
 const messagesOf = (lang: 'en' | 'fr') =>
   JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'extension', '_locales', lang, 'messages.json'), 'utf8')) as Record<
@@ -42,6 +43,8 @@ describe.each(RUNS)('the extension end to end ($lang, $kind)', ({ kind, lang, ma
     const org = await server.api.post('/api/v1/organizations', { name: 'Clinique Boréale', locale: lang });
     const contact = (await server.api.post('/api/v1/contacts', { organizationId: org.body.id, email, name: 'Alex Martin' })).body;
     launched = await launchExtension({ serverUrl: server.url, ...(lang === 'fr' ? { lang } : {}) });
+    // The manifest's key fixes the id: the one the server allows by default (EXTENSION_IDS).
+    expect(launched.extensionId).toBe(BUILT_EXTENSION_IDS[0]);
     const page = await launched.context.newPage();
 
     const opened = performance.now();

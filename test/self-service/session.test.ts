@@ -9,6 +9,7 @@ import { eventually, header, linksIn } from '../support/mail.js';
 const categories = withRequiredCategory();
 
 const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+const FIREFOX_ORIGIN = 'moz-extension://2f0a6a4e-1c1b-4b8e-9a57-0c1f6f0e4d11';
 
 describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
   let server: TestServer;
@@ -24,7 +25,11 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    server = await startServer(kind, { smtpUrl: smtp.url, categories, env: { TRUST_PROXY: 'loopback' } });
+    server = await startServer(kind, {
+      smtpUrl: smtp.url,
+      categories,
+      env: { TRUST_PROXY: 'loopback', EXTENSION_IDS: `${EXTENSION_ORIGIN.split('//')[1]}, ${FIREFOX_ORIGIN.split('//')[1]}` },
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -209,7 +214,7 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
     expect((await erased.ext.me()).status).toBe(401);
   });
 
-  it('when an extension origin calls, then CORS allows it on the self-service routes only', async () => {
+  it('when an allowed extension calls, then CORS allows it on the self-service routes only; any other extension or page gets none', async () => {
     const { ext } = await signedIn('cors@example.com');
     const preflight = await ext.request('OPTIONS', '/api/v1/me/preferences', undefined, {
       origin: EXTENSION_ORIGIN,
@@ -221,11 +226,16 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
     expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, PUT, PATCH, DELETE');
     expect(preflight.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type');
 
-    const firefox = 'moz-extension://2f0a6a4e-1c1b-4b8e-9a57-0c1f6f0e4d11';
-    const me = await ext.request('GET', '/api/v1/me', undefined, { origin: firefox });
+    const me = await ext.request('GET', '/api/v1/me', undefined, { origin: FIREFOX_ORIGIN });
     expect(me.status).toBe(200);
-    expect(me.headers.get('access-control-allow-origin')).toBe(firefox);
+    expect(me.headers.get('access-control-allow-origin')).toBe(FIREFOX_ORIGIN);
     expect(me.headers.get('vary')).toMatch(/Origin/);
+
+    for (const stranger of ['chrome-extension://pppppppppppppppppppppppppppppppp', 'moz-extension://00000000-1111-4222-8333-444444444444']) {
+      const other = await ext.request('OPTIONS', '/api/v1/me', undefined, { origin: stranger, 'access-control-request-method': 'GET' });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      expect((await ext.request('GET', '/api/v1/me', undefined, { origin: stranger })).headers.get('access-control-allow-origin')).toBeNull();
+    }
 
     const web = await ext.request('OPTIONS', '/api/v1/session', undefined, { origin: 'https://evil.example', 'access-control-request-method': 'POST' });
     expect(web.headers.get('access-control-allow-origin')).toBeNull();
