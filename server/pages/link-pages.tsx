@@ -141,36 +141,26 @@ export function linkPages(deps: LinkPagesDeps): Router {
   /** The path of the link this request came by: where its forms post. */
   const selfAction = (req: Request) => `${req.baseUrl}${req.path}`;
 
+  /** At most `limit` of these form actions an hour for the contact a valid link names. */
+  const perContactHourly = (name: string, limit: number, actions: ReadonlySet<string>) =>
+    rateLimit({
+      store: rateLimits(name),
+      windowMs: 60 * 60_000,
+      limit,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skip: (req, res) => !actions.has(formAction(req) ?? '') || !(res.locals.verification as VerifyResult).ok,
+      keyGenerator: (_req, res) => {
+        const verification = res.locals.verification as VerifyResult;
+        return verification.ok ? verification.claims.contactId : '';
+      },
+      handler: (req, res) => tooMany(req, res),
+    });
   // Each copy goes to the contact's own inbox; a few an hour is plenty.
-  const exportsPerContact = rateLimit({
-    store: rateLimits('data-copies-per-contact'),
-    windowMs: 60 * 60_000,
-    limit: 3,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skip: (req, res) => formAction(req) !== 'email-export' || !(res.locals.verification as VerifyResult).ok,
-    keyGenerator: (_req, res) => {
-      const verification = res.locals.verification as VerifyResult;
-      return verification.ok ? verification.claims.contactId : '';
-    },
-    handler: (req, res) => tooMany(req, res),
-  });
-
+  const exportsPerContact = perContactHourly('data-copies-per-contact', 3, new Set(['email-export']));
   // A valid link may change consent, but not without end: every change is a history row kept for
   // years. One-click is not counted: it only ever turns a category off, so it cannot loop.
-  const pageActionsPerContact = rateLimit({
-    store: rateLimits('page-actions-per-contact'),
-    windowMs: 60 * 60_000,
-    limit: PAGE_ACTIONS_PER_HOUR,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skip: (req, res) => !CONSENT_ACTIONS.has(formAction(req) ?? '') || !(res.locals.verification as VerifyResult).ok,
-    keyGenerator: (_req, res) => {
-      const verification = res.locals.verification as VerifyResult;
-      return verification.ok ? verification.claims.contactId : '';
-    },
-    handler: (req, res) => tooMany(req, res),
-  });
+  const pageActionsPerContact = perContactHourly('page-actions-per-contact', PAGE_ACTIONS_PER_HOUR, CONSENT_ACTIONS);
 
   // ---- Unsubscribe link: List-Unsubscribe target and the footer's category link ----
 
