@@ -91,6 +91,30 @@ describe.each(STORES)('fuzzing every input on %s', (kind) => {
     );
   });
 
+  it('when the id in a path is an arbitrary string (non-ASCII, control characters), then every route taking one answers 4xx and changes nothing', async () => {
+    const routes = [
+      ['GET', '/api/v1/contacts/ID'],
+      ['GET', '/api/v1/contacts/ID/export'],
+      ['GET', '/api/v1/contacts/ID/consent-history'],
+      ['PATCH', '/api/v1/contacts/ID'],
+      ['DELETE', '/api/v1/contacts/ID'],
+      ['GET', '/api/v1/organizations/ID'],
+      ['GET', '/api/v1/messages/ID'],
+      ['DELETE', '/api/v1/api-keys/ID'],
+    ] as const;
+    const id = fc.oneof(fc.string({ minLength: 1 }), fc.string({ unit: 'binary', minLength: 1 }), fc.constantFrom('€', 'a\r\nSet-Cookie: x=1', '\u0000', '..', contactId.toUpperCase()));
+    await fc.assert(
+      fc.asyncProperty(id, fc.constantFrom(...routes), async (raw, [method, path]) => {
+        const before = await snapshot();
+        const res = await server.api.request(method, path.replace('ID', encodeURIComponent(raw)), method === 'PATCH' ? { json: { name: 'x' } } : {});
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(await snapshot()).toBe(before);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('when the query strings of the contact lookup are arbitrary, then never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.constantFrom('organizationId', 'email', 'limit', 'cursor', 'x'), fc.string()), async (query) => {
