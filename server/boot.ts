@@ -4,6 +4,7 @@ import { createLogger } from './http/logger.js';
 import { openStore } from './store/db.js';
 import { Categories } from './consent/categories.js';
 import { compileTemplates } from './mail/render.js';
+import { MarkdownRenderer } from './mail/markdown-renderer.js';
 import { createMailer } from './mail/transport.js';
 import { createServices } from './services.js';
 import { FieldCrypto } from './privacy/field-crypto.js';
@@ -15,7 +16,7 @@ export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', im
 export async function boot() {
   const { config, logger, store, fieldCrypto } = await bootStore();
   const categories = Categories.fromFile(config.categoriesFile);
-  const renderer = await compileTemplates(config.brand);
+  const renderer = await compileTemplates(config.brand, new MarkdownRenderer().warm());
   const mailer = createMailer(config);
   const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto });
   return { config, logger, store, services, fieldCrypto };
