@@ -99,7 +99,6 @@ export function createServices(deps: ServiceDeps) {
     messages,
     codes,
     sessions,
-    logger: logger.child({ component: 'self-service' }),
     emailIndex: (email) => deps.fieldCrypto.emailIndex(email),
     afterAnswer,
   });

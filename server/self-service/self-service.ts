@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import { SIGN_IN_PROBLEMS, type Me, type MeUpdate, type Preferences, type Session } from '../api/types.js';
 import type { Categories } from '../consent/categories.js';
 import type { ChangeOrigin } from '../consent/consent.js';
@@ -20,7 +19,6 @@ export interface SelfServiceDeps {
   messages: Messages;
   codes: SignInCodes;
   sessions: Sessions;
-  logger: Logger;
   /** The blind index of a normalized address (contacts are found by it, never by the address). */
   emailIndex: (normalizedEmail: string) => string;
   afterAnswer: AfterAnswer;
