@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { forEachLimited } from '../server/mail/pacing.js';
+import { forEachLimited } from '../server/delivery/pacing.js';
 import { memoryOf, sampleRss, sleep } from './lib/proc.js';
 import { postAdvisory, seedContacts, startService } from './lib/service.js';
 import { wallClock, type SmtpCounter } from './lib/smtp.js';

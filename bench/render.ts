@@ -1,9 +1,9 @@
 // 3. Rendering: one message as the service renders it (compiled Handlebars fill, plus composing
 // headers and signed links) against running MJML per message, side by side.
 import nodemailer from 'nodemailer';
-import { compileLayout } from '../server/mail/compile-mjml.js';
-import { STRINGS } from '../server/mail/strings.js';
-import { textColorOn } from '../server/mail/brand.js';
+import { compileLayout } from '../server/rendering/compile-mjml.js';
+import { STRINGS } from '../server/rendering/strings.js';
+import { textColorOn } from '../server/rendering/brand.js';
 import { mailPipeline } from './lib/mail-pipeline.js';
 
 export interface RenderResult {

@@ -2,23 +2,25 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Store } from './store/db.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import type { Services } from './services.js';
-import { ApiRouter } from './http/api-router.js';
-import { authenticate, failedAuthLimiter } from './http/auth.js';
-import { httpLogger } from './http/logger.js';
-import { notFoundHandler, problemHandler } from './http/problem.js';
+import { Endpoints } from './http/endpoints.js';
+import { auditTrail } from './http/audit-trail.js';
+import { failedAuthLimiter } from './http/auth.js';
+import { extensionCors } from './http/extension-cors.js';
+import { createMetrics, registerMetricsRoute } from './http/metrics.js';
 import { openApiDocument } from './http/openapi.js';
-import { registerContactRoutes } from './contacts/contacts-routes.js';
-import { registerOrganizationRoutes } from './organizations/organizations-routes.js';
+import { notFoundHandler, problemHandler } from './http/problem.js';
+import { httpLogger } from './http/request-log.js';
 import { registerApiKeyRoutes } from './api-keys/api-keys-routes.js';
-import { registerMessageRoutes } from './mail/messages-routes.js';
-import { advisoryWebhook } from './webhooks/advisory-webhook.js';
-import { devMailboxPages } from './mail/dev-mailbox-pages.js';
-import { linkPages } from './pages/link-pages.js';
+import { registerOrganizationRoutes } from './organizations/organizations-routes.js';
+import { registerContactRoutes } from './contacts/contacts-routes.js';
+import { registerMessageRoutes } from './messages/messages-routes.js';
 import { registerAuditRoutes } from './privacy/audit-routes.js';
-import { selfServiceRoutes } from './self-service/self-service-routes.js';
-import { createMetrics, metricsRoute } from './http/metrics.js';
+import { registerSelfServiceRoutes } from './self-service/self-service-routes.js';
+import { registerAdvisoryRoutes } from './advisories/advisories-routes.js';
+import { registerLinkPageRoutes } from './pages/link-pages-routes.js';
+import { registerDevMailboxRoutes } from './delivery/dev-mailbox-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -28,6 +30,8 @@ export interface AppDeps {
   version: string;
 }
 
+const ADMIN_API = '/api/v1';
+
 /** Builds the Express app without listening, so tests start it on port 0. */
 export function createApp({ config, store, logger, services, version }: AppDeps) {
   const app = express();
@@ -36,53 +40,58 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   app.set('trust proxy', config.trustProxy);
   app.use(httpLogger(logger));
   app.use(helmet());
+  // Every API answer may carry personal data: no browser or proxy keeps a copy.
+  app.use(ADMIN_API, (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(['/api/v1/session', '/api/v1/me'], extensionCors(config.extensionIds));
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await store.ping();
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: 'down' });
-    }
+  const api = new Endpoints({
+    apiKey: (key) => services.apiKeys.resolve(key),
+    session: (token) => services.selfService.session(token),
+    link: (purpose, token) => services.tokens.verify(purpose, token),
+    webhookSecret: config.webhookSecret,
+    adminPrefix: ADMIN_API,
+    adminGuards: [
+      auditTrail({
+        record: (call) => services.auditLog.record(call),
+        onUnauthenticated: (status) => metrics.unauthenticatedApiRequests.inc({ status }),
+        onError: (error) => logger.error({ err: error }, 'audit entry not written'),
+      }),
+      failedAuthLimiter({ limit: 20, windowMs: 15 * 60_000, store: services.rateLimits('failed-api-keys') }),
+    ],
   });
 
-  const api = new ApiRouter('/api/v1');
+  api.route(
+    { method: 'get', path: '/healthz', summary: 'Whether the service and its database answer', tag: 'Operations', auth: { anyone: true }, responses: { 200: { description: 'Up' }, 503: { description: 'The database does not answer' } } },
+    async () => {
+      try {
+        await store.ping();
+        return { status: 200, body: { status: 'ok' } };
+      } catch {
+        return { status: 503, body: { status: 'unavailable', database: 'down' } };
+      }
+    },
+  );
+  registerMetricsRoute(api, metrics, config.metricsToken);
+  registerSelfServiceRoutes(api, services.selfService, services.rateLimits);
+  registerAdvisoryRoutes(api, services.advisories, () => services.worker.notify());
+  registerLinkPageRoutes(api, { brand: config.brand, ...services });
+  if (!config.production && services.mailer.kind === 'dev-mailbox') registerDevMailboxRoutes(api, config.dataDir);
   registerApiKeyRoutes(api, services.apiKeys);
   registerOrganizationRoutes(api, services.organizations);
   registerContactRoutes(api, services.contacts);
   registerMessageRoutes(api, services.messages);
   registerAuditRoutes(api, services.auditLog);
 
-  app.use(metricsRoute(metrics, config.metricsToken));
-
-  const openApi = openApiDocument(api.operations, { version, serverUrl: config.publicUrl });
-  app.get('/api/openapi.json', (_req, res) => res.json(openApi));
-
-  // Every API answer may carry personal data: no browser or proxy keeps a copy.
-  app.use('/api/v1', (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
-  app.use('/api/v1', selfServiceRoutes(services.selfService, services.rateLimits, config.extensionIds));
-  app.use(
-    '/api/v1',
-    services.auditLog.middleware({
-      onUnauthenticated: (status) => metrics.unauthenticatedApiRequests.inc({ status }),
-      onError: (error) => logger.error({ err: error }, 'audit entry not written'),
-    }),
-    failedAuthLimiter({ limit: 20, windowMs: 15 * 60_000, store: services.rateLimits('failed-api-keys') }),
-    authenticate((key) => services.apiKeys.resolve(key)),
-    express.json({ limit: '512kb' }),
-    express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }),
-    api.router,
+  let openApi: object | undefined;
+  api.route(
+    { method: 'get', path: '/api/openapi.json', summary: 'This document', tag: 'Operations', auth: { anyone: true }, responses: { 200: { description: 'OpenAPI 3.1' } } },
+    // Built on first request, once every route is declared.
+    async () => ({ status: 200, body: (openApi ??= openApiDocument(api.operations, { version, serverUrl: config.publicUrl })) }),
   );
-
-  app.use(advisoryWebhook({ advisories: services.advisories, renderer: services.renderer, secret: config.webhookSecret, onRecorded: () => services.worker.notify() }));
-
-  app.use(linkPages({ config, ...services }));
-
-  if (!config.production && services.mailer.kind === 'dev-mailbox') app.use(devMailboxPages(config.dataDir));
-
+  app.use(api.router);
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;

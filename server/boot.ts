@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import { loadConfig, ConfigError, type Config } from './config.js';
-import { createLogger } from './http/logger.js';
+import { loadConfig, ConfigError, type Config } from './config/config.js';
+import { createLogger } from './logger.js';
 import { openStore } from './store/db.js';
 import { Categories } from './consent/categories.js';
-import { compileTemplates } from './mail/render.js';
-import { MarkdownRenderer } from './mail/markdown-renderer.js';
-import { createMailer } from './mail/transport.js';
+import { compileTemplates } from './rendering/render.js';
+import { MarkdownRenderer } from './rendering/markdown-renderer.js';
+import { createMailer } from './delivery/transport.js';
 import { createServices } from './services.js';
-import { FieldCrypto } from './privacy/field-crypto.js';
+import { FieldCrypto } from './crypto/field-crypto.js';
 import { encryptAtRest } from './privacy/encrypt-at-rest.js';
 
 export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from './store/schema.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import type { Store } from './store/db.js';
 import type { Categories } from './consent/categories.js';
 import { ConsentStore } from './consent/consent.js';
@@ -9,22 +9,22 @@ import { Contacts } from './contacts/contacts.js';
 import { Organizations } from './organizations/organizations.js';
 import { ApiKeys } from './api-keys/api-keys.js';
 import { Tokens } from './tokens/tokens.js';
-import { Outbox } from './mail/outbox.js';
-import { Messages } from './mail/messages.js';
-import { createComposer, linkBuilder } from './mail/compose.js';
-import { SendWorker } from './mail/send-worker.js';
-import type { Mailer } from './mail/transport.js';
-import type { Renderer } from './mail/render.js';
-import { Advisories } from './webhooks/advisories.js';
+import { Outbox } from './outbox/outbox.js';
+import { Messages } from './messages/messages.js';
+import { createComposer, linkBuilder } from './delivery/compose.js';
+import { SendWorker } from './delivery/send-worker.js';
+import type { Mailer } from './delivery/transport.js';
+import type { Renderer } from './rendering/render.js';
+import { Advisories } from './advisories/advisories.js';
 import { SignInCodes } from './self-service/sign-in-codes.js';
 import { SignInFailures } from './self-service/sign-in-failures.js';
 import { Sessions } from './self-service/sessions.js';
 import { SelfService } from './self-service/self-service.js';
-import type { FieldCrypto } from './privacy/field-crypto.js';
+import type { FieldCrypto } from './crypto/field-crypto.js';
 import { ContactCodec } from './contacts/contact-codec.js';
-import { SuppressionList } from './mail/suppressions.js';
+import { SuppressionList } from './consent/suppressions.js';
 import { AuditLog } from './privacy/audit-log.js';
-import { completeSystemEmails } from './mail/system-emails.js';
+import { completeSystemEmails } from './delivery/system-emails.js';
 import { rateLimitStores } from './http/rate-limit-stores.js';
 import { AfterAnswer } from './after-answer.js';
 
@@ -59,7 +59,7 @@ export function createServices(deps: ServiceDeps) {
   const contacts = new Contacts(db, dialect, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
   const links = linkBuilder(config.publicUrl, tokens);
-  const advisories = new Advisories(db, dialect, categories, outbox);
+  const advisories = new Advisories(db, dialect, categories, outbox, deps.renderer);
   const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
   const completeData = completeSystemEmails({
     codeFor: (codeId) => codes.codeFor(codeId),

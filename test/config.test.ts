@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../server/config.js';
-import { BUILT_EXTENSION_IDS, chromiumExtensionId } from '../server/self-service/extension-ids.js';
+import { loadConfig } from '../server/config/config.js';
+import { BUILT_EXTENSION_IDS, chromiumExtensionId } from '../server/config/extension-ids.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'consent-config-'));
 

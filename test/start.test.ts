@@ -8,7 +8,7 @@ describe('starting the service', () => {
   it('when started on embedded defaults, then it creates its data folder, answers /healthz, and SIGTERM exits 0', async () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'consent-start-')), 'data');
     const port = await freePort();
-    const server = spawnEntry('server/main.ts', { DATA_DIR: dir, PORT: String(port), NODE_ENV: 'development' });
+    const server = spawnEntry('server/cli/server.ts', { DATA_DIR: dir, PORT: String(port), NODE_ENV: 'development' });
     try {
       await waitForHealthy(`http://127.0.0.1:${port}`);
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -34,7 +34,7 @@ describe('starting the service', () => {
   });
 
   it('when production lacks its secrets, then it refuses to start and says why', async () => {
-    const server = spawnEntry('server/main.ts', { NODE_ENV: 'production', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'consent-prod-')) });
+    const server = spawnEntry('server/cli/server.ts', { NODE_ENV: 'production', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'consent-prod-')) });
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/TOKEN_SECRETS is required in production/);
   });

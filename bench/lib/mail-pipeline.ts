@@ -1,11 +1,11 @@
 // The service's own rendering pipeline, in this process: the same config, templates, composer and
 // links the worker uses, to render one real advisory email (its size feeds the fan-out ceiling).
-import { loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../server/config/config.js';
 import { Categories } from '../../server/consent/categories.js';
-import { compileTemplates } from '../../server/mail/render.js';
-import { createComposer, linkBuilder } from '../../server/mail/compose.js';
+import { compileTemplates } from '../../server/rendering/render.js';
+import { createComposer, linkBuilder } from '../../server/delivery/compose.js';
 import { Tokens } from '../../server/tokens/tokens.js';
-import { ADVISORY_CATEGORY } from '../../server/webhooks/advisories.js';
+import { ADVISORY_CATEGORY } from '../../server/advisories/advisories.js';
 import { serviceEnv } from './service.js';
 import { tempDir } from './proc.js';
 import { ADVISORY } from './service.js';

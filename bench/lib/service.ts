@@ -1,7 +1,7 @@
 // The real service as child processes (`server/main.ts`, `server/worker-main.ts`), and the few
 // API calls the benchmarks need: seeding contacts by CSV import, and the signed advisory webhook.
 import path from 'node:path';
-import { signatureHeader } from '../../server/webhooks/signature.js';
+import { signatureHeader } from '../../server/http/signature.js';
 import { ADMIN_KEY, TOKEN_SECRET, WEBHOOK_SECRET, freePort, runTs, tempDir, waitForHealthy, type Child } from './proc.js';
 
 export interface ServiceOptions {

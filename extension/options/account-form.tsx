@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Locale, Me } from '../../server/api/types.js';
+import type { Locale, Me } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { t } from '../shared/i18n.js';
 

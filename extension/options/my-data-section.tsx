@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ErasureReceipt } from '../../server/api/types.js';
+import type { ErasureReceipt } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { failureMessageKey } from '../shared/failure-message.js';
 import { t, type MessageKey } from '../shared/i18n.js';

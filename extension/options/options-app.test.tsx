@@ -3,8 +3,8 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from '../../test/extension/fake-browser.js';
 import { deferred, fail, ok, problem, sampleMe, stubApi } from '../../test/extension/fixtures.js';
-import type { ApiResult } from './../shared/api-client.js';
-import type { ErasureReceipt } from '../../server/api/types.js';
+import type { ApiResult } from '../shared/api-client.js';
+import type { ErasureReceipt, MyDataExport } from '../../contract/index.js';
 import { REVOKE_AFTER_MS } from './save-file.js';
 import { OptionsApp } from './options-app.js';
 
@@ -97,7 +97,13 @@ describe('options page: your data', () => {
   it('when "Download my data" is pressed, then the export is fetched and saved as my-data-<date>.json, and the URL revoked', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     vi.setSystemTime(new Date(2026, 10, 26, 9, 30));
-    const document_ = { profile: { email: 'alex@client.example' }, preferences: { newsletter: true }, consentHistory: [], messages: [] };
+    const document_: MyDataExport = {
+      exportedAt: '2026-11-26T14:30:00.000Z',
+      contact: { id: 'c-1', email: 'alex@client.example', name: null, phone: null, jobTitle: null, locale: 'en', organization: null },
+      preferences: { newsletter: true },
+      consentHistory: [],
+      messages: [],
+    };
     const api = await signedIn({ exportMyData: vi.fn(async () => ok(document_)) });
 
     let blob: Blob | null = null;

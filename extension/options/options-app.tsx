@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import type { ErasureReceipt, Me } from '../../server/api/types.js';
+import type { ErasureReceipt, Me } from '../../contract/index.js';
 import { createApiClient, type ApiClient } from '../shared/api-client.js';
 import { t } from '../shared/i18n.js';
 import { clearSession, readState } from '../shared/session-store.js';

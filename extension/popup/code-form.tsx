@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Session } from '../../server/api/types.js';
+import type { Session } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { failureMessageKey } from '../shared/failure-message.js';
 import { t, uiLocale, type MessageKey } from '../shared/i18n.js';

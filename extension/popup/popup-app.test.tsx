@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Me } from '../../server/api/types.js';
+import type { Me } from '../../contract/index.js';
 import { fake } from '../../test/extension/fake-browser.js';
 import { deferred, fail, ok, problem, sampleMe, stubApi } from '../../test/extension/fixtures.js';
 import type { ApiResult } from '../shared/api-client.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Me, Session } from '../../server/api/types.js';
+import type { Me, Session } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { browser } from '../shared/browser.js';
 import { t, type MessageKey } from '../shared/i18n.js';

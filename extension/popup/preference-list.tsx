@@ -1,4 +1,4 @@
-import type { Me } from '../../server/api/types.js';
+import type { Me } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { t, uiLocale } from '../shared/i18n.js';
 import { PreferenceSwitch } from './preference-switch.js';

@@ -1,4 +1,4 @@
-import { SIGN_IN_PROBLEMS } from '../../server/api/types.js';
+import { SIGN_IN_PROBLEMS } from '../../contract/constants.js';
 import type { ApiFailure } from '../shared/api-client.js';
 import { failureMessageKey } from '../shared/failure-message.js';
 import type { MessageKey } from '../shared/i18n.js';

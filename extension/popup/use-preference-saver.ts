@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import type { Preferences } from '../../server/api/types.js';
+import type { Preferences } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'failed';

@@ -9,7 +9,7 @@ import type {
   SessionRequest,
   SignInCodeRequest,
   SignInCodeSent,
-} from '../../server/api/types.js';
+} from '../../contract/index.js';
 
 /** Why a call failed, in the terms the UI needs to pick a message. */
 export type ApiFailure =

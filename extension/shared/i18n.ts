@@ -1,6 +1,6 @@
 import type enMessages from '../_locales/en/messages.json';
 import type frMessages from '../_locales/fr/messages.json';
-import type { Locale } from '../../server/api/types.js';
+import type { Locale } from '../../contract/index.js';
 import { browser } from './browser.js';
 
 /** Every key of the default locale: calling `t` with any other string is a type error. */

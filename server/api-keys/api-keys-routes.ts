@@ -1,18 +1,18 @@
-import type { ApiRouter } from '../http/api-router.js';
-import * as s from '../api/schemas.js';
+import { problemResponses, type Endpoints } from '../http/endpoints.js';
+import { schemas as s } from '../../contract/index.js';
 import { notFound } from '../http/problem.js';
 import type { ApiKeys } from './api-keys.js';
 
-export function registerApiKeyRoutes(api: ApiRouter, apiKeys: ApiKeys): void {
+export function registerApiKeyRoutes(api: Endpoints, apiKeys: ApiKeys): void {
   api.route(
     {
       method: 'post',
-      path: '/api-keys',
+      path: '/api/v1/api-keys',
       summary: 'Create an API key with a role; the key is shown this once',
       tag: 'API keys',
-      roles: [],
-      body: s.apiKeyCreate,
-      responses: { 201: { description: 'The new key', schema: s.apiKeyCreated }, ...s.problems(400) },
+      auth: { apiKey: [] },
+      body: { json: s.apiKeyCreate },
+      responses: { 201: { description: 'The new key', schema: s.apiKeyCreated }, ...problemResponses(400) },
     },
     async ({ body }) => ({ status: 201, body: await apiKeys.create(body.name, body.role) }),
   );
@@ -20,11 +20,11 @@ export function registerApiKeyRoutes(api: ApiRouter, apiKeys: ApiKeys): void {
   api.route(
     {
       method: 'delete',
-      path: '/api-keys/:id',
+      path: '/api/v1/api-keys/:id',
       summary: 'Revoke an API key at once',
       tag: 'API keys',
-      roles: [],
-      responses: { 204: { description: 'Revoked' }, ...s.problems(404) },
+      auth: { apiKey: [] },
+      responses: { 204: { description: 'Revoked' }, ...problemResponses(404) },
     },
     async ({ params }) => {
       if (!(await apiKeys.revoke(params.id!))) throw notFound('API key');

@@ -2,7 +2,13 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
-import type { Caller, Role } from '../http/auth.js';
+import type { Role } from '../../contract/index.js';
+
+/** Who holds a key: its id (`bootstrap` for ADMIN_API_KEY) and its role. */
+export interface Caller {
+  keyId: string;
+  role: Role;
+}
 
 export interface NewApiKey {
   id: string;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { CategoryInfo } from '../api/types.js';
+import type { CategoryInfo } from '../../contract/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { CategoryInfo } from '../api/types.js';
+import type { CategoryInfo } from '../../contract/index.js';
 
 const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();
 

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ConsentHistoryEntry, ConsentSource, Preferences } from '../api/types.js';
+import type { ConsentHistoryEntry, ConsentSource, Preferences } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/errors.js';
 import type { Categories } from './categories.js';

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { Locale } from '../api/types.js';
+import type { Locale } from '../../contract/index.js';
 import type { ContactsTable } from '../store/schema.js';
-import type { FieldCrypto } from '../privacy/field-crypto.js';
+import type { FieldCrypto } from '../crypto/field-crypto.js';
 
 export type ContactRow = Selectable<ContactsTable>;
 

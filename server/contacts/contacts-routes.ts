@@ -1,22 +1,22 @@
-import type { ApiRouter } from '../http/api-router.js';
+import { problemResponses, type Endpoints } from '../http/endpoints.js';
 import { AppError } from '../http/problem.js';
-import * as s from '../api/schemas.js';
-import { originOf } from '../consent/change-origin.js';
+import { schemas as s } from '../../contract/index.js';
+import { originOf } from '../http/origin.js';
 import type { Contacts } from './contacts.js';
 
 export function registerContactRoutes(
-  api: ApiRouter,
+  api: Endpoints,
   contacts: Contacts,
 ): void {
   api.route(
     {
       method: 'post',
-      path: '/contacts',
+      path: '/api/v1/contacts',
       summary: 'Create a contact; it starts with each category at its default',
       tag: 'Contacts',
-      roles: [],
-      body: s.contactCreate,
-      responses: { 201: { description: 'The contact', schema: s.contact }, ...s.problems(400, 409) },
+      auth: { apiKey: [] },
+      body: { json: s.contactCreate },
+      responses: { 201: { description: 'The contact', schema: s.contact }, ...problemResponses(400, 409) },
     },
     async ({ body }) => ({ status: 201, body: await contacts.create(body) }),
   );
@@ -24,12 +24,12 @@ export function registerContactRoutes(
   api.route(
     {
       method: 'get',
-      path: '/contacts',
+      path: '/api/v1/contacts',
       summary: 'Find contacts by organization or email, a page at a time (pass nextCursor as cursor)',
       tag: 'Contacts',
-      roles: ['support'],
+      auth: { apiKey: ['support'] },
       query: s.contactQuery,
-      responses: { 200: { description: 'A page of contacts', schema: s.contactList }, ...s.problems(400) },
+      responses: { 200: { description: 'A page of contacts', schema: s.contactList }, ...problemResponses(400) },
     },
     async ({ query }) => ({ status: 200, body: await contacts.list(query) }),
   );
@@ -37,13 +37,12 @@ export function registerContactRoutes(
   api.route(
     {
       method: 'post',
-      path: '/contacts/import',
+      path: '/api/v1/contacts/import',
       summary: 'Upsert contacts from CSV (email,name,locale,organizationId); bad rows are reported by line',
       tag: 'Contacts',
-      roles: [],
-      body: s.csvBody,
-      bodyType: 'text/csv',
-      responses: { 200: { description: 'What was imported and what was not', schema: s.importReport }, ...s.problems(400, 413, 415) },
+      auth: { apiKey: [] },
+      body: { csv: s.csvBody, limit: '5mb' },
+      responses: { 200: { description: 'What was imported and what was not', schema: s.importReport }, ...problemResponses(400, 413, 415) },
     },
     async ({ body }) => ({ status: 200, body: await contacts.importCsv(body) }),
   );
@@ -51,11 +50,11 @@ export function registerContactRoutes(
   api.route(
     {
       method: 'get',
-      path: '/contacts/:id',
+      path: '/api/v1/contacts/:id',
       summary: 'Read a contact with its preferences',
       tag: 'Contacts',
-      roles: ['support'],
-      responses: { 200: { description: 'The contact', schema: s.contact }, ...s.problems(404) },
+      auth: { apiKey: ['support'] },
+      responses: { 200: { description: 'The contact', schema: s.contact }, ...problemResponses(404) },
     },
     async ({ params }) => ({ status: 200, body: await contacts.getOrThrow(params.id!) }),
   );
@@ -63,21 +62,21 @@ export function registerContactRoutes(
   api.route(
     {
       method: 'patch',
-      path: '/contacts/:id',
+      path: '/api/v1/contacts/:id',
       summary:
         "Correct a contact (name, phone, job title, locale; email: admin only). A new email ends the contact's sessions, voids its sign-in codes and notifies the old address",
       tag: 'Contacts',
-      roles: ['support'],
-      body: s.contactPatch,
-      responses: { 200: { description: 'The contact', schema: s.contact }, ...s.problems(400, 403, 404, 409) },
+      auth: { apiKey: ['support'] },
+      body: { json: s.contactPatch },
+      responses: { 200: { description: 'The contact', schema: s.contact }, ...problemResponses(400, 403, 404, 409) },
     },
-    async ({ params, body, caller, res }) => {
+    async ({ params, body, caller, audit }) => {
       // The address decides where sign-in codes go: whoever may change it may sign in as the contact.
       if (body.email !== undefined && caller.role !== 'admin') {
         throw new AppError(403, 'forbidden', 'Your API key may not do this.', "Only an admin key may change a contact's email address.");
       }
       const { contact, emailChanged } = await contacts.update(params.id!, body);
-      if (emailChanged) res.locals.audit.detail = 'email changed; sessions and sign-in codes revoked; the old address notified';
+      if (emailChanged) audit.detail = 'email changed; sessions and sign-in codes revoked; the old address notified';
       return { status: 200, body: contact };
     },
   );
@@ -85,12 +84,12 @@ export function registerContactRoutes(
   api.route(
     {
       method: 'put',
-      path: '/contacts/:id/preferences',
+      path: '/api/v1/contacts/:id/preferences',
       summary: 'Set some categories on or off (recorded with source admin)',
       tag: 'Consent',
-      roles: [],
-      body: s.preferencesUpdate,
-      responses: { 200: { description: 'The contact', schema: s.contact }, ...s.problems(400, 404) },
+      auth: { apiKey: [] },
+      body: { json: s.preferencesUpdate },
+      responses: { 200: { description: 'The contact', schema: s.contact }, ...problemResponses(400, 404) },
     },
     async ({ params, body, req }) => ({
       status: 200,
@@ -101,11 +100,11 @@ export function registerContactRoutes(
   api.route(
     {
       method: 'get',
-      path: '/contacts/:id/consent-history',
+      path: '/api/v1/contacts/:id/consent-history',
       summary: 'Every consent change of a contact, oldest first',
       tag: 'Consent',
-      roles: ['support'],
-      responses: { 200: { description: 'The history', schema: s.consentHistory }, ...s.problems(404) },
+      auth: { apiKey: ['support'] },
+      responses: { 200: { description: 'The history', schema: s.consentHistory }, ...problemResponses(404) },
     },
     async ({ params }) => ({ status: 200, body: await contacts.history(params.id!) }),
   );
@@ -113,11 +112,11 @@ export function registerContactRoutes(
   api.route(
     {
       method: 'get',
-      path: '/contacts/:id/export',
+      path: '/api/v1/contacts/:id/export',
       summary: 'Everything held about a contact, as one JSON document',
       tag: 'Privacy',
-      roles: ['support'],
-      responses: { 200: { description: 'The export' }, ...s.problems(404) },
+      auth: { apiKey: ['support'] },
+      responses: { 200: { description: 'The export' }, ...problemResponses(404) },
     },
     async ({ params, res }) => {
       res.setHeader('Content-Disposition', `attachment; filename="contact-${params.id}.json"`);
@@ -128,11 +127,11 @@ export function registerContactRoutes(
   api.route(
     {
       method: 'delete',
-      path: '/contacts/:id',
+      path: '/api/v1/contacts/:id',
       summary: "Erase a contact's personal data; says what was erased and what was kept",
       tag: 'Privacy',
-      roles: [],
-      responses: { 200: { description: 'What was erased and kept', schema: s.erasure }, ...s.problems(404) },
+      auth: { apiKey: [] },
+      responses: { 200: { description: 'What was erased and kept', schema: s.erasureReceipt }, ...problemResponses(404) },
     },
     async ({ params, caller }) => ({ status: 200, body: await contacts.erase(params.id!, `api-key:${caller.keyId}`) }),
   );

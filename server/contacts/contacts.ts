@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Contact, Locale, Preferences } from '../api/types.js';
+import type { Contact, Locale, Preferences } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import type { Dialect } from '../store/db.js';
 import { isUniqueViolation } from '../store/errors.js';
@@ -9,9 +9,9 @@ import { isUuid } from '../store/ids.js';
 import type { ConsentStore, ChangeOrigin } from '../consent/consent.js';
 import type { Categories } from '../consent/categories.js';
 import type { Organizations } from '../organizations/organizations.js';
-import { ERASED, type SuppressionList } from '../mail/suppressions.js';
-import type { Outbox } from '../mail/outbox.js';
-import { AppError, badRequest, conflict, notFound } from '../http/problem.js';
+import { ERASED, type SuppressionList } from '../consent/suppressions.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { normalizeEmail } from './email-address.js';
 import type { ContactCodec, ContactRow, OpenContact } from './contact-codec.js';
 import { importContactsCsv, type ImportReport } from './csv-import.js';
@@ -55,13 +55,13 @@ export interface ErasureReceipt {
 
 export function emailOrThrow(input: string, field = 'email'): string {
   const normalized = normalizeEmail(input);
-  if (!normalized.ok) throw badRequest(normalized.reason, [{ pointer: `#/${field}`, detail: normalized.reason }]);
+  if (!normalized.ok) throw invalid(normalized.reason, [{ pointer: `#/${field}`, detail: normalized.reason }]);
   return normalized.email;
 }
 
 const erasedAddress = () =>
-  new AppError(
-    409,
+  new DomainError(
+    'conflict',
     'erased-address',
     'This address was erased at its owner’s request.',
     'It is on the suppression list so that nothing re-adds it by accident. An admin may re-add it explicitly with "restoreErased": true.',
@@ -111,7 +111,7 @@ export class Contacts {
     const email = emailOrThrow(input.email);
     const organization = await this.organizations.get(input.organizationId);
     if (!organization) {
-      throw badRequest('Unknown organization.', [{ pointer: '#/organizationId', detail: 'No organization has this id.' }]);
+      throw invalid('Unknown organization.', [{ pointer: '#/organizationId', detail: 'No organization has this id.' }]);
     }
     if ((await this.suppressions.reasonFor(email)) === ERASED) {
       if (!input.restoreErased) throw erasedAddress();
@@ -240,7 +240,7 @@ export class Contacts {
       if (category.required && !value) return [{ pointer: `#/${key}`, detail: 'This category is required and cannot be turned off.' }];
       return [];
     });
-    if (errors.length) throw badRequest('Some preferences cannot be set.', errors);
+    if (errors.length) throw invalid('Some preferences cannot be set.', errors);
     if (!isUuid(id)) return false;
     return this.db.transaction().execute(async (trx) => {
       const exists = await trx.selectFrom('contacts').select('id').where('id', '=', id).executeTakeFirst();

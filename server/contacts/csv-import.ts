@@ -1,16 +1,16 @@
 import crypto from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
-import type { Locale } from '../api/types.js';
+import type { Locale } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/errors.js';
 import { nowIso } from '../store/time.js';
 import type { ConsentStore } from '../consent/consent.js';
 import type { Organizations } from '../organizations/organizations.js';
-import { badRequest } from '../http/problem.js';
+import { invalid } from '../errors.js';
 import { normalizeEmail } from './email-address.js';
 import type { ContactCodec } from './contact-codec.js';
-import { ERASED, type SuppressionList } from '../mail/suppressions.js';
+import { ERASED, type SuppressionList } from '../consent/suppressions.js';
 
 export const CSV_COLUMNS = ['email', 'name', 'locale', 'organizationId'] as const;
 
@@ -44,7 +44,7 @@ export async function importContactsCsv(
 ): Promise<ImportReport> {
   const records = parseCsv(text);
   const header = records.shift();
-  if (!header) throw badRequest('The file is empty: it needs a header row (email,name,locale,organizationId) and rows.');
+  if (!header) throw invalid('The file is empty: it needs a header row (email,name,locale,organizationId) and rows.');
   const position = columnPositions(header.record);
 
   const errors: ImportRowError[] = [];
@@ -73,7 +73,7 @@ export async function importContactsCsv(
       candidates.push({ line, email: email.email, name: name || null, locale: (locale || null) as Locale | null, organizationId });
     }
   }
-  if (!records.length) throw badRequest('The file has a header but no rows.');
+  if (!records.length) throw invalid('The file has a header but no rows.');
 
   const locales = await deps.organizations.localesOf([...new Set(candidates.map((r) => r.organizationId))]);
   const suppressed = await deps.suppressions.among(candidates.map((r) => r.email));
@@ -161,7 +161,7 @@ function parseCsv(text: string): { record: string[]; info: { lines: number } }[]
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    throw badRequest(`The file is not valid CSV${line ? ` (line ${line})` : ''}: ${(error as Error).message}`);
+    throw invalid(`The file is not valid CSV${line ? ` (line ${line})` : ''}: ${(error as Error).message}`);
   }
 }
 
@@ -173,7 +173,7 @@ function columnPositions(header: string[]) {
     return index[column] < 0;
   });
   if (missing.length) {
-    throw badRequest(`The header row lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`, [
+    throw invalid(`The header row lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`, [
       ...missing.map((column) => ({ pointer: `#/header/${column}`, detail: 'Missing column.' })),
     ]);
   }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import express, { type Router } from 'express';
+import type { Endpoints } from './endpoints.js';
 import { Counter, Registry } from 'prom-client';
 
 /** The operator's counters, one registry per process (Prometheus scrapes each process). */
@@ -23,17 +23,18 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * `GET /metrics` in Prometheus' text format, for a scraper holding `METRICS_TOKEN` (its own
  * secret, not an API key); without a token configured the route does not exist.
  */
-export function metricsRoute(metrics: Metrics, token: string | null): Router {
-  const router = express.Router();
-  if (!token) return router;
+export function registerMetricsRoute(api: Endpoints, metrics: Metrics, token: string | null): void {
+  if (!token) return;
   const expected = crypto.createHash('sha256').update(token).digest();
-  router.get('/metrics', async (req, res) => {
-    const presented = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    if (!crypto.timingSafeEqual(crypto.createHash('sha256').update(presented).digest(), expected)) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return res.status(401).type('text').send('A metrics token is required.');
-    }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  return router;
+  api.route(
+    { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'Operations', auth: { anyone: true }, answers: 'text', responses: { 200: { description: 'Prometheus text' } } },
+    async ({ req }) => {
+      // Its own secret, compared in constant time; not an API key, so a scraper holds nothing more.
+      const presented = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+      if (!crypto.timingSafeEqual(crypto.createHash('sha256').update(presented).digest(), expected)) {
+        return { status: 401, text: 'A metrics token is required.', headers: { 'WWW-Authenticate': 'Bearer' } };
+      }
+      return { status: 200, text: await metrics.registry.metrics(), type: metrics.registry.contentType };
+    },
+  );
 }

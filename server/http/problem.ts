@@ -1,10 +1,11 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import type { Problem } from '../api/types.js';
+import type { Problem } from '../../contract/index.js';
+import { DomainError, type FailureKind, type FieldError } from '../errors.js';
 
-export type FieldError = { pointer: string; detail: string };
+export type { FieldError } from '../errors.js';
 
-/** The one application error: an HTTP status and what to tell the caller (RFC 9457). */
+/** An error of the HTTP layer itself (media type, size, key, role): a status and what to tell the caller (RFC 9457). */
 export class AppError extends Error {
   constructor(
     readonly status: number,
@@ -22,7 +23,12 @@ export class AppError extends Error {
 export const badRequest = (detail: string, errors?: FieldError[]) =>
   new AppError(400, 'validation', 'Your request is not valid.', detail, errors);
 export const notFound = (what = 'resource') => new AppError(404, 'not-found', 'Not found.', `No such ${what}.`);
-export const conflict = (detail: string) => new AppError(409, 'conflict', 'Already exists.', detail);
+
+/** The one place a domain failure becomes an HTTP status. */
+const STATUS: Record<FailureKind, number> = { invalid: 400, unauthorized: 401, 'not-found': 404, conflict: 409, 'too-many': 429 };
+
+export const fromDomain = (error: DomainError) =>
+  new AppError(STATUS[error.kind], error.code, error.title, error.detail, error.fields, error.retryAfterSeconds);
 
 export function pointer(path: readonly PropertyKey[]): string {
   return '#' + path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
@@ -75,6 +81,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (res.headersSent) return;
   if (error instanceof AppError) return sendProblem(res, error);
+  if (error instanceof DomainError) return sendProblem(res, fromDomain(error));
   if (error instanceof z.ZodError) return sendProblem(res, badRequest('Some fields are not valid.', zodFieldErrors(error)));
   const type = (error as { type?: string }).type;
   const known = type ? bodyParserErrors[type] : undefined;

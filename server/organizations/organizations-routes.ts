@@ -1,18 +1,18 @@
-import type { ApiRouter } from '../http/api-router.js';
-import * as s from '../api/schemas.js';
+import { problemResponses, type Endpoints } from '../http/endpoints.js';
+import { schemas as s } from '../../contract/index.js';
 import { notFound } from '../http/problem.js';
 import type { Organizations } from './organizations.js';
 
-export function registerOrganizationRoutes(api: ApiRouter, organizations: Organizations): void {
+export function registerOrganizationRoutes(api: Endpoints, organizations: Organizations): void {
   api.route(
     {
       method: 'post',
-      path: '/organizations',
+      path: '/api/v1/organizations',
       summary: 'Create a client organization',
       tag: 'Organizations',
-      roles: [],
-      body: s.organizationCreate,
-      responses: { 201: { description: 'The organization', schema: s.organization }, ...s.problems(400) },
+      auth: { apiKey: [] },
+      body: { json: s.organizationCreate },
+      responses: { 201: { description: 'The organization', schema: s.organization }, ...problemResponses(400) },
     },
     async ({ body }) => ({ status: 201, body: await organizations.create(body) }),
   );
@@ -20,11 +20,11 @@ export function registerOrganizationRoutes(api: ApiRouter, organizations: Organi
   api.route(
     {
       method: 'get',
-      path: '/organizations/:id',
+      path: '/api/v1/organizations/:id',
       summary: 'Read an organization',
       tag: 'Organizations',
-      roles: ['support', 'sender'],
-      responses: { 200: { description: 'The organization', schema: s.organization }, ...s.problems(404) },
+      auth: { apiKey: ['support', 'sender'] },
+      responses: { 200: { description: 'The organization', schema: s.organization }, ...problemResponses(404) },
     },
     async ({ params }) => {
       const organization = await organizations.get(params.id!);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Locale, Organization } from '../api/types.js';
+import type { Locale, Organization } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
 

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
-import type { Locale } from '../api/types.js';
+import type { Locale } from '../../contract/index.js';
 import { PAGE_STRINGS } from './page-strings.js';
 
 export interface LayoutProps {

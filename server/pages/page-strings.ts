@@ -1,4 +1,4 @@
-import type { Locale } from '../api/types.js';
+import type { Locale } from '../../contract/index.js';
 
 // Every string of the link pages, in English and Canadian French; a missing key is a type error.
 const en = {

@@ -1,4 +1,4 @@
-import type { CategoryInfo, Locale, Preferences } from '../api/types.js';
+import type { CategoryInfo, Locale, Preferences } from '../../contract/index.js';
 import { PAGE_STRINGS } from './page-strings.js';
 
 export interface PreferenceCenterProps {

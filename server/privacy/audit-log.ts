@@ -1,54 +1,32 @@
 import type { Kysely } from 'kysely';
-import type { RequestHandler } from 'express';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
-import { safePath } from '../http/logger.js';
-import type { Caller } from '../http/auth.js';
+import type { AuditEntry } from '../../contract/index.js';
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  keyId: string | null;
-  action: string;
-  target: string | null;
-  outcome: number;
-  requestId: string | null;
-  /** What the call changed, when a route says (never personal data). */
-  detail: string | null;
-}
+/** One authenticated admin-API call: who, what, on what, with which outcome. */
+export type AuditRecord = Omit<AuditEntry, 'id' | 'at'>;
 
 /**
  * Every authenticated admin-API call, in an append-only table: which key, what action (method
- * and route), on which id, when, and the outcome (the HTTP status), refused ones included. Calls
- * without a valid key are only counted (`onUnauthenticated`): a stranger cannot grow a table that
- * is kept a year, nor choose what its rows say.
+ * and route), on which id, when, the outcome (the HTTP status) and what changed, in words. The
+ * HTTP layer decides what is recorded (http/audit-trail.ts).
  */
 export class AuditLog {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Records the call once its answer is sent; routes name their action in `res.locals.audit`. */
-  middleware(hooks: { onUnauthenticated: (status: number) => void; onError: (error: unknown) => void }): RequestHandler {
-    return (req, res, next) => {
-      res.on('finish', () => {
-        const caller = res.locals.caller as Caller | undefined;
-        if (!caller) return hooks.onUnauthenticated(res.statusCode);
-        const audit = res.locals.audit as { action: string; target: string | null; detail?: string } | undefined;
-        this.db
-          .insertInto('audit_log')
-          .values({
-            at: nowIso(),
-            key_id: caller.keyId,
-            action: audit?.action ?? `${req.method} ${safePath(req.originalUrl)}`,
-            target: audit?.target ?? null,
-            outcome: res.statusCode,
-            request_id: typeof req.id === 'string' ? req.id : null,
-            detail: audit?.detail ?? null,
-          })
-          .execute()
-          .catch(hooks.onError);
-      });
-      next();
-    };
+  async record(entry: AuditRecord): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        at: nowIso(),
+        key_id: entry.keyId,
+        action: entry.action,
+        target: entry.target,
+        outcome: entry.outcome,
+        request_id: entry.requestId,
+        detail: entry.detail,
+      })
+      .execute();
   }
 
   async list(query: { limit: number; cursor?: number; keyId?: string }): Promise<{ items: AuditEntry[]; nextCursor: number | null }> {

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/db.js';
 import { normalizeEmail } from '../contacts/email-address.js';
-import type { FieldCrypto } from './field-crypto.js';
+import type { FieldCrypto } from '../crypto/field-crypto.js';
 
 export interface SealOptions {
   batchSize?: number;

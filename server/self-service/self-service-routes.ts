@@ -1,83 +1,190 @@
-import express, { type RequestHandler, type Router } from 'express';
-import type { z } from 'zod';
-import * as s from '../api/schemas.js';
-import type { SignInCodeSent } from '../api/types.js';
-import { originOf } from '../consent/change-origin.js';
-import { emailOrThrow } from '../contacts/contacts.js';
-import { AppError, badRequest, zodFieldErrors } from '../http/problem.js';
-import { extensionCors } from './extension-cors.js';
-import type { SelfService } from './self-service.js';
-import { requireSession, sessionOf } from './session-auth.js';
-import { codeRequestsPerAddress, codeRequestsPerIp, failedSignInsPerIp } from './sign-in-limits.js';
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { rateLimit, type Store } from 'express-rate-limit';
+import { z } from 'zod';
+import { schemas as s } from '../../contract/index.js';
+import { normalizeEmail } from '../contacts/email-address.js';
+import { problemResponses, type Endpoints } from '../http/endpoints.js';
+import { failureLimiter } from '../http/failure-limiter.js';
+import { originOf } from '../http/origin.js';
+import { AppError, sendProblem } from '../http/problem.js';
 import type { RateLimitStores } from '../http/rate-limit-stores.js';
+import type { SelfService } from './self-service.js';
 
-/** A JSON body checked against a strict schema → `res.locals.body`; 415 for any other media type. */
-function jsonBody(schema: z.ZodType): RequestHandler[] {
-  const check: RequestHandler = (req, res, next) => {
-    const parsed = schema.safeParse(req.body);
-    if (!parsed.success) throw badRequest('Some fields are not valid.', zodFieldErrors(parsed.error));
-    res.locals.body = parsed.data;
-    if (typeof (parsed.data as { email?: unknown }).email === 'string') {
-      res.locals.email = emailOrThrow((parsed.data as { email: string }).email);
-    }
-    next();
-  };
-  const requireJson: RequestHandler = (req, _res, next) => {
-    if (!req.is('application/json')) {
-      throw new AppError(415, 'unsupported-media-type', 'Unsupported media type.', 'Send the body as application/json.');
-    }
-    next();
-  };
-  return [requireJson, express.json({ limit: '16kb' }), check];
-}
+const WINDOW_MS = 15 * 60_000;
+
+export const SIGN_IN_LIMITS = {
+  /** Code requests per address (whether it is a contact's or not). */
+  codesPerAddress: 5,
+  /** Code requests per client address. */
+  codesPerIp: 20,
+  /** Refused codes (401) per client address, across all email addresses. */
+  failedSignInsPerIp: 30,
+  windowMinutes: WINDOW_MS / 60_000,
+} as const;
+
+const refuse = (detail: string) => new AppError(429, 'rate-limited', 'Too many requests.', detail);
+
+/** Per client IP (Express `req.ip`, so behind a proxy set TRUST_PROXY). */
+const codeRequestsPerIp = (store: Store): RequestHandler =>
+  rateLimit({
+    store,
+    windowMs: WINDOW_MS,
+    limit: SIGN_IN_LIMITS.codesPerIp,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => sendProblem(res, refuse('Wait before asking for another code.')),
+  });
+
+/** Per email address, keyed by a hash of the normalized address, so the limiter never holds an address. */
+const codeRequestsPerAddress = (store: Store): RequestHandler =>
+  rateLimit({
+    store,
+    windowMs: WINDOW_MS,
+    limit: SIGN_IN_LIMITS.codesPerAddress,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => crypto.createHash('sha256').update(String((req.body as { email: string }).email)).digest('hex'),
+    handler: (_req, res) => sendProblem(res, refuse('Wait before asking for another code for this address.')),
+  });
+
+/** Counts only refused codes, so people who type their code right never trip it. */
+const failedSignInsPerIp = (store: Store): RequestHandler =>
+  failureLimiter({
+    store,
+    windowMs: WINDOW_MS,
+    limit: SIGN_IN_LIMITS.failedSignInsPerIp,
+    failedStatus: 401,
+    refuse: (_req, res) => sendProblem(res, refuse('Too many wrong codes from this network. Wait before trying again.')),
+  });
+
+/** The body's address in its one stored form, or a 400 saying why it is not one. */
+const withNormalEmail = <T extends { email: string }>(schema: z.ZodType<T>) =>
+  schema.transform((body, ctx) => {
+    const normalized = normalizeEmail(body.email);
+    if (normalized.ok) return { ...body, email: normalized.email };
+    ctx.addIssue({ code: 'custom', path: ['email'], message: normalized.reason });
+    return z.NEVER;
+  });
+
+const TAG = 'Self-service (browser extension)';
+const JSON_LIMIT = '16kb';
 
 /**
  * The extension's API under /api/v1: sign in by emailed code, then the signed-in contact's own
- * data only (no id in any URL). Mounted before the admin API, whose API-key check would refuse it.
+ * data only (no id in any URL).
  */
-export function selfServiceRoutes(selfService: SelfService, limits: RateLimitStores, extensionIds: readonly string[]): Router {
-  const router = express.Router();
-  const signedIn = requireSession((token) => selfService.session(token));
+export function registerSelfServiceRoutes(api: Endpoints, selfService: SelfService, limits: RateLimitStores): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/session/code',
+      summary: 'Email a six-digit sign-in code to a contact; the same answer, in the same time, for an unknown address',
+      tag: TAG,
+      auth: { anyone: true },
+      body: { json: withNormalEmail(s.signInCodeRequest), limit: JSON_LIMIT },
+      limits: [codeRequestsPerIp(limits('codes-per-ip')), codeRequestsPerAddress(limits('codes-per-address'))],
+      responses: { 202: { description: 'Sent if the address is a contact’s', schema: s.signInCodeSent }, ...problemResponses(400, 415, 429) },
+    },
+    async ({ body }) => {
+      // The code mail goes in the contact's stored language, so the browser's `locale` is not needed here.
+      selfService.sendCodeLater(body.email);
+      return { status: 202, body: { status: 'sent' } };
+    },
+  );
 
-  router.use(['/session', '/me'], extensionCors(extensionIds));
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/session',
+      summary: 'Open a session with the emailed code (30 days)',
+      tag: TAG,
+      auth: { anyone: true },
+      body: { json: withNormalEmail(s.sessionRequest), limit: JSON_LIMIT },
+      limits: [failedSignInsPerIp(limits('failed-sign-ins-per-ip'))],
+      responses: { 200: { description: 'The session', schema: s.session }, ...problemResponses(400, 401, 415, 429) },
+    },
+    async ({ body }) => ({ status: 200, body: await selfService.signIn(body.email, body.code) }),
+  );
 
-  router.post('/session/code', codeRequestsPerIp(limits('codes-per-ip')), ...jsonBody(s.signInCodeRequest), codeRequestsPerAddress(limits('codes-per-address')), (_req, res) => {
-    // The code mail goes in the contact's stored language, so the browser's `locale` is not needed here.
-    selfService.sendCodeLater(res.locals.email as string);
-    res.status(202).json({ status: 'sent' } satisfies SignInCodeSent);
-  });
+  api.route(
+    {
+      method: 'delete',
+      path: '/api/v1/session',
+      summary: 'Sign out: the session token stops working everywhere',
+      tag: TAG,
+      auth: { session: true },
+      responses: { 204: { description: 'Signed out' } },
+    },
+    async ({ session }) => {
+      await selfService.signOut(session.id);
+      return { status: 204 };
+    },
+  );
 
-  router.post('/session', failedSignInsPerIp(limits('failed-sign-ins-per-ip')), ...jsonBody(s.sessionRequest), async (_req, res) => {
-    const { code } = res.locals.body as z.infer<typeof s.sessionRequest>;
-    res.json(await selfService.signIn(res.locals.email as string, code));
-  });
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/me',
+      summary: 'The signed-in contact, the categories and its preferences',
+      tag: TAG,
+      auth: { session: true },
+      responses: { 200: { description: 'The contact', schema: s.me } },
+    },
+    async ({ session }) => ({ status: 200, body: await selfService.me(session.contactId) }),
+  );
 
-  router.delete('/session', signedIn, async (_req, res) => {
-    await selfService.signOut(sessionOf(res).id);
-    res.status(204).end();
-  });
+  api.route(
+    {
+      method: 'patch',
+      path: '/api/v1/me',
+      summary: 'Correct one’s own name or language',
+      tag: TAG,
+      auth: { session: true },
+      body: { json: s.meUpdate, limit: JSON_LIMIT },
+      responses: { 200: { description: 'The contact', schema: s.me }, ...problemResponses(400, 415) },
+    },
+    async ({ session, body }) => ({ status: 200, body: await selfService.update(session.contactId, body) }),
+  );
 
-  router.get('/me', signedIn, async (_req, res) => {
-    res.json(await selfService.me(sessionOf(res).contactId));
-  });
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/me/export',
+      summary: 'Everything held about the signed-in contact, as one JSON document',
+      tag: TAG,
+      auth: { session: true },
+      responses: { 200: { description: 'The export', schema: s.myDataExport } },
+    },
+    async ({ session }) => ({
+      status: 200,
+      body: await selfService.export(session.contactId),
+      headers: { 'Content-Disposition': 'attachment; filename="my-data.json"' },
+    }),
+  );
 
-  router.patch('/me', signedIn, ...jsonBody(s.meUpdate), async (_req, res) => {
-    res.json(await selfService.update(sessionOf(res).contactId, res.locals.body as z.infer<typeof s.meUpdate>));
-  });
+  api.route(
+    {
+      method: 'delete',
+      path: '/api/v1/me',
+      summary: 'Erase one’s own personal data; the session ends with it',
+      tag: TAG,
+      auth: { session: true },
+      responses: { 200: { description: 'What was erased and kept', schema: s.erasureReceipt } },
+    },
+    async ({ session }) => ({ status: 200, body: await selfService.erase(session.contactId) }),
+  );
 
-  router.get('/me/export', signedIn, async (_req, res) => {
-    res.setHeader('Content-Disposition', 'attachment; filename="my-data.json"');
-    res.json(await selfService.export(sessionOf(res).contactId));
-  });
-
-  router.delete('/me', signedIn, async (_req, res) => {
-    res.json(await selfService.erase(sessionOf(res).contactId));
-  });
-
-  router.put('/me/preferences', signedIn, ...jsonBody(s.preferencesUpdate), async (req, res) => {
-    const wanted = res.locals.body as z.infer<typeof s.preferencesUpdate>;
-    res.json(await selfService.setPreferences(sessionOf(res).contactId, wanted, originOf(req, 'extension')));
-  });
-
-  return router;
+  api.route(
+    {
+      method: 'put',
+      path: '/api/v1/me/preferences',
+      summary: 'Set some categories on or off (recorded with source extension)',
+      tag: TAG,
+      auth: { session: true },
+      body: { json: s.preferencesUpdate, limit: JSON_LIMIT },
+      responses: { 200: { description: 'The contact', schema: s.me }, ...problemResponses(400, 415) },
+    },
+    async ({ session, body, req }) => ({ status: 200, body: await selfService.setPreferences(session.contactId, body, originOf(req, 'extension')) }),
+  );
 }

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { SIGN_IN_PROBLEMS, type Me, type MeUpdate, type Preferences, type Session } from '../api/types.js';
+import { SIGN_IN_PROBLEMS, type Me, type MeUpdate, type Preferences, type Session } from '../../contract/index.js';
 import type { Categories } from '../consent/categories.js';
 import type { ChangeOrigin } from '../consent/consent.js';
 import type { Contacts } from '../contacts/contacts.js';
-import { AppError, notFound } from '../http/problem.js';
-import type { Messages } from '../mail/messages.js';
+import { DomainError, notFound } from '../errors.js';
+import type { Messages } from '../messages/messages.js';
 import type { Organizations } from '../organizations/organizations.js';
 import type { Database } from '../store/schema.js';
 import { CODE_TTL_MINUTES, type SignInCodes } from './sign-in-codes.js';
@@ -26,10 +26,10 @@ export interface SelfServiceDeps {
 
 const slug = (type: string) => type.replace(/^\/problems\//, '');
 const wrongCode = () =>
-  new AppError(401, slug(SIGN_IN_PROBLEMS.wrongCode), 'The code is wrong or has expired.', 'Check the code, or ask for a new one.');
+  new DomainError('unauthorized', slug(SIGN_IN_PROBLEMS.wrongCode), 'The code is wrong or has expired.', 'Check the code, or ask for a new one.');
 const tooManyAttempts = (retryAfterSeconds: number) =>
-  new AppError(
-    429,
+  new DomainError(
+    'too-many',
     slug(SIGN_IN_PROBLEMS.tooManyAttempts),
     'Too many wrong codes.',
     `Too many wrong codes for this address: try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s). A new code does not shorten the wait.`,

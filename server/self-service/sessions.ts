@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Session } from '../api/types.js';
+import type { Session } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
 import type { Tokens } from '../tokens/tokens.js';

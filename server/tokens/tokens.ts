@@ -1,6 +1,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { TokenSecret } from '../config.js';
+import type { TokenSecret } from '../config/config.js';
 
 /** What a token may be used for; the purpose is the audience, so one is never accepted as another. */
 export type TokenPurpose = 'unsubscribe' | 'preferences' | 'session';

@@ -51,7 +51,7 @@ describe('OpenAPI document', () => {
   });
   afterAll(() => server.close());
 
-  it('when fetched, then it is OpenAPI 3.1 describing every admin route from the validating schemas', async () => {
+  it('when fetched, then it is OpenAPI 3.1 describing every JSON route (admin, self-service, webhook) from the validating schemas', async () => {
     const res = await fetch(`${server.url}/api/openapi.json`);
     expect(res.status).toBe(200);
     const doc = await res.json();
@@ -77,6 +77,17 @@ describe('OpenAPI document', () => {
         'POST /api/v1/messages',
         'GET /api/v1/messages/{id}',
         'GET /api/v1/audit-log',
+        'POST /api/v1/session/code',
+        'POST /api/v1/session',
+        'DELETE /api/v1/session',
+        'GET /api/v1/me',
+        'PATCH /api/v1/me',
+        'DELETE /api/v1/me',
+        'GET /api/v1/me/export',
+        'PUT /api/v1/me/preferences',
+        'POST /hooks/advisories',
+        'GET /healthz',
+        'GET /api/openapi.json',
       ].sort(),
     );
     const create = doc.paths['/api/v1/contacts'].post;

@@ -9,7 +9,7 @@ import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually } from '../support/mail.js';
 import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
 import { launchExtension, type LaunchedExtension } from './launch.js';
-import { BUILT_EXTENSION_IDS } from '../../server/self-service/extension-ids.js';
+import { BUILT_EXTENSION_IDS } from '../../server/config/extension-ids.js';
 
 const messagesOf = (lang: 'en' | 'fr') =>
   JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'extension', '_locales', lang, 'messages.json'), 'utf8')) as Record<

@@ -1,5 +1,5 @@
 // An in-memory stand-in for extension/shared/browser.ts in component tests:
-//   vi.mock('../shared/browser.js', () => import('../../test/extension/fake-browser.js'));
+//   vi.mock('../shared/browser.js', () => import('./fake-browser.js'));
 // Messages come from the real _locales files, so tests see the strings users see.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { Me, Problem } from '../../server/api/types.js';
+import type { Me, Problem } from '../../contract/index.js';
 import type { ApiClient, ApiFailure, ApiResult } from '../../extension/shared/api-client.js';
 
 export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });

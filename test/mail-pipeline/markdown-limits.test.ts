@@ -3,9 +3,9 @@ import { STORES } from '../support/stores.js';
 import { seedContact, startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually } from '../support/mail.js';
-import { signatureHeader } from '../../server/webhooks/signature.js';
-import { MarkdownError, MarkdownRenderer } from '../../server/mail/markdown-renderer.js';
-import { MARKDOWN_LIMITS } from '../../server/mail/markdown.js';
+import { signatureHeader } from '../../server/http/signature.js';
+import { MarkdownError, MarkdownRenderer } from '../../server/rendering/markdown-renderer.js';
+import { MARKDOWN_LIMITS } from '../../server/rendering/markdown.js';
 
 /** A list nested `depth` levels deep on one line: marked ran out of memory on it, on the event loop. */
 const nestedList = (depth: number) => `${'- '.repeat(depth)}deep`;

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../server/config.js';
-import { classifySendError } from '../../server/mail/send-errors.js';
-import { createMailer } from '../../server/mail/transport.js';
+import type { Config } from '../../server/config/config.js';
+import { classifySendError } from '../../server/delivery/send-errors.js';
+import { createMailer } from '../../server/delivery/transport.js';
 import { eventually } from '../support/mail.js';
 import { seedContact, startServer, type TestServer } from '../support/server.js';
 import { STORES } from '../support/stores.js';
@@ -23,7 +23,7 @@ async function listen(options: SMTPServerOptions) {
   return { port, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-/** What the service's own pooled transport (server/mail/transport.ts) throws when sending through `url`. */
+/** What the service's own pooled transport (server/delivery/transport.ts) throws when sending through `url`. */
 async function sendError(url: string): Promise<unknown> {
   const mailer = createMailer({ smtpUrl: url, sendConcurrency: 2, dkim: null } as Partial<Config> as Config);
   try {

@@ -6,16 +6,16 @@ import { STORES, PG_URL } from '../support/stores.js';
 import { startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually, header, linksIn } from '../support/mail.js';
-import { signatureHeader } from '../../server/webhooks/signature.js';
-import { Advisories } from '../../server/webhooks/advisories.js';
+import { signatureHeader } from '../../server/http/signature.js';
+import { Advisories } from '../../server/advisories/advisories.js';
 import { Categories } from '../../server/consent/categories.js';
 import { withRequiredCategory } from '../support/categories.js';
 import { openStore } from '../../server/store/db.js';
 import { createServices } from '../../server/services.js';
-import { createMailer } from '../../server/mail/transport.js';
-import { createLogger } from '../../server/http/logger.js';
-import { compileTemplates } from '../../server/mail/render.js';
-import { FieldCrypto } from '../../server/privacy/field-crypto.js';
+import { createMailer } from '../../server/delivery/transport.js';
+import { createLogger } from '../../server/logger.js';
+import { compileTemplates } from '../../server/rendering/render.js';
+import { FieldCrypto } from '../../server/crypto/field-crypto.js';
 
 const ticket = { ticketId: 'T-9', subject: 'Disk almost full', status: 'Open', message: 'We are on it.' };
 
@@ -69,9 +69,9 @@ describe.each(STORES)('send worker on %s', (kind) => {
       const res = await postAdvisory(server, { id: `ADV-resume-${kind}`, organizationIds: [org] });
       expect(await res.json()).toMatchObject({ queued: 25, suppressed: 0 });
       const { db, dialect } = server.testStore.store;
-      expect(await new Advisories(db, dialect, Categories.fromFile(), server.services.outbox).expandNext(10)).toBe(true);
+      expect(await new Advisories(db, dialect, Categories.fromFile(), server.services.outbox, server.services.renderer).expandNext(10)).toBe(true);
       // "Crash": a fresh instance picks the advisory up from its cursor.
-      const restarted = new Advisories(db, dialect, Categories.fromFile(), server.services.outbox);
+      const restarted = new Advisories(db, dialect, Categories.fromFile(), server.services.outbox, server.services.renderer);
       while (await restarted.expandNext(10));
       const rows = await db.selectFrom('messages').select('contact_id').where('advisory_id', '=', `ADV-resume-${kind}`).execute();
       expect(rows).toHaveLength(25);

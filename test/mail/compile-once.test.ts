@@ -18,8 +18,8 @@ vi.mock('html-to-text', async (importOriginal) => {
   };
 });
 
-const { compileTemplates, TEMPLATE_NAMES } = await import('../../server/mail/render.js');
-const { LOCALES } = await import('../../server/api/types.js');
+const { compileTemplates, TEMPLATE_NAMES } = await import('../../server/rendering/render.js');
+const { LOCALES } = await import('../../contract/index.js');
 const { BRAND, contextFor, SAMPLE_DATA } = await import('./fixtures.js');
 
 describe('rendering many messages', () => {

@@ -1,5 +1,5 @@
-import type { Locale } from '../../server/api/types.js';
-import type { Brand, RenderContext, TemplateName } from '../../server/mail/render.js';
+import type { Locale } from '../../contract/index.js';
+import type { Brand, RenderContext, TemplateName } from '../../server/rendering/render.js';
 
 export const BRAND: Brand = {
   name: 'SERVEITPRO',

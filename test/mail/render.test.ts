@@ -1,8 +1,8 @@
 import { Window } from 'happy-dom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Locale } from '../../server/api/types.js';
-import { LOCALES } from '../../server/api/types.js';
-import { compileTemplates, TEMPLATE_NAMES, type Renderer, type TemplateName } from '../../server/mail/render.js';
+import type { Locale } from '../../contract/index.js';
+import { LOCALES } from '../../contract/index.js';
+import { compileTemplates, TEMPLATE_NAMES, type Renderer, type TemplateName } from '../../server/rendering/render.js';
 import { BRAND, contextFor, SAMPLE_DATA, SYSTEM_TEMPLATES, XSS } from './fixtures.js';
 
 let renderer: Renderer;

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCALES } from '../../server/api/types.js';
-import { compileTemplates, TEMPLATE_NAMES, type Renderer } from '../../server/mail/render.js';
-import { SEVERITIES } from '../../server/mail/severity.js';
+import { LOCALES } from '../../contract/index.js';
+import { compileTemplates, TEMPLATE_NAMES, type Renderer } from '../../server/rendering/render.js';
+import { SEVERITIES } from '../../server/rendering/severity.js';
 import { BRAND, contextFor, SAMPLE_DATA } from './fixtures.js';
 
 const OUT_DIR = 'test-artifacts/screenshots';

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkBrand, contrastRatio, textColorOn } from '../../server/mail/brand.js';
-import { TEMPLATES_DIR } from '../../server/mail/compile-mjml.js';
-import { compileTemplates, TEMPLATE_NAMES } from '../../server/mail/render.js';
-import { SEVERITIES, SEVERITY_STYLES } from '../../server/mail/severity.js';
-import { STRINGS } from '../../server/mail/strings.js';
-import { stringPrefix } from '../../server/mail/template-names.js';
+import { checkBrand, contrastRatio, textColorOn } from '../../server/rendering/brand.js';
+import { TEMPLATES_DIR } from '../../server/rendering/compile-mjml.js';
+import { compileTemplates, TEMPLATE_NAMES } from '../../server/rendering/render.js';
+import { SEVERITIES, SEVERITY_STYLES } from '../../server/rendering/severity.js';
+import { STRINGS } from '../../server/rendering/strings.js';
+import { stringPrefix } from '../../server/rendering/template-names.js';
 import { BRAND } from './fixtures.js';
 
 function mjmlFiles(dir = TEMPLATES_DIR): string[] {

@@ -5,7 +5,7 @@ import {
   templateDataSchemas,
   TEMPLATE_NAMES,
   TemplateDataError,
-} from '../../server/mail/render.js';
+} from '../../server/rendering/render.js';
 import { BRAND, contextFor, SAMPLE_DATA } from './fixtures.js';
 
 const fieldsOf = (problems: { field: string }[]) => problems.map((p) => p.field).sort();

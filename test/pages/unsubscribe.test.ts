@@ -4,7 +4,7 @@ import { STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp, type ReceivedMail } from '../support/smtp.js';
 import { eventually, linksIn, listUnsubscribeUrl } from '../support/mail.js';
-import { PAGE_ACTIONS_PER_HOUR } from '../../server/pages/link-pages.js';
+import { PAGE_ACTIONS_PER_HOUR } from '../../server/pages/link-pages-routes.js';
 
 const SECRET = 'test-token-secret-0123456789abcdefghij'; // k1 in test/support/server.ts
 

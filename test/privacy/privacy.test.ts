@@ -9,7 +9,7 @@ import { ADMIN_KEY, startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually, linksIn } from '../support/mail.js';
 import { codeIn, nthMailTo, SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
-import { FieldCrypto, keyId } from '../../server/privacy/field-crypto.js';
+import { FieldCrypto, keyId } from '../../server/crypto/field-crypto.js';
 import { encryptAtRest } from '../../server/privacy/encrypt-at-rest.js';
 import { applyRetention } from '../../server/privacy/retention.js';
 
@@ -291,9 +291,9 @@ describe('data key rotation', () => {
     const env = { ...process.env, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'c.db')}`, LOG_LEVEL: 'silent' };
     const run = (script: string, extra: Record<string, string>) =>
       execFileSync(process.execPath, ['--import', 'tsx', script], { env: { ...env, ...extra }, cwd: path.resolve(import.meta.dirname, '../..') }).toString();
-    expect(JSON.parse(run('server/privacy/rotate-data-key-main.ts', { DATA_KEY: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0 } });
-    expect(JSON.parse(run('server/privacy/rotate-data-key-main.ts', { DATA_KEY: newKey, DATA_KEY_PREVIOUS: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0 } });
-    const report = JSON.parse(run('server/privacy/retention-main.ts', { DATA_KEY: newKey }));
+    expect(JSON.parse(run('server/cli/rotate-data-key.ts', { DATA_KEY: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0 } });
+    expect(JSON.parse(run('server/cli/rotate-data-key.ts', { DATA_KEY: newKey, DATA_KEY_PREVIOUS: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0 } });
+    const report = JSON.parse(run('server/cli/retention.ts', { DATA_KEY: newKey }));
     expect(report.retention).toEqual({ messageLogDays: 365, consentHistoryDays: 2555, auditLogDays: 365 });
     expect(report.deleted).toMatchObject({ messages: 0, consentHistory: 0 });
     fs.rmSync(dir, { recursive: true, force: true });

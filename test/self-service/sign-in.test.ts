@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_IN_PROBLEMS } from '../../server/api/types.js';
+import { SIGN_IN_PROBLEMS } from '../../contract/index.js';
 import { STORES } from '../support/stores.js';
 import { seedContact, startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';

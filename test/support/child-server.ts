@@ -17,7 +17,7 @@ export interface ChildServer extends Spawned {
 export async function startChildServer(testStore: TestStore, env: Record<string, string> = {}): Promise<ChildServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const spawned = spawnEntry('server/main.ts', {
+  const spawned = spawnEntry('server/cli/server.ts', {
     NODE_ENV: 'development',
     PORT: String(port),
     PUBLIC_URL: url,

@@ -22,7 +22,7 @@ export interface Spawned {
 }
 
 /**
- * Runs one of the project's entry points (e.g. `server/main.ts`) as its own process, the way
+ * Runs one of the project's entry points (e.g. `server/cli/server.ts`) as its own process, the way
  * `npm start` does: one node process with tsx as a loader, so signals reach the service itself.
  */
 export function spawnEntry(entry: string, env: Record<string, string>): Spawned {

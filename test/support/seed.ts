@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { ApiClient } from './server.js';
-import { signatureHeader } from '../../server/webhooks/signature.js';
+import { signatureHeader } from '../../server/http/signature.js';
 import { WEBHOOK_SECRET } from './server.js';
 
 /** An organization with `count` contacts imported by CSV; returns the organization id and the addresses. */

@@ -2,13 +2,13 @@ import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
+import { loadConfig, type Config } from '../../server/config/config.js';
 import { Categories } from '../../server/consent/categories.js';
-import { createLogger } from '../../server/http/logger.js';
-import { compileTemplates, type Renderer } from '../../server/mail/render.js';
-import { createMailer } from '../../server/mail/transport.js';
+import { createLogger } from '../../server/logger.js';
+import { compileTemplates, type Renderer } from '../../server/rendering/render.js';
+import { createMailer } from '../../server/delivery/transport.js';
 import { createServices, type Services } from '../../server/services.js';
-import { FieldCrypto } from '../../server/privacy/field-crypto.js';
+import { FieldCrypto } from '../../server/crypto/field-crypto.js';
 import { createTestStore, type StoreKind, type TestStore } from './stores.js';
 
 export const ADMIN_KEY = 'sk_test_admin_0123456789abcdefghijklmnop';

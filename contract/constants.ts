@@ -1,0 +1,38 @@
+// The constants of the wire contract, shared by the server, the extension and the tests. No
+// imports: the extension bundles this file, and it must not pull zod in with it.
+
+export const LOCALES = ['en', 'fr'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Where a consent change came from, as the consent history records it. */
+export const CONSENT_SOURCES = ['default', 'one-click', 'unsubscribe-page', 'preference-page', 'extension', 'admin', 'import'] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/** API-key roles: `admin` may do everything, the others what each route lists. */
+export const ROLES = ['admin', 'sender', 'support'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The templates the messages API sends. */
+export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
+export type ApiTemplate = (typeof API_TEMPLATES)[number];
+
+/** The service's own emails, in no category: a sign-in code, a fresh link, a data copy, an email-change notice. */
+export const SYSTEM_TEMPLATES = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed'] as const;
+export type SystemTemplate = (typeof SYSTEM_TEMPLATES)[number];
+
+export const TEMPLATE_NAMES = [...API_TEMPLATES, ...SYSTEM_TEMPLATES] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** The problem types the self-service sign-in answers with (`Problem.type`). */
+export const SIGN_IN_PROBLEMS = {
+  /** 401: the code is wrong, expired, already used, or the address has no code (one answer for all). */
+  wrongCode: '/problems/wrong-code',
+  /** 429: too many wrong codes for this address; try again after Retry-After seconds (a new code does not help). */
+  tooManyAttempts: '/problems/too-many-attempts',
+} as const;

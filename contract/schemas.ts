@@ -1,0 +1,230 @@
+// The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
+// requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
+import { z } from 'zod';
+import { CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES } from './constants.js';
+
+/** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'Control characters (such as line breaks) are not allowed.');
+
+export const locale = z.enum(LOCALES);
+export const id = z.string().min(1).max(64);
+export const role = z.enum(ROLES);
+export const consentSource = z.enum(CONSENT_SOURCES);
+export const severity = z.enum(SEVERITIES);
+
+/** RFC 9457 problem details, as every error answers. */
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+});
+
+// ---- Organizations, contacts, consent ----
+
+export const organizationCreate = z.object({ name: text(200).min(1), locale: locale.optional() }).strict();
+export const organization = z.object({ id: z.string(), name: z.string(), locale });
+
+/** Category key → subscribed. */
+export const preferences = z.record(z.string(), z.boolean());
+export const preferencesUpdate = preferences.refine((p) => Object.keys(p).length > 0, 'Send at least one category.');
+
+const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();
+export const categoryInfo = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'),
+  label: localized,
+  description: localized,
+  subscribedByDefault: z.boolean(),
+  required: z.boolean(),
+});
+
+export const contactCreate = z
+  .object({
+    organizationId: id,
+    email: z.string().max(320),
+    name: text(200).nullable().optional(),
+    phone: text(40).nullable().optional(),
+    jobTitle: text(200).nullable().optional(),
+    locale: locale.optional(),
+    restoreErased: z.boolean().optional(),
+  })
+  .strict();
+
+export const contactPatch = contactCreate
+  .omit({ organizationId: true, restoreErased: true })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.');
+
+export const contact = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  jobTitle: z.string().nullable(),
+  locale,
+  preferences,
+});
+
+export const contactList = z.object({ items: z.array(contact), nextCursor: z.string().nullable() });
+
+export const contactQuery = z
+  .object({
+    organizationId: id.optional(),
+    email: z.string().max(320).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: id.optional(),
+  })
+  .strict();
+
+export const consentHistoryEntry = z.object({ category: z.string(), subscribed: z.boolean(), source: consentSource, at: z.string() });
+export const consentHistory = z.array(consentHistoryEntry);
+
+export const importReport = z.object({
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  rejected: z.number(),
+  errors: z.array(z.object({ line: z.number(), field: z.string().optional(), reason: z.string() })),
+  ignoredColumns: z.array(z.string()),
+});
+
+/** A CSV body, documented as a string. */
+export const csvBody = z.string();
+
+// ---- Privacy ----
+
+/** Everything held about a contact: the admin export, the contact's own, and the emailed copy. */
+export const myDataExport = z.object({
+  exportedAt: z.string(),
+  contact: z.object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    phone: z.string().nullable(),
+    jobTitle: z.string().nullable(),
+    locale,
+    organization: organization.nullable(),
+  }),
+  preferences,
+  consentHistory: z.array(
+    z.object({
+      category: z.string(),
+      previous: z.boolean().nullable(),
+      subscribed: z.boolean(),
+      source: consentSource,
+      at: z.string(),
+      ip: z.string().nullable(),
+      userAgent: z.string().nullable(),
+    }),
+  ),
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      category: z.string().nullable(),
+      template: z.string(),
+      subject: z.string().nullable(),
+      status: z.enum(MESSAGE_STATUSES),
+      queuedAt: z.string(),
+      sentAt: z.string().nullable(),
+    }),
+  ),
+});
+
+/** What an erasure erased, and what the law keeps and why. */
+export const erasureReceipt = z.object({
+  id: z.string(),
+  erased: z.array(z.string()),
+  kept: z.array(z.object({ data: z.string(), why: z.string() })),
+});
+
+export const auditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.coerce.number().int().positive().optional(),
+    keyId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export const auditPage = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      at: z.string(),
+      keyId: z.string().nullable(),
+      action: z.string(),
+      target: z.string().nullable(),
+      outcome: z.number(),
+      requestId: z.string().nullable(),
+      detail: z.string().nullable(),
+    }),
+  ),
+  nextCursor: z.number().nullable(),
+});
+
+// ---- API keys ----
+
+export const apiKeyCreate = z.object({ name: text(100).min(1), role }).strict();
+export const apiKeyCreated = z.object({ id: z.string(), name: z.string(), role, key: z.string() });
+
+// ---- Messages and advisories ----
+
+export const messageCreate = z
+  .object({
+    category: z.string().min(1).max(64),
+    template: z.enum(API_TEMPLATES),
+    to: z.union([z.object({ contactId: id }).strict(), z.object({ email: z.string().max(320) }).strict()]),
+    data: z.record(z.string(), z.unknown()),
+    idempotencyKey: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export const messageAccepted = z.object({ id: z.string(), status: z.enum(['queued', 'suppressed']) });
+export const messageState = z.object({
+  id: z.string(),
+  status: z.enum(MESSAGE_STATUSES),
+  attempts: z.number(),
+  lastError: z.string().optional(),
+});
+
+/** POST /hooks/advisories (signed); unknown fields are ignored. */
+export const advisoryCreate = z.object({
+  id: z.string().trim().min(1).max(200),
+  title: text(300).min(1),
+  severity,
+  summary: z.string().trim().min(1).max(2000),
+  // The body's own limits (length, nesting, rendered size) are checked as it is rendered.
+  body: z.string().trim().min(1),
+  organizationIds: z.array(z.string().min(1).max(64)).min(1).max(50_000).optional(),
+});
+export const advisoryAccepted = z.object({ advisoryId: z.string(), queued: z.number(), suppressed: z.number() });
+
+// ---- Self-service API (the browser extension; Authorization: Bearer <session token>) ----
+
+export const signInCodeRequest = z.object({ email: z.string().max(320), locale: locale.optional() }).strict();
+export const signInCodeSent = z.object({ status: z.literal('sent') });
+export const sessionRequest = z
+  .object({ email: z.string().max(320), code: z.string().trim().regex(/^\d{6}$/, 'Six digits.') })
+  .strict();
+export const session = z.object({ token: z.string(), expiresAt: z.string() });
+export const me = z.object({
+  contact: z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), locale, organizationName: z.string() }),
+  categories: z.array(categoryInfo),
+  preferences,
+});
+export const meUpdate = z
+  .object({
+    // An empty name clears it.
+    name: text(200)
+      .transform((name) => name || null)
+      .nullable()
+      .optional(),
+    locale: locale.optional(),
+  })
+  .strict()
+  .refine((update) => Object.keys(update).length > 0, 'Send at least one field to change.');

@@ -1,0 +1,27 @@
+// The types of the wire contract, inferred from its schemas: what requests send (input) and what
+// answers hold (output). The extension imports these as types only.
+import type { z } from 'zod';
+import type * as s from './schemas.js';
+
+export type Problem = z.output<typeof s.problem>;
+export type Organization = z.output<typeof s.organization>;
+export type Preferences = z.output<typeof s.preferences>;
+export type CategoryInfo = z.output<typeof s.categoryInfo>;
+export type Contact = z.output<typeof s.contact>;
+export type ConsentHistoryEntry = z.output<typeof s.consentHistoryEntry>;
+export type ImportReport = z.output<typeof s.importReport>;
+export type MyDataExport = z.output<typeof s.myDataExport>;
+export type ErasureReceipt = z.output<typeof s.erasureReceipt>;
+export type AuditPage = z.output<typeof s.auditPage>;
+export type AuditEntry = AuditPage['items'][number];
+export type MessageAccepted = z.output<typeof s.messageAccepted>;
+export type MessageState = z.output<typeof s.messageState>;
+export type AdvisoryCreate = z.output<typeof s.advisoryCreate>;
+export type AdvisoryAccepted = z.output<typeof s.advisoryAccepted>;
+
+export type SignInCodeRequest = z.input<typeof s.signInCodeRequest>;
+export type SignInCodeSent = z.output<typeof s.signInCodeSent>;
+export type SessionRequest = z.input<typeof s.sessionRequest>;
+export type Session = z.output<typeof s.session>;
+export type Me = z.output<typeof s.me>;
+export type MeUpdate = z.input<typeof s.meUpdate>;

@@ -1,0 +1,39 @@
+import { boot, fail, onShutdown, VERSION } from '../boot.js';
+import type { Config } from '../config/config.js';
+import { createApp } from '../app.js';
+import { scheduleRetention } from '../privacy/retention.js';
+
+async function main(): Promise<void> {
+  const { config, logger, store, services } = await boot();
+  const app = createApp({ config, store, logger, services, version: VERSION });
+  const server = app.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, host: config.host, store: store.dialect, worker: config.worker, mail: services.mailer.kind }, 'listening');
+    printDevSecrets(config);
+  });
+  if (config.worker) services.worker.start();
+  const retention = scheduleRetention(store.db, config.retention, logger);
+
+  onShutdown(async () => {
+    logger.info('stopping: no new requests');
+    clearInterval(retention);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // In-flight sends finish; messages claimed but not started go back to the queue.
+    await Promise.all([closed, services.afterAnswer.idle(), config.worker ? services.worker.stop() : Promise.resolve()]);
+    await Promise.all([store.close(), services.renderer.close()]);
+    logger.info('stopped');
+  });
+}
+
+/** Development only: the made-up secrets, on the terminal (never in the structured log). */
+function printDevSecrets(config: Config): void {
+  if (config.production) return;
+  const lines = [`Listening on ${config.publicUrl} (development)`];
+  if (config.generated.adminApiKey) lines.push(`  ADMIN_API_KEY  ${config.adminApiKey}`);
+  if (config.generated.webhookSecret) lines.push(`  WEBHOOK_SECRET ${config.webhookSecret}`);
+  if (config.generated.tokenSecrets) lines.push(`  token secret kept in ${config.dataDir}/dev-secrets.json`);
+  if (!config.smtpUrl) lines.push(`  dev mailbox    ${config.publicUrl}/dev/mail`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+main().catch(fail);

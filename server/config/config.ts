@@ -1,0 +1,237 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { reusedSecrets, secretProblems, type SecretValue } from './secret-strength.js';
+import { BUILT_EXTENSION_IDS } from './extension-ids.js';
+
+export interface TokenSecret {
+  kid: string;
+  secret: string;
+}
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  /** null: the dev mailbox under `<dataDir>/mail`. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** The first signs, all verify. */
+  tokenSecrets: TokenSecret[];
+  webhookSecret: string;
+  adminApiKey: string;
+  worker: boolean;
+  sendConcurrency: number;
+  sendRate: number;
+  /** First retry delay; each later one doubles, with jitter. */
+  sendRetryBaseMs: number;
+  sendMaxAttempts: number;
+  /** How long a worker's claim on a message lasts unless renewed (how soon a crashed worker's messages are retried). */
+  sendLeaseMs: number;
+  /** How long unsubscribe and preference links stay valid (at least 60). */
+  linkTtlDays: number;
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
+  brand: { name: string; color: string; postalAddress: string; logoUrl?: string; websiteUrl?: string };
+  /** AES-256 key of the personal fields at rest; the previous one still decrypts during a rotation. */
+  dataKey: Buffer;
+  dataKeyPrevious: Buffer | null;
+  retention: { messageLogDays: number; consentHistoryDays: number; auditLogDays: number };
+  dataDir: string;
+  categoriesFile: string | undefined;
+  logLevel: string;
+  /** The browser extensions (Chromium ids, Firefox installation UUIDs) allowed to call the self-service API with CORS. */
+  extensionIds: readonly string[];
+  /** Bearer token of `GET /metrics`; null: no metrics route. */
+  metricsToken: string | null;
+  /** Express `trust proxy`: false, true, a hop count, or addresses. */
+  trustProxy: boolean | number | string;
+  /** Secrets made up for development, to print once at start. */
+  generated: { webhookSecret: boolean; adminApiKey: boolean; tokenSecrets: boolean };
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<path> or postgres://…').optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('SERVEITPRO <no-reply@localhost>'),
+  TOKEN_SECRETS: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  ADMIN_API_KEY: z.string().min(16).optional(),
+  WORKER: z.enum(['on', 'off']).default('on'),
+  SEND_CONCURRENCY: int(1, 100).default(5),
+  SEND_RATE: z.coerce.number().min(0).default(0),
+  SEND_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
+  SEND_MAX_ATTEMPTS: int(1, 50).default(8),
+  SEND_LEASE_MS: int(300, 3_600_000).default(30_000),
+  LINK_TTL_DAYS: int(60, 3650).default(180),
+  DKIM_DOMAIN: z.string().min(1).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+  BRAND_NAME: z.string().min(1).default('SERVEITPRO'),
+  BRAND_COLOR: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a hex colour like #0b5cad').default('#0b5cad'),
+  BRAND_POSTAL_ADDRESS: z.string().min(5).optional(),
+  BRAND_LOGO_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BRAND_WEBSITE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_KEY: z.string().optional(),
+  DATA_KEY_PREVIOUS: z.string().optional(),
+  MESSAGE_LOG_RETENTION_DAYS: int(1, 36_500).default(365),
+  CONSENT_HISTORY_RETENTION_DAYS: int(365, 36_500).default(7 * 365),
+  AUDIT_LOG_RETENTION_DAYS: int(90, 365).default(365),
+  DATA_DIR: z.string().min(1).default('./data'),
+  CATEGORIES_FILE: z.string().optional(),
+  TRUST_PROXY: z.string().default('false'),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  EXTENSION_IDS: z
+    .string()
+    .regex(/^\s*[\w-]{1,64}(\s*,\s*[\w-]{1,64})*\s*$/, 'a comma-separated list of extension ids (Chromium: 32 letters a–p; Firefox: the installation UUID)')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export class ConfigError extends Error {}
+
+/** Reads and checks the environment; throws ConfigError with every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production) {
+    for (const key of ['TOKEN_SECRETS', 'WEBHOOK_SECRET', 'ADMIN_API_KEY', 'PUBLIC_URL', 'SMTP_URL', 'BRAND_POSTAL_ADDRESS', 'DATA_KEY'] as const) {
+      if (!e[key]) problems.push(`${key} is required in production`);
+    }
+    if (e.PUBLIC_URL?.startsWith('http:')) problems.push('PUBLIC_URL must be https: in production');
+  }
+  const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY].filter(Boolean).length;
+  if (dkimParts !== 0 && dkimParts !== 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together');
+  const tokenSecrets = e.TOKEN_SECRETS ? parseTokenSecrets(e.TOKEN_SECRETS, problems) : [];
+  const dataKey = e.DATA_KEY ? parseDataKey('DATA_KEY', e.DATA_KEY, problems) : null;
+  const dataKeyPrevious = e.DATA_KEY_PREVIOUS ? parseDataKey('DATA_KEY_PREVIOUS', e.DATA_KEY_PREVIOUS, problems) : null;
+  if (production) {
+    const secrets: [string, SecretValue | null | undefined][] = [
+      ['ADMIN_API_KEY', e.ADMIN_API_KEY],
+      ['WEBHOOK_SECRET', e.WEBHOOK_SECRET],
+      ['METRICS_TOKEN', e.METRICS_TOKEN],
+      ...tokenSecrets.map((s): [string, string] => [`TOKEN_SECRETS (kid "${s.kid}")`, s.secret]),
+      ['DATA_KEY', dataKey],
+      ['DATA_KEY_PREVIOUS', dataKeyPrevious],
+    ];
+    const given = secrets.filter((s): s is [string, SecretValue] => Boolean(s[1]));
+    problems.push(...given.flatMap(([name, value]) => secretProblems(name, value)), ...reusedSecrets(given));
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `✖ ${p}`).join('\n')}`);
+
+  const dev = e.TOKEN_SECRETS && e.WEBHOOK_SECRET && e.ADMIN_API_KEY && e.DATA_KEY ? null : devSecrets(e.DATA_DIR);
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${path.join(e.DATA_DIR, 'consent.db')}`,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    tokenSecrets: tokenSecrets.length ? tokenSecrets : [{ kid: 'dev', secret: dev!.tokenSecret }],
+    webhookSecret: e.WEBHOOK_SECRET ?? dev!.webhookSecret,
+    adminApiKey: e.ADMIN_API_KEY ?? dev!.adminApiKey,
+    worker: e.WORKER === 'on',
+    sendConcurrency: e.SEND_CONCURRENCY,
+    sendRate: e.SEND_RATE,
+    sendRetryBaseMs: e.SEND_RETRY_BASE_MS,
+    sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
+    sendLeaseMs: e.SEND_LEASE_MS,
+    linkTtlDays: e.LINK_TTL_DAYS,
+    dkim:
+      e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
+        ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
+        : null,
+    brand: {
+      name: e.BRAND_NAME,
+      color: e.BRAND_COLOR,
+      postalAddress: e.BRAND_POSTAL_ADDRESS ?? '1000 rue Exemple, Montréal (Québec) H2X 1Y4, Canada',
+      ...(e.BRAND_LOGO_URL ? { logoUrl: e.BRAND_LOGO_URL } : {}),
+      ...(e.BRAND_WEBSITE_URL ? { websiteUrl: e.BRAND_WEBSITE_URL } : {}),
+    },
+    dataKey: dataKey ?? Buffer.from(dev!.dataKey, 'base64'),
+    dataKeyPrevious,
+    retention: {
+      messageLogDays: e.MESSAGE_LOG_RETENTION_DAYS,
+      consentHistoryDays: e.CONSENT_HISTORY_RETENTION_DAYS,
+      auditLogDays: e.AUDIT_LOG_RETENTION_DAYS,
+    },
+    dataDir: e.DATA_DIR,
+    categoriesFile: e.CATEGORIES_FILE,
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    extensionIds: e.EXTENSION_IDS ? e.EXTENSION_IDS.split(',').map((id) => id.trim()) : BUILT_EXTENSION_IDS,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    generated: { webhookSecret: !e.WEBHOOK_SECRET, adminApiKey: !e.ADMIN_API_KEY, tokenSecrets: !tokenSecrets.length },
+  };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function parseDataKey(name: string, value: string, problems: string[]): Buffer | null {
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.trim().replace(/=+$/, '')) {
+    problems.push(`${name} must be 32 bytes in base64 (e.g. openssl rand -base64 32)`);
+    return null;
+  }
+  return key;
+}
+
+function parseTokenSecrets(value: string, problems: string[]): TokenSecret[] {
+  const secrets = value.split(',').map((pair) => {
+    const at = pair.indexOf(':');
+    return { kid: pair.slice(0, at).trim(), secret: pair.slice(at + 1).trim() };
+  });
+  for (const { kid, secret } of secrets) {
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(kid)) problems.push('TOKEN_SECRETS: each entry is kid:secret, kid of letters, digits, - or _');
+    else if (secret.length < 32) problems.push(`TOKEN_SECRETS: the secret of "${kid}" must be at least 32 characters`);
+  }
+  if (new Set(secrets.map((s) => s.kid)).size !== secrets.length) problems.push('TOKEN_SECRETS: kids must be unique');
+  return secrets;
+}
+
+interface DevSecrets {
+  tokenSecret: string;
+  webhookSecret: string;
+  adminApiKey: string;
+  dataKey: string;
+}
+
+/** Development secrets, kept under the data folder. */
+function devSecrets(dataDir: string): DevSecrets {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  let kept: Partial<DevSecrets> = {};
+  try {
+    kept = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevSecrets>;
+    if (kept.tokenSecret && kept.webhookSecret && kept.adminApiKey && kept.dataKey) return kept as DevSecrets;
+  } catch {
+    // none yet
+  }
+  // What is missing is made up once; what exists is kept, so links and keys survive restarts.
+  const made: DevSecrets = {
+    tokenSecret: crypto.randomBytes(32).toString('base64url'),
+    webhookSecret: crypto.randomBytes(32).toString('base64url'),
+    adminApiKey: `sk_dev_${crypto.randomBytes(24).toString('base64url')}`,
+    dataKey: crypto.randomBytes(32).toString('base64'),
+    ...kept,
+  };
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+  return made;
+}

@@ -1,0 +1,76 @@
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { CategoryInfo, Locale } from '../../contract/index.js';
+import type { Tokens } from '../tokens/tokens.js';
+import type { Renderer, TemplateName } from '../rendering/render.js';
+
+export interface Recipient {
+  contactId: string;
+  email: string;
+  name: string | null;
+  locale: Locale;
+}
+
+export interface LinkBuilder {
+  unsubscribeUrl(contactId: string, category: string): string;
+  preferencesUrl(contactId: string): string;
+}
+
+/** Links under PUBLIC_URL that name the contact by a signed opaque id only. */
+export function linkBuilder(publicUrl: string, tokens: Tokens): LinkBuilder {
+  return {
+    unsubscribeUrl: (contactId, category) => `${publicUrl}/u/${tokens.link('unsubscribe', contactId, category)}`,
+    preferencesUrl: (contactId) => `${publicUrl}/p/${tokens.link('preferences', contactId)}`,
+  };
+}
+
+export interface ComposeInput {
+  messageId: string;
+  template: TemplateName;
+  data: Record<string, unknown>;
+  /** Absent for system emails (sign-in code, preferences link). */
+  category: CategoryInfo | undefined;
+  recipient: Recipient;
+  attachments?: Mail.Attachment[];
+  /** False for mail to an address that is not the contact's own: no link into its preferences. */
+  withLinks?: boolean;
+}
+
+export interface Composer {
+  compose(input: ComposeInput): Promise<{ mail: Mail.Options; subject: string }>;
+}
+
+export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; from: string }): Composer {
+  const domain = /@([^>\s]+)>?\s*$/.exec(deps.from)?.[1] ?? 'localhost';
+  return {
+    async compose({ messageId, template, data, category, recipient, attachments, withLinks = true }) {
+      // A required category may not be left, so its mail offers no way to leave it.
+      const unsubscribe = withLinks && category && !category.required ? deps.links.unsubscribeUrl(recipient.contactId, category.key) : undefined;
+      const preferences = withLinks ? deps.links.preferencesUrl(recipient.contactId) : undefined;
+      const rendered = await deps.renderer.render(template, data, {
+        locale: recipient.locale,
+        recipientName: recipient.name,
+        ...(category ? { categoryLabel: category.label[recipient.locale] } : {}),
+        links: { ...(preferences ? { preferences } : {}), ...(unsubscribe ? { unsubscribe } : {}) },
+      });
+      const headers: Record<string, string> = { 'Content-Language': recipient.locale === 'fr' ? 'fr-CA' : 'en-CA' };
+      if (unsubscribe) {
+        headers['List-Unsubscribe'] = `<${unsubscribe}>`;
+        headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      }
+      if (category) headers['List-Id'] = `${category.label.en} <${category.key}.${domain}>`;
+      return {
+        subject: rendered.subject,
+        mail: {
+          from: deps.from,
+          to: { name: recipient.name ?? '', address: recipient.email },
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          messageId: `<${messageId}@${domain}>`,
+          headers,
+          ...(attachments ? { attachments } : {}),
+        },
+      };
+    },
+  };
+}

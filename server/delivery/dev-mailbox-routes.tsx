@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Endpoints, Reply } from '../http/endpoints.js';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { render } from 'preact-render-to-string';
+import type { ComponentChildren } from 'preact';
+import { notFound } from '../http/problem.js';
+
+const FILE = /^[\w.-]+\.eml$/;
+
+/** Development only: the dev mailbox's messages, newest first, with their headers and rendered HTML. */
+export function registerDevMailboxRoutes(api: Endpoints, dataDir: string): void {
+  const dir = path.join(dataDir, 'mail');
+  const route = (path: string, summary: string, handler: (params: Record<string, string>) => Promise<Reply>) =>
+    api.route({ method: 'get', path, summary, tag: 'Development', auth: { anyone: true }, answers: 'html', responses: { 200: { description: 'A page' } } }, ({ params }) =>
+      handler(params),
+    );
+  const read = async (file: string): Promise<ParsedMail> => {
+    if (!FILE.test(file)) throw notFound('message');
+    try {
+      return await simpleParser(await fs.promises.readFile(path.join(dir, file)));
+    } catch {
+      throw notFound('message');
+    }
+  };
+
+  route('/dev/mail', 'Every message kept by the dev mailbox', async () => {
+    const files = fs.existsSync(dir) ? (await fs.promises.readdir(dir)).filter((f) => FILE.test(f)).sort().reverse().slice(0, 200) : [];
+    const mails = await Promise.all(files.map(async (file) => ({ file, mail: await read(file) })));
+    return page('Dev mailbox', (
+      <>
+        <h1>Dev mailbox</h1>
+        <p>Every message the service sent without SMTP_URL, kept under {dir}. Not available in production.</p>
+        <table>
+          <thead>
+            <tr><th>Date</th><th>To</th><th>Subject</th></tr>
+          </thead>
+          <tbody>
+            {mails.map(({ file, mail }) => (
+              <tr key={file}>
+                <td>{mail.date?.toISOString()}</td>
+                <td>{mail.to && !Array.isArray(mail.to) ? mail.to.text : ''}</td>
+                <td><a href={`/dev/mail/${file}`}>{mail.subject || '(no subject)'}</a></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </>
+    ));
+  });
+
+  route('/dev/mail/:file', 'One kept message: headers, HTML and text', async (params) => {
+    const mail = await read(params.file!);
+    return page(mail.subject ?? 'Message', (
+      <>
+        <p><a href="/dev/mail">← All messages</a></p>
+        <h1>{mail.subject}</h1>
+        <h2>Headers</h2>
+        <pre>{[...mail.headerLines].map((h) => h.line).join('\n')}</pre>
+        <h2>HTML</h2>
+        <iframe title="HTML part" src={`/dev/mail/${params.file}/html`} style="width:100%;height:70vh;border:1px solid #ccc" />
+        <h2>Text</h2>
+        <pre>{mail.text}</pre>
+      </>
+    ));
+  });
+
+  route('/dev/mail/:file/html', 'One kept message’s own HTML, sandboxed', async (params) => {
+    const mail = await read(params.file!);
+    // The message's own HTML, sandboxed: no script runs, it cannot reach this origin.
+    const csp = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-ancestors 'self'";
+    return { status: 200, html: mail.html || '', headers: { 'Content-Security-Policy': csp } };
+  });
+}
+
+function page(title: string, body: ComponentChildren): Reply {
+  return {
+    status: 200,
+    html:
+      '<!doctype html>' +
+      render(
+        <html lang="en">
+          <head>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1" />
+            <title>{title}</title>
+          </head>
+          <body style="font-family:system-ui,sans-serif;max-width:70rem;margin:1rem auto;padding:0 1rem">{body}</body>
+        </html>,
+      ),
+  };
+}

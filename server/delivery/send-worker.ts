@@ -1,0 +1,260 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Locale } from '../../contract/index.js';
+import type { Database } from '../store/schema.js';
+import type { Categories } from '../consent/categories.js';
+import type { ConsentStore } from '../consent/consent.js';
+import type { Advisories } from '../advisories/advisories.js';
+import type { Composer } from './compose.js';
+import type { Mailer } from './transport.js';
+import type { Outbox, OutboxMessage } from '../outbox/outbox.js';
+import { MarkdownError, TemplateDataError, type TemplateName } from '../rendering/render.js';
+import type { SuppressionList } from '../consent/suppressions.js';
+import type { Contacts } from '../contacts/contacts.js';
+import type { CompleteData } from './system-emails.js';
+import { classifySendError, retryDelayMs } from './send-errors.js';
+import { RateLimiter, forEachLimited } from './pacing.js';
+
+export interface WorkerSettings {
+  concurrency: number;
+  ratePerSecond: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  /**
+   * How long a claim lasts before another worker may take the message over: the time a crashed
+   * worker's messages wait. A live worker renews its claims every third of it.
+   */
+  leaseMs?: number;
+  pollMs?: number;
+  batchSize?: number;
+  expandBatchSize?: number;
+}
+
+export interface WorkerDeps {
+  db: Kysely<Database>;
+  outbox: Outbox;
+  advisories: Advisories;
+  consent: ConsentStore;
+  categories: Categories;
+  contacts: Contacts;
+  suppressions: SuppressionList;
+  composer: Composer;
+  /** Adds what is never stored (codes, links, exports) right before sending. */
+  completeData: CompleteData;
+  mailer: Mailer;
+  logger: Logger;
+}
+
+interface Context {
+  recipients: Map<string, { email: string; name: string | null; locale: Locale }>;
+  preferences: Map<string, Record<string, boolean>>;
+  suppressed: Map<string, string>;
+  advisoryData: Map<string, Record<string, unknown> | null>;
+}
+
+/**
+ * Claims due messages, checks consent once more right before sending, renders and sends them.
+ * Each outcome is one row update, so a crash loses nothing: a claimed message whose worker died
+ * is claimed again when its lease runs out (at most the in-flight ones go out twice).
+ */
+export class SendWorker {
+  readonly id = `worker-${crypto.randomUUID()}`;
+  private stopping = false;
+  private running: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly rate: RateLimiter;
+  private readonly settings: Required<WorkerSettings>;
+  /** The relay is refusing us (not a message): logged once as an error, until a send goes through again. */
+  private relayDown = false;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    settings: WorkerSettings,
+  ) {
+    this.settings = { leaseMs: 30_000, pollMs: 500, batchSize: 200, expandBatchSize: 1000, ...settings };
+    this.rate = new RateLimiter(settings.ratePerSecond);
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Something was queued: look now rather than at the next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming; in-flight sends finish, claimed-but-unstarted messages go back to the queue. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.notify();
+    await this.running;
+    this.deps.mailer.close();
+  }
+
+  /** One round: expand a batch of advisory audience, then claim and send a batch. Returns the work done. */
+  async runOnce(): Promise<number> {
+    const expanded = await this.deps.advisories.expandNext(this.settings.expandBatchSize);
+    const batch = await this.deps.outbox.claim(this.id, this.claimSize(), this.settings.leaseMs);
+    if (batch.length) await this.deliverBatch(batch);
+    return batch.length + (expanded ? 1 : 0);
+  }
+
+  private claimSize(): number {
+    const { ratePerSecond, batchSize } = this.settings;
+    return ratePerSecond > 0 ? Math.max(1, Math.min(batchSize, Math.floor(ratePerSecond * 30))) : batchSize;
+  }
+
+  /**
+   * Keeps up to two batches going: the next is claimed and loaded while the current one is still
+   * sending, so the SMTP connections never drain at a batch boundary.
+   */
+  private async loop(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    while (!this.stopping) {
+      try {
+        const expanded = await this.deps.advisories.expandNext(this.settings.expandBatchSize);
+        const batch = inFlight.size < 2 ? await this.deps.outbox.claim(this.id, this.claimSize(), this.settings.leaseMs) : [];
+        if (batch.length) {
+          const delivery: Promise<void> = this.deliverBatch(batch)
+            .catch((error: unknown) => this.deps.logger.error({ err: error }, 'batch delivery failed'))
+            .finally(() => inFlight.delete(delivery));
+          inFlight.add(delivery);
+        } else if (inFlight.size) {
+          await Promise.race(inFlight);
+        } else if (!expanded) {
+          await this.idle(this.settings.pollMs);
+        }
+      } catch (error) {
+        // The database or SMTP being away is no reason to stop: try again a little later.
+        this.deps.logger.error({ err: error }, 'send worker round failed');
+        await this.idle(this.settings.pollMs * 4);
+      }
+    }
+    await Promise.all(inFlight);
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async deliverBatch(batch: OutboxMessage[]): Promise<void> {
+    const renew = setInterval(() => {
+      this.deps.outbox.extendLease(this.id, this.settings.leaseMs).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error }, 'could not renew the lease');
+      });
+    }, this.settings.leaseMs / 3);
+    try {
+      await this.deliverClaimed(batch);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async deliverClaimed(batch: OutboxMessage[]): Promise<void> {
+    const context = await this.loadContext(batch);
+    const unstarted: string[] = [];
+    await forEachLimited(batch, this.settings.concurrency * 2, async (message) => {
+      if (this.stopping) {
+        unstarted.push(message.id);
+        return;
+      }
+      try {
+        await this.deliver(message, context);
+      } catch (error) {
+        await this.failedHere(message, error);
+      }
+    });
+    await this.deps.outbox.release(this.id, unstarted);
+  }
+
+  /**
+   * Our own failure, not the relay's. Data that cannot make this email (a template field, Markdown
+   * that cannot be rendered) fails the message at once; anything else (the database away, Markdown
+   * over its time budget on a busy machine) is retried like a transient failure, and fails like one
+   * after SEND_MAX_ATTEMPTS.
+   */
+  private async failedHere(message: OutboxMessage, error: unknown): Promise<void> {
+    const attempt = message.attempts + 1;
+    if (error instanceof TemplateDataError || (error instanceof MarkdownError && !error.tooSlow)) {
+      this.deps.logger.warn({ messageId: message.id, reason: error.message }, 'message cannot be rendered');
+      return this.deps.outbox.failed(message.id, `cannot be rendered: ${error.message}`);
+    }
+    this.deps.logger.error({ err: error, messageId: message.id, attempt }, 'delivery failed unexpectedly');
+    if (attempt >= this.settings.maxAttempts) return this.deps.outbox.failed(message.id, 'internal error');
+    await this.deps.outbox.retryLater(message.id, 'internal error', retryDelayMs(this.settings.retryBaseMs, attempt));
+  }
+
+  private async loadContext(batch: OutboxMessage[]): Promise<Context> {
+    const { db, consent, advisories, contacts, suppressions } = this.deps;
+    const contactIds = [...new Set(batch.map((m) => m.contact_id))];
+    const recipients = await contacts.recipients(contactIds);
+    const advisoryData = new Map<string, Record<string, unknown> | null>();
+    for (const id of new Set(batch.map((m) => m.advisory_id).filter((id): id is string => !!id))) {
+      advisoryData.set(id, await advisories.templateData(id));
+    }
+    return {
+      recipients,
+      preferences: await consent.preferencesOf(db, contactIds),
+      suppressed: await suppressions.among([...recipients.values()].map((r) => r.email)),
+      advisoryData,
+    };
+  }
+
+  private async deliver(message: OutboxMessage, context: Context): Promise<void> {
+    const { outbox, composer, mailer, categories, logger } = this.deps;
+    const recipient = context.recipients.get(message.contact_id);
+    if (!recipient) return outbox.suppressed(message.id, 'The contact was erased.');
+    const category = message.category ? categories.get(message.category) : undefined;
+    if (message.category) {
+      // Consent is checked again here: an unsubscribe after queueing wins.
+      const subscribed = context.preferences.get(message.contact_id)?.[message.category];
+      if (!category || !subscribed) return outbox.suppressed(message.id, 'The contact is not subscribed to this category.');
+    }
+    if (context.suppressed.has(recipient.email)) return outbox.suppressed(message.id, 'The address is on the suppression list.');
+    const stored = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (outbox.templateData(message) ?? {});
+    if (!stored) return outbox.failed(message.id, 'The advisory is gone.');
+    const completed = await this.deps.completeData(message.template, message.contact_id, stored);
+    if ('skip' in completed) return outbox.suppressed(message.id, completed.skip);
+    const { data, attachments, to } = completed;
+    if (to !== undefined && (await this.deps.suppressions.reasonFor(to)) !== null) {
+      return outbox.suppressed(message.id, 'The address is on the suppression list.');
+    }
+
+    const { mail, subject } = await composer.compose({
+      messageId: message.id,
+      template: message.template as TemplateName,
+      data,
+      category,
+      recipient: { contactId: message.contact_id, email: to ?? recipient.email, name: recipient.name, locale: recipient.locale },
+      withLinks: to === undefined,
+      ...(attachments ? { attachments } : {}),
+    });
+    await this.rate.take();
+    try {
+      await mailer.send(mail);
+    } catch (error) {
+      const failure = classifySendError(error);
+      const attempt = message.attempts + 1;
+      logger.warn({ messageId: message.id, attempt, kind: failure.kind, detail: failure.detail }, 'send failed');
+      // One error line per outage, not one per message: every message fails alike meanwhile.
+      if (failure.relay && !this.relayDown) {
+        logger.error({ detail: failure.detail }, `SMTP relay is not accepting mail (${failure.detail}); messages stay queued and are retried with backoff`);
+      }
+      this.relayDown ||= failure.relay;
+      if (failure.badAddress) await this.deps.suppressions.add(to ?? recipient.email, 'hard bounce (5.1.x)');
+      if (failure.kind === 'permanent' || attempt >= this.settings.maxAttempts) return outbox.failed(message.id, failure.detail);
+      return outbox.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
+    }
+    this.relayDown = false;
+    await outbox.sent(message.id, subject);
+  }
+}

@@ -1,0 +1,213 @@
+import crypto from 'node:crypto';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Dialect } from '../store/db.js';
+import type { Database, MessagesTable, MessageStatus } from '../store/schema.js';
+import { isoAfter, nowIso } from '../store/time.js';
+import type { FieldCrypto } from '../crypto/field-crypto.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type OutboxMessage = Selectable<MessagesTable>;
+
+export interface NewMessage {
+  contactId: string;
+  category: string | null;
+  template: string;
+  /** Stored sealed (AES-256-GCM under DATA_KEY): template data names people and their tickets. */
+  data: Record<string, unknown> | null;
+  advisoryId?: string | null;
+  apiKeyId?: string | null;
+  idempotencyKey?: string | null;
+  /** `queued`, or `suppressed` when the contact is not subscribed: recorded, never sent. */
+  status: 'queued' | 'suppressed';
+  reason?: string;
+}
+
+/** One line of a contact's message log, as its export shows it (never a body). */
+export interface LoggedMessage {
+  id: string;
+  category: string | null;
+  template: string;
+  subject: string | null;
+  status: MessageStatus;
+  queuedAt: string;
+  sentAt: string | null;
+}
+
+/**
+ * The one writer of `messages`: queueing, claims, outcomes, erasure. Every state change is a
+ * single statement. Template data and subjects are sealed before they reach the store.
+ */
+export class Outbox {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    private readonly crypto: FieldCrypto,
+  ) {}
+
+  /** The row a message is stored as (sealed data, a new id), without writing it. */
+  row(message: NewMessage, now = nowIso()): OutboxMessage {
+    return {
+      id: crypto.randomUUID(),
+      contact_id: message.contactId,
+      category: message.category,
+      template: message.template,
+      data: message.data ? this.crypto.encrypt(JSON.stringify(message.data)) : null,
+      advisory_id: message.advisoryId ?? null,
+      api_key_id: message.apiKeyId ?? null,
+      idempotency_key: message.idempotencyKey ?? null,
+      status: message.status,
+      first_status: message.status,
+      attempts: 0,
+      last_error: message.reason ?? null,
+      next_attempt_at: now,
+      lease_owner: null,
+      lease_until: null,
+      subject: null,
+      created_at: now,
+      updated_at: now,
+      sent_at: null,
+    };
+  }
+
+  /** Stores one message; a repeated idempotency key throws the store's unique violation. */
+  async enqueue(message: NewMessage, db: Db = this.db): Promise<OutboxMessage> {
+    const row = this.row(message);
+    await db.insertInto('messages').values(row).execute();
+    return row;
+  }
+
+  /** Stores an advisory's messages; one per advisory and contact, whatever happens twice. */
+  async enqueueOncePerContact(rows: OutboxMessage[], db: Db = this.db): Promise<void> {
+    if (!rows.length) return;
+    await db
+      .insertInto('messages')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['advisory_id', 'contact_id']).doNothing())
+      .execute();
+  }
+
+  /** The template data a message was queued with, opened; null when it has none (an advisory's). */
+  templateData(message: Pick<OutboxMessage, 'data'>): Record<string, unknown> | null {
+    return message.data === null ? null : (JSON.parse(this.crypto.decrypt(message.data)) as Record<string, unknown>);
+  }
+
+  /** The contact's message log, oldest first, subjects opened. */
+  async log(contactId: string): Promise<LoggedMessage[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['id', 'category', 'template', 'subject', 'status', 'created_at', 'sent_at'])
+      .where('contact_id', '=', contactId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((m) => ({
+      id: m.id,
+      category: m.category,
+      template: m.template,
+      subject: this.crypto.decryptNullable(m.subject),
+      status: m.status,
+      queuedAt: m.created_at,
+      sentAt: m.sent_at,
+    }));
+  }
+
+  /**
+   * The contact is erased: what is queued is cancelled, and every message keeps only its
+   * category, template, times and status (no data, no subject).
+   */
+  async forgetContact(contactId: string, db: Db = this.db): Promise<void> {
+    const now = nowIso();
+    await db
+      .updateTable('messages')
+      .set({ status: 'suppressed', last_error: 'The contact was erased.', updated_at: now })
+      .where('contact_id', '=', contactId)
+      .where('status', '=', 'queued')
+      .execute();
+    await db.updateTable('messages').set({ data: null, subject: null }).where('contact_id', '=', contactId).execute();
+  }
+
+  /**
+   * Takes up to `limit` due messages for this worker: queued ones whose time has come, then ones
+   * whose lease ran out (their worker died). Two queries rather than one with OR, so each walks
+   * its own index without sorting the whole queue: the claim costs the same at 100,000 queued as
+   * at 1,000. On PostgreSQL, SKIP LOCKED lets several workers claim side by side without ever
+   * taking the same row.
+   */
+  async claim(owner: string, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
+    const now = nowIso();
+    const queued = await this.claimWhere(owner, limit, leaseMs, 'queued', 'next_attempt_at', now);
+    if (queued.length === limit) return queued;
+    return queued.concat(await this.claimWhere(owner, limit - queued.length, leaseMs, 'sending', 'lease_until', now));
+  }
+
+  private async claimWhere(owner: string, limit: number, leaseMs: number, status: 'queued' | 'sending', dueColumn: 'next_attempt_at' | 'lease_until', now: string) {
+    let due = this.db
+      .selectFrom('messages')
+      .select('id')
+      .where('status', '=', status)
+      .where(dueColumn, status === 'queued' ? '<=' : '<', now)
+      .orderBy(dueColumn)
+      .limit(limit);
+    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
+    const rows = await this.db
+      .updateTable('messages')
+      .set({ status: 'sending', lease_owner: owner, lease_until: isoAfter(leaseMs), updated_at: now })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    return rows.sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at));
+  }
+
+  /** Keeps this worker's claims alive while it is still working on them. */
+  async extendLease(owner: string, leaseMs: number): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set({ lease_until: isoAfter(leaseMs) })
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  async sent(id: string, subject: string): Promise<void> {
+    const now = nowIso();
+    await this.finish(id, { status: 'sent', subject: this.crypto.encrypt(subject), sent_at: now, last_error: null }, true);
+  }
+
+  async retryLater(id: string, error: string, delayMs: number): Promise<void> {
+    await this.finish(id, { status: 'queued', last_error: error, next_attempt_at: isoAfter(delayMs) }, true);
+  }
+
+  async failed(id: string, error: string): Promise<void> {
+    await this.finish(id, { status: 'failed', last_error: error }, true);
+  }
+
+  async suppressed(id: string, reason: string): Promise<void> {
+    await this.finish(id, { status: 'suppressed', last_error: reason }, false);
+  }
+
+  /** Gives claimed messages back to the queue untouched (graceful stop). */
+  async release(owner: string, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.db
+      .updateTable('messages')
+      .set({ status: 'queued', lease_owner: null, lease_until: null, updated_at: nowIso() })
+      .where('id', 'in', ids)
+      .where('status', '=', 'sending')
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  private async finish(id: string, set: Partial<OutboxMessage> & { status: MessageStatus }, attempted: boolean): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set((eb) => ({
+        ...set,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: nowIso(),
+        ...(attempted ? { attempts: eb('attempts', '+', 1) } : {}),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+}

@@ -1,0 +1,296 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { ComponentChildren } from 'preact';
+import type { Contact, Locale } from '../../contract/index.js';
+import type { AfterAnswer } from '../after-answer.js';
+import type { Categories } from '../consent/categories.js';
+import type { Contacts } from '../contacts/contacts.js';
+import { normalizeEmail } from '../contacts/email-address.js';
+import type { Endpoints, LinkCheck, LinkPurpose, Reply } from '../http/endpoints.js';
+import { originOf } from '../http/origin.js';
+import type { RateLimitStores } from '../http/rate-limit-stores.js';
+import type { Messages } from '../messages/messages.js';
+import {
+  BadAddressView,
+  BrokenLinkView,
+  Done,
+  GoneView,
+  PreferencesView,
+  SentView,
+  TooManyView,
+  UnsubscribeView,
+  type UnsubscribeState,
+} from './link-page-views.js';
+import { renderPage } from './page-layout.js';
+import { PAGE_STRINGS, pageLocale } from './page-strings.js';
+
+export interface LinkPagesDeps {
+  brand: { name: string; color: string };
+  contacts: Contacts;
+  categories: Categories;
+  messages: Messages;
+  rateLimits: RateLimitStores;
+  afterAnswer: AfterAnswer;
+}
+
+// Pages reached from email links: no script at all, no framing, no referrer (the token is in the
+// URL), nothing cached, no cookie. The same headers go on every answer, pages and one-click alike.
+const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'X-Robots-Tag': 'noindex, nofollow',
+  'X-Frame-Options': 'DENY',
+};
+
+/** Consent changes a contact may make from its links in an hour (one-click excluded). */
+export const PAGE_ACTIONS_PER_HOUR = 20;
+const CONSENT_ACTIONS = new Set(['unsubscribe', 'resubscribe', 'save', 'unsubscribe-all']);
+
+const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), 'utf8');
+
+/** The pages behind the links in every email: unsubscribe, preferences, and a fresh link by email. */
+export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): void {
+  const { brand, contacts, categories, messages, rateLimits, afterAnswer } = deps;
+  const css = pageCss.replace('--brand: #0b5cad', `--brand: ${brand.color}`);
+
+  const localeOf = (req: Request, contact?: Contact) =>
+    pageLocale(req.query.lang ?? (req.body as Record<string, unknown> | undefined)?.lang, contact?.locale, req.get('accept-language'));
+  /** The path of the link this request came by: where its forms post, and the language switch. */
+  const selfAction = (req: Request) => `${req.baseUrl}${req.path}`;
+  const page = (req: Request, status: number, locale: Locale, children: ComponentChildren, switchable = true): Reply => ({
+    status,
+    html: renderPage({
+      locale,
+      brandName: brand.name,
+      children,
+      ...(switchable ? { otherLanguageHref: `${selfAction(req)}?lang=${locale === 'en' ? 'fr' : 'en'}` } : {}),
+    }),
+  });
+  const sendPage = (req: Request, res: Response, status: number, children: (locale: Locale) => ComponentChildren) => {
+    const locale = localeOf(req);
+    res.set(PAGE_HEADERS);
+    res.status(status).type('html').send(page(req, status, locale, children(locale), false).html);
+  };
+
+  const tooMany = (req: Request, res: Response) => {
+    res.setHeader('Retry-After', '900');
+    sendPage(req, res, 429, (locale) => <TooManyView locale={locale} />);
+  };
+
+  const linkOf = (res: Response) => res.locals.link as LinkCheck;
+  // A valid token is never refused for rate (mail providers send many one-click POSTs from few
+  // addresses); invalid ones are limited per client address.
+  const invalidTokenLimit = rateLimit({
+    store: rateLimits('invalid-link-tokens'),
+    windowMs: 15 * 60_000,
+    limit: 30,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (_req, res) => linkOf(res).ok,
+    handler: tooMany,
+  });
+  /** At most `limit` of these form actions an hour for the contact a valid link names. */
+  const perContactHourly = (name: string, limit: number, actions: ReadonlySet<string>) =>
+    rateLimit({
+      store: rateLimits(name),
+      windowMs: 60 * 60_000,
+      limit,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skip: (req, res) => !actions.has(formAction(req) ?? '') || !linkOf(res).ok,
+      keyGenerator: (_req, res) => {
+        const link = linkOf(res);
+        return link.ok ? link.claims.contactId : '';
+      },
+      handler: tooMany,
+    });
+  // Each copy goes to the contact's own inbox; a few an hour is plenty.
+  const exportsPerContact = perContactHourly('data-copies-per-contact', 3, new Set(['email-export']));
+  // A valid link may change consent, but not without end: every change is a history row kept for
+  // years. One-click is not counted: it only ever turns a category off, so it cannot loop.
+  const pageActionsPerContact = perContactHourly('page-actions-per-contact', PAGE_ACTIONS_PER_HOUR, CONSENT_ACTIONS);
+
+  /** The page for a link that cannot be used; a form POST gets a short text instead. */
+  const brokenLink = (req: Request, reason: 'expired' | 'invalid'): Reply => {
+    const status = reason === 'expired' ? 410 : 400;
+    if (req.method !== 'GET') return { status, text: reason === 'expired' ? 'This link has expired.' : 'This link is not valid.' };
+    const locale = localeOf(req);
+    return page(req, status, locale, <BrokenLinkView locale={locale} reason={reason} />);
+  };
+  const gone = (req: Request): Reply => {
+    if (req.method !== 'GET') return { status: 410, text: 'This contact no longer exists.' };
+    const locale = localeOf(req);
+    return page(req, 410, locale, <GoneView locale={locale} />, false);
+  };
+
+  /** A page about the contact: `view` in its language, under what was just done, if anything. */
+  const contactPage = (req: Request, contact: Contact, view: (locale: Locale) => ComponentChildren, done?: (locale: Locale) => string) => {
+    const locale = localeOf(req, contact);
+    return page(req, 200, locale, done ? <Done message={done(locale)}>{view(locale)}</Done> : view(locale));
+  };
+  const unsubscribeView = (req: Request, contact: Contact, key: string | undefined, state: UnsubscribeState) => (locale: Locale) => (
+    <UnsubscribeView contact={contact} locale={locale} categories={categories.list} category={key ? categories.get(key) : undefined} state={state} action={selfAction(req)} />
+  );
+  const preferencesView = (req: Request, contact: Contact) => (locale: Locale) => (
+    <PreferencesView contact={contact} locale={locale} categories={categories.list} action={selfAction(req)} />
+  );
+
+  /** The contact a valid link names, or the page to answer instead. */
+  const linked = async (req: Request, link: LinkCheck): Promise<{ contact: Contact; category?: string } | Reply> => {
+    if (!link.ok) return brokenLink(req, link.reason);
+    const contact = await contacts.get(link.claims.contactId);
+    if (!contact) return gone(req);
+    return { contact, ...(link.claims.category ? { category: link.claims.category } : {}) };
+  };
+  const isReply = (value: object): value is Reply => 'status' in value;
+
+  const linkRoute = (method: 'get' | 'post', prefix: 'u' | 'p', purpose: LinkPurpose, summary: string, handler: (req: Request, link: LinkCheck) => Promise<Reply>) =>
+    api.route(
+      {
+        method,
+        path: `/${prefix}/:token`,
+        summary,
+        tag: 'Link pages',
+        auth: { link: purpose },
+        answers: 'html',
+        headers: PAGE_HEADERS,
+        ...(method === 'post' ? { body: { form: true } as const } : {}),
+        limits: method === 'post' ? [invalidTokenLimit, exportsPerContact, pageActionsPerContact] : [invalidTokenLimit],
+        responses: { 200: { description: 'A page' } },
+      },
+      ({ req, link }) => handler(req, link),
+    );
+
+  // ---- Unsubscribe link: List-Unsubscribe target and the footer's category link ----
+
+  linkRoute('get', 'u', 'unsubscribe', 'Confirm leaving one category, and the preference center', async (req, link) => {
+    const found = await linked(req, link);
+    return isReply(found) ? found : contactPage(req, found.contact, unsubscribeView(req, found.contact, found.category, 'confirm'));
+  });
+
+  linkRoute('post', 'u', 'unsubscribe', 'RFC 8058 one-click, or a button of the page', async (req, link) => {
+    if (!link.ok) return brokenLink(req, link.reason);
+    const { contactId, category: key } = link.claims;
+    const category = key ? categories.get(key) : undefined;
+    const action = formAction(req);
+    if (action === 'one-click') {
+      // RFC 8058: changed before answering, 200 with a tiny body, no redirect, no cookie; repeatable.
+      // An erased contact has nothing left to change: still a 200, as repeating is harmless.
+      if (category && !category.required) await contacts.changeConsent(contactId, { [category.key]: false }, originOf(req, 'one-click'));
+      return { status: 200, text: 'Unsubscribed.' };
+    }
+    if (action !== 'unsubscribe' && action !== 'resubscribe') {
+      return preferenceAction(req, contactId, (contact, done) => contactPage(req, contact, unsubscribeView(req, contact, key, 'confirm'), done));
+    }
+    if (!(await contacts.get(contactId))) return gone(req);
+    if (category && !category.required) {
+      await contacts.setPreferences(contactId, { [category.key]: action === 'resubscribe' }, originOf(req, 'unsubscribe-page'));
+    }
+    const contact = (await contacts.get(contactId))!;
+    return contactPage(req, contact, unsubscribeView(req, contact, key, action === 'unsubscribe' ? 'unsubscribed' : 'resubscribed'));
+  });
+
+  // ---- Preferences link: the preference center ----
+
+  linkRoute('get', 'p', 'preferences', 'The preference center', async (req, link) => {
+    const found = await linked(req, link);
+    return isReply(found) ? found : contactPage(req, found.contact, preferencesView(req, found.contact));
+  });
+
+  linkRoute('post', 'p', 'preferences', 'Save the preference center, or email a copy of one’s data', async (req, link) => {
+    if (!link.ok) return brokenLink(req, link.reason);
+    return preferenceAction(req, link.claims.contactId, (contact, done) => contactPage(req, contact, preferencesView(req, contact), done));
+  });
+
+  /** The preference center's buttons, from either link: save, unsubscribe from all optional, email a copy of the data. */
+  async function preferenceAction(req: Request, contactId: string, answer: (contact: Contact, done: (locale: Locale) => string) => Reply): Promise<Reply> {
+    const action = formAction(req);
+    if (action === 'email-export') {
+      const contact = await contacts.get(contactId);
+      if (!contact) return gone(req);
+      // To the contact's own address only: the link proves nothing more than access to that inbox.
+      await messages.sendSystem(contact.id, 'data-export', { requestedAt: new Date().toISOString() });
+      return answer(contact, (locale) => PAGE_STRINGS[locale].dataSent(contact.email));
+    }
+    if (action !== 'save' && action !== 'unsubscribe-all') return { status: 400, text: 'Unknown action.' };
+    const checked = [(req.body as Record<string, unknown>).category ?? []].flat().map(String);
+    if (checked.some((key) => !categories.has(key))) return { status: 400, text: 'Unknown category.' };
+    if (!(await contacts.get(contactId))) return gone(req);
+    const wanted = Object.fromEntries(categories.list.filter((c) => !c.required).map((c) => [c.key, action === 'save' && checked.includes(c.key)]));
+    const contact = await contacts.setPreferences(contactId, wanted, originOf(req, 'preference-page'));
+    return answer(contact, (locale) => (action === 'save' ? PAGE_STRINGS[locale].saved : PAGE_STRINGS[locale].allOff));
+  }
+
+  // ---- "Email me a fresh link": the same answer whether the address is known or not ----
+
+  const addressOf = (req: Request) => normalizeEmail(String((req.body as Record<string, unknown> | undefined)?.email ?? ''));
+  const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => <SentView locale={locale} />);
+  const freshLinkPerIp = rateLimit({ store: rateLimits('fresh-links-per-ip'), windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
+  const freshLinkPerAddress = rateLimit({
+    store: rateLimits('fresh-links-per-address'),
+    windowMs: 60 * 60_000,
+    limit: 3,
+    standardHeaders: false,
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const normalized = addressOf(req);
+      return crypto.createHash('sha256').update(`fresh-link:${normalized.ok ? normalized.email : ''}`).digest('hex');
+    },
+    // Over the limit the visitor sees the usual answer; only the email is not sent again.
+    handler: sent,
+  });
+
+  api.route(
+    {
+      method: 'post',
+      path: '/links/fresh',
+      summary: 'Email a fresh preferences link to an address, if it is a contact’s',
+      tag: 'Link pages',
+      auth: { anyone: true },
+      answers: 'html',
+      headers: PAGE_HEADERS,
+      body: { form: true },
+      limits: [freshLinkPerIp, freshLinkPerAddress],
+      responses: { 200: { description: 'The same page for every address' } },
+    },
+    async ({ req }) => {
+      const normalized = addressOf(req);
+      const locale = localeOf(req);
+      if (!normalized.ok) return page(req, 400, locale, <BadAddressView locale={locale} reason={normalized.reason} />, false);
+      // Looked up after answering: a known address and an unknown one get the same page in the same time.
+      afterAnswer.run(async () => {
+        const contactId = await contacts.idByEmail(normalized.email);
+        if (contactId) await messages.sendSystem(contactId, 'preferences-link', {});
+      });
+      return page(req, 200, locale, <SentView locale={locale} />, false);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/assets/page.css',
+      summary: 'The link pages’ style sheet, in the brand’s colour',
+      tag: 'Link pages',
+      auth: { anyone: true },
+      answers: 'text',
+      responses: { 200: { description: 'CSS' } },
+    },
+    async () => ({ status: 200, text: css, type: 'css', headers: { 'Cache-Control': 'public, max-age=3600' } }),
+  );
+}
+
+/** What a form POST asks for: RFC 8058 one-click (urlencoded or multipart), or a page button. */
+function formAction(req: Request): string | undefined {
+  if (Buffer.isBuffer(req.body)) {
+    const body = req.body.toString('latin1');
+    return /name="?List-Unsubscribe"?\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click\r?\n/i.test(body) ? 'one-click' : undefined;
+  }
+  const fields = (req.body ?? {}) as Record<string, unknown>;
+  if (fields['List-Unsubscribe'] === 'One-Click') return 'one-click';
+  return typeof fields.action === 'string' ? fields.action : undefined;
+}

@@ -1,0 +1,50 @@
+import type { Locale } from '../../contract/index.js';
+import { formatDate, formatMinutes, formatMoney } from './format.js';
+import type { RenderedMarkdown } from './markdown.js';
+import { SEVERITY_STYLES } from './severity.js';
+import { STRINGS } from './strings.js';
+import type { TemplateData } from './template-data.js';
+import type { TemplateName } from './template-names.js';
+
+/** The field of each template that holds Markdown, rendered (off the event loop) before its view runs. */
+export const MARKDOWN_FIELD: Partial<Record<TemplateName, 'body'>> = { announcement: 'body', 'security-advisory': 'body' };
+
+/** Turns validated template data into what the template shows: formatted per locale, with its Markdown already rendered. */
+type View<T extends TemplateName> = (data: TemplateData[T], locale: Locale, markdown: RenderedMarkdown) => Record<string, unknown>;
+
+export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
+  'ticket-update': (data) => ({ ...data, ticketId: String(data.ticketId) }),
+
+  'invoice-receipt': (data, locale) => ({
+    invoiceNumber: String(data.invoiceNumber),
+    amount: formatMoney(data.amount, data.currency, locale),
+    issuedAt: formatDate(data.issuedAt, locale),
+    dueAt: data.dueAt === undefined ? undefined : formatDate(data.dueAt, locale),
+    url: data.url,
+  }),
+
+  announcement: (data, _locale, body) => ({ title: data.title, bodyHtml: body.html, bodyText: body.text }),
+
+  'security-advisory': (data, locale, body) => {
+    const strings = STRINGS[locale];
+    return {
+      title: data.title,
+      summary: data.summary,
+      bodyHtml: body.html,
+      bodyText: body.text,
+      severity: {
+        ...SEVERITY_STYLES[data.severity],
+        label: strings[`security_advisory.severity_${data.severity}`],
+        banner: strings[`security_advisory.banner_${data.severity}`],
+      },
+    };
+  },
+
+  'sign-in-code': (data, locale) => ({ code: data.code, expiresIn: formatMinutes(data.expiresInMinutes, locale) }),
+
+  'preferences-link': (data) => ({ url: data.url }),
+
+  'data-export': (data, locale) => ({ requestedAt: formatDate(data.requestedAt, locale) }),
+
+  'email-changed': (data, locale) => ({ changedAt: formatDate(data.changedAt, locale), notice: true }),
+};
