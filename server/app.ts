@@ -16,7 +16,7 @@ import { registerApiKeyRoutes } from './api-keys/api-keys-routes.js';
 import { registerOrganizationRoutes } from './organizations/organizations-routes.js';
 import { registerContactRoutes } from './contacts/contacts-routes.js';
 import { registerMessageRoutes } from './messages/messages-routes.js';
-import { registerAuditRoutes } from './privacy/audit-routes.js';
+import { registerPrivacyRoutes } from './privacy/privacy-routes.js';
 import { registerSelfServiceRoutes } from './self-service/self-service-routes.js';
 import { registerAdvisoryRoutes } from './advisories/advisories-routes.js';
 import { registerLinkPageRoutes } from './pages/link-pages-routes.js';
@@ -83,7 +83,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   registerOrganizationRoutes(api, services.organizations);
   registerContactRoutes(api, services.contacts);
   registerMessageRoutes(api, services.messages);
-  registerAuditRoutes(api, services.auditLog);
+  registerPrivacyRoutes(api, services);
 
   let openApi: object | undefined;
   api.route(

@@ -24,6 +24,8 @@ import type { FieldCrypto } from './crypto/field-crypto.js';
 import { ContactCodec } from './contacts/contact-codec.js';
 import { SuppressionList } from './consent/suppressions.js';
 import { AuditLog } from './privacy/audit-log.js';
+import { DataExport } from './privacy/data-export.js';
+import { Erasure } from './privacy/erasure.js';
 import { completeSystemEmails } from './delivery/system-emails.js';
 import { rateLimitStores } from './http/rate-limit-stores.js';
 import { AfterAnswer } from './after-answer.js';
@@ -56,15 +58,17 @@ export function createServices(deps: ServiceDeps) {
       await codes.discard(contactId, trx);
     },
   };
-  const contacts = new Contacts(db, dialect, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess);
+  const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
+  const dataExport = new DataExport(db, contacts, organizations, consent, outbox);
+  const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto);
   const links = linkBuilder(config.publicUrl, tokens);
   const advisories = new Advisories(db, dialect, categories, outbox, deps.renderer);
   const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
   const completeData = completeSystemEmails({
     codeFor: (codeId) => codes.codeFor(codeId),
     preferencesUrl: (contactId) => links.preferencesUrl(contactId),
-    exportOf: (contactId) => contacts.export(contactId),
+    exportOf: (contactId) => dataExport.of(contactId),
   });
   const worker = new SendWorker(
     {
@@ -101,6 +105,8 @@ export function createServices(deps: ServiceDeps) {
     sessions,
     emailIndex: (email) => deps.fieldCrypto.emailIndex(email),
     afterAnswer,
+    dataExport,
+    erasure,
   });
   return {
     categories,
@@ -117,6 +123,8 @@ export function createServices(deps: ServiceDeps) {
     messages,
     selfService,
     auditLog,
+    dataExport,
+    erasure,
     afterAnswer,
     fieldCrypto: deps.fieldCrypto,
     rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Dialect } from '../store/db.js';
-import { chunks, isUniqueViolation } from '../store/errors.js';
+import { chunks } from '../store/batches.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/time.js';
 import type { Categories } from '../consent/categories.js';
 import { audienceQuery, countAudience } from '../consent/audience.js';

@@ -45,8 +45,4 @@ export class Categories {
   has(key: string): boolean {
     return this.byKey.has(key);
   }
-
-  get keys(): string[] {
-    return this.list.map((c) => c.key);
-  }
 }

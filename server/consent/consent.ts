@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ConsentHistoryEntry, ConsentSource, Preferences } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
-import { chunks } from '../store/errors.js';
+import { chunks } from '../store/batches.js';
 import type { Categories } from './categories.js';
 import type { Dialect } from '../store/db.js';
 
@@ -85,6 +85,11 @@ export class ConsentStore {
         .execute();
     }
     return changed;
+  }
+
+  /** The contact's current consent goes (an erasure); its history stays, as proof. */
+  async forget(trx: Transaction<Database>, contactId: string): Promise<void> {
+    await trx.deleteFrom('consents').where('contact_id', '=', contactId).execute();
   }
 
   async history(db: Db, contactId: string): Promise<ConsentHistoryEntry[]> {

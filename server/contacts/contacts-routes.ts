@@ -108,31 +108,4 @@ export function registerContactRoutes(
     },
     async ({ params }) => ({ status: 200, body: await contacts.history(params.id!) }),
   );
-
-  api.route(
-    {
-      method: 'get',
-      path: '/api/v1/contacts/:id/export',
-      summary: 'Everything held about a contact, as one JSON document',
-      tag: 'Privacy',
-      auth: { apiKey: ['support'] },
-      responses: { 200: { description: 'The export' }, ...problemResponses(404) },
-    },
-    async ({ params, res }) => {
-      res.setHeader('Content-Disposition', `attachment; filename="contact-${params.id}.json"`);
-      return { status: 200, body: await contacts.export(params.id!) };
-    },
-  );
-
-  api.route(
-    {
-      method: 'delete',
-      path: '/api/v1/contacts/:id',
-      summary: "Erase a contact's personal data; says what was erased and what was kept",
-      tag: 'Privacy',
-      auth: { apiKey: [] },
-      responses: { 200: { description: 'What was erased and kept', schema: s.erasureReceipt }, ...problemResponses(404) },
-    },
-    async ({ params, caller }) => ({ status: 200, body: await contacts.erase(params.id!, `api-key:${caller.keyId}`) }),
-  );
 }

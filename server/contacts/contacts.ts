@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Contact, Locale, Preferences } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
-import type { Dialect } from '../store/db.js';
-import { isUniqueViolation } from '../store/errors.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/time.js';
 import { isUuid } from '../store/ids.js';
 import type { ConsentStore, ChangeOrigin } from '../consent/consent.js';
@@ -47,12 +46,6 @@ export interface ContactUpdate {
   emailChanged: boolean;
 }
 
-export interface ErasureReceipt {
-  id: string;
-  erased: string[];
-  kept: { data: string; why: string }[];
-}
-
 export function emailOrThrow(input: string, field = 'email'): string {
   const normalized = normalizeEmail(input);
   if (!normalized.ok) throw invalid(normalized.reason, [{ pointer: `#/${field}`, detail: normalized.reason }]);
@@ -67,37 +60,9 @@ const erasedAddress = () =>
     'It is on the suppression list so that nothing re-adds it by accident. An admin may re-add it explicitly with "restoreErased": true.',
   );
 
-const RECEIPT_ERASED = [
-  'email',
-  'name',
-  'phone',
-  'jobTitle',
-  'locale',
-  'organization',
-  'preferences',
-  'sign-in codes and sessions',
-  'queued messages (cancelled)',
-  'the subjects and contents of the messages sent',
-];
-const RECEIPT_KEPT = [
-  {
-    data: 'consent history',
-    why: 'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id, matched to an address only by a keyed hash.',
-  },
-  {
-    data: 'message log (category, template, time, status)',
-    why: 'Kept until the message-log retention period ends, to answer delivery questions; it holds no address, subject or content.',
-  },
-  {
-    data: 'a keyed hash of the address on the suppression list',
-    why: 'So that no later import or API call emails this address again unless an admin re-adds it explicitly.',
-  },
-];
-
 export class Contacts {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
     private readonly organizations: Organizations,
     private readonly consent: ConsentStore,
     private readonly categories: Categories,
@@ -255,53 +220,15 @@ export class Contacts {
     return this.consent.history(this.db, id);
   }
 
-  /** Everything held about the contact, in one document: profile, preferences, consent history, messages sent. */
-  async export(id: string) {
-    const contact = await this.getOrThrow(id);
-    const organization = await this.organizations.get(contact.organizationId);
-    return {
-      exportedAt: nowIso(),
-      contact: {
-        id: contact.id,
-        email: contact.email,
-        name: contact.name,
-        phone: contact.phone,
-        jobTitle: contact.jobTitle,
-        locale: contact.locale,
-        organization,
-      },
-      preferences: contact.preferences,
-      consentHistory: await this.consent.fullHistory(this.db, id),
-      messages: await this.outbox.log(id),
-    };
+  /** The stored row (sealed) and its opened fields, inside the caller's transaction; null if there is none. */
+  async opened(id: string, trx: Transaction<Database>): Promise<OpenContact | null> {
+    const row = await trx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? this.codec.open(row) : null;
   }
 
-  /**
-   * Erases the contact's personal data, cancels its queued messages, and keeps the address only as
-   * a keyed hash on the suppression list. Idempotent: erasing again answers the same receipt.
-   */
-  async erase(id: string, requestedBy: string): Promise<ErasureReceipt> {
-    if (!isUuid(id)) throw notFound('contact');
-    const receipt = { id, erased: RECEIPT_ERASED, kept: RECEIPT_KEPT };
-    const done = await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) return (await trx.selectFrom('erasures').select('contact_id').where('contact_id', '=', id).executeTakeFirst()) !== undefined;
-      const email = this.codec.open(row).email;
-      await this.suppressions.add(email, ERASED, trx);
-      await trx
-        .insertInto('erasures')
-        .values({ contact_id: id, address_hash: this.codec.crypto.addressHash(email), erased_at: nowIso(), requested_by: requestedBy })
-        .execute();
-      await this.outbox.forgetContact(id, trx);
-      // Consents, sign-in codes and sessions go with the contact (ON DELETE CASCADE).
-      await trx.deleteFrom('consents').where('contact_id', '=', id).execute();
-      await trx.deleteFrom('contacts').where('id', '=', id).execute();
-      return true;
-    });
-    if (!done) throw notFound('contact');
-    // SQLite keeps old page images in its write-ahead log until a checkpoint: fold them in now.
-    if (this.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
-    return receipt;
+  /** Deletes the contact's row; its sign-in codes and sessions go with it (ON DELETE CASCADE). */
+  async delete(id: string, trx: Transaction<Database>): Promise<void> {
+    await trx.deleteFrom('contacts').where('id', '=', id).execute();
   }
 
   private toContact(row: ContactRow, preferences: Preferences): Contact {

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import type { Locale } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
-import { chunks } from '../store/errors.js';
+import { chunks } from '../store/batches.js';
 import { nowIso } from '../store/time.js';
 import type { ConsentStore } from '../consent/consent.js';
 import type { Organizations } from '../organizations/organizations.js';

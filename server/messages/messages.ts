@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, MessageStatus } from '../store/schema.js';
-import { isUniqueViolation } from '../store/errors.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import type { Categories } from '../consent/categories.js';
 import type { ConsentStore } from '../consent/consent.js';
 import { emailOrThrow } from '../contacts/contacts.js';

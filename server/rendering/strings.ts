@@ -9,7 +9,3 @@ export type LocaleStrings = Readonly<Record<StringKey, string>>;
 const french: LocaleStrings = fr;
 
 export const STRINGS: Readonly<Record<Locale, LocaleStrings>> = { en, fr: french };
-
-export function hasString(key: string): key is StringKey {
-  return Object.hasOwn(en, key);
-}

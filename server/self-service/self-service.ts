@@ -10,6 +10,8 @@ import type { Database } from '../store/schema.js';
 import { CODE_TTL_MINUTES, type SignInCodes } from './sign-in-codes.js';
 import type { ActiveSession, Sessions } from './sessions.js';
 import type { AfterAnswer } from '../after-answer.js';
+import type { DataExport } from '../privacy/data-export.js';
+import type { Erasure } from '../privacy/erasure.js';
 
 export interface SelfServiceDeps {
   db: Kysely<Database>;
@@ -22,6 +24,8 @@ export interface SelfServiceDeps {
   /** The blind index of a normalized address (contacts are found by it, never by the address). */
   emailIndex: (normalizedEmail: string) => string;
   afterAnswer: AfterAnswer;
+  dataExport: DataExport;
+  erasure: Erasure;
 }
 
 const slug = (type: string) => type.replace(/^\/problems\//, '');
@@ -105,11 +109,11 @@ export class SelfService {
 
   /** The contact's own copy of everything held about them. */
   export(contactId: string) {
-    return this.deps.contacts.export(contactId);
+    return this.deps.dataExport.of(contactId);
   }
 
   /** The contact's own erasure; their sessions go with them. */
   erase(contactId: string) {
-    return this.deps.contacts.erase(contactId, 'the contact (browser extension)');
+    return this.deps.erasure.erase(contactId, 'the contact (browser extension)');
   }
 }

@@ -1,0 +1,78 @@
+import { sql, type Kysely } from 'kysely';
+import type { ErasureReceipt } from '../../contract/index.js';
+import type { ConsentStore } from '../consent/consent.js';
+import { ERASED, type SuppressionList } from '../consent/suppressions.js';
+import type { Contacts } from '../contacts/contacts.js';
+import type { FieldCrypto } from '../crypto/field-crypto.js';
+import { notFound } from '../errors.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { Dialect } from '../store/db.js';
+import { isUuid } from '../store/ids.js';
+import type { Database } from '../store/schema.js';
+import { nowIso } from '../store/time.js';
+
+const RECEIPT_ERASED = [
+  'email',
+  'name',
+  'phone',
+  'jobTitle',
+  'locale',
+  'organization',
+  'preferences',
+  'sign-in codes and sessions',
+  'queued messages (cancelled)',
+  'the subjects and contents of the messages sent',
+];
+const RECEIPT_KEPT = [
+  {
+    data: 'consent history',
+    why: 'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id, matched to an address only by a keyed hash.',
+  },
+  {
+    data: 'message log (category, template, time, status)',
+    why: 'Kept until the message-log retention period ends, to answer delivery questions; it holds no address, subject or content.',
+  },
+  {
+    data: 'a keyed hash of the address on the suppression list',
+    why: 'So that no later import or API call emails this address again unless an admin re-adds it explicitly.',
+  },
+];
+
+/**
+ * The right to erasure: the contact's personal data goes, its queued messages are cancelled, and
+ * its address stays only as a keyed hash on the suppression list and in `erasures` (the table
+ * this module owns), so the consent history it keeps can still be matched to an address someone
+ * presents. Idempotent: erasing again answers the same receipt.
+ */
+export class Erasure {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    private readonly contacts: Contacts,
+    private readonly consent: ConsentStore,
+    private readonly suppressions: SuppressionList,
+    private readonly outbox: Outbox,
+    private readonly crypto: FieldCrypto,
+  ) {}
+
+  async erase(contactId: string, requestedBy: string): Promise<ErasureReceipt> {
+    if (!isUuid(contactId)) throw notFound('contact');
+    const done = await this.db.transaction().execute(async (trx) => {
+      const contact = await this.contacts.opened(contactId, trx);
+      if (!contact) return (await trx.selectFrom('erasures').select('contact_id').where('contact_id', '=', contactId).executeTakeFirst()) !== undefined;
+      await this.suppressions.add(contact.email, ERASED, trx);
+      await trx
+        .insertInto('erasures')
+        .values({ contact_id: contactId, address_hash: this.crypto.addressHash(contact.email), erased_at: nowIso(), requested_by: requestedBy })
+        .execute();
+      await this.outbox.forgetContact(contactId, trx);
+      await this.consent.forget(trx, contactId);
+      await this.contacts.delete(contactId, trx);
+      return true;
+    });
+    if (!done) throw notFound('contact');
+    // SQLite keeps old page images in its write-ahead log until a checkpoint: fold them in now.
+    if (this.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+    return { id: contactId, erased: RECEIPT_ERASED, kept: RECEIPT_KEPT };
+  }
+}
