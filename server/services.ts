@@ -4,7 +4,7 @@ import type { Database } from './store/schema.js';
 import type { Config } from './config/config.js';
 import type { Store } from './store/db.js';
 import type { Categories } from './consent/categories.js';
-import { ConsentStore } from './consent/consent.js';
+import { ConsentRecords } from './consent/consent.js';
 import { Contacts } from './contacts/contacts.js';
 import { Organizations } from './organizations/organizations.js';
 import { ApiKeys } from './api-keys/api-keys.js';
@@ -27,7 +27,8 @@ import { AuditLog } from './privacy/audit-log.js';
 import { DataExport } from './privacy/data-export.js';
 import { Erasure } from './privacy/erasure.js';
 import { completeSystemEmails } from './delivery/system-emails.js';
-import { rateLimitStores } from './http/rate-limit-stores.js';
+import { expireRateLimits, rateLimitStores } from './http/rate-limit-stores.js';
+import type { Expire, RetentionPolicy } from './privacy/retention.js';
 import { AfterAnswer } from './after-answer.js';
 
 export interface ServiceDeps {
@@ -45,7 +46,7 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { config, store, categories, logger } = deps;
   const { db, dialect } = store;
-  const consent = new ConsentStore(categories, dialect);
+  const consent = new ConsentRecords(categories, dialect);
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
   const outbox = new Outbox(db, dialect, deps.fieldCrypto);
@@ -135,3 +136,16 @@ export function createServices(deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** What each table's owner keeps, and for how long: the retention job's work (privacy/retention.ts). */
+export function retentionOwners(policy: RetentionPolicy) {
+  return {
+    messages: (trx, clock) => Outbox.expireLog(trx, clock.daysAgo(policy.messageLogDays)),
+    signInCodes: (trx, clock) => SignInCodes.expire(trx, clock.now),
+    sessions: (trx, clock) => Sessions.expire(trx, clock.now),
+    signInFailures: (trx, clock) => SignInFailures.expire(trx, clock.now, clock.daysAgo(1)),
+    consentHistory: (trx, clock) => ConsentRecords.expireHistory(trx, clock.daysAgo(policy.consentHistoryDays)),
+    auditLog: (trx, clock) => AuditLog.expire(trx, clock.daysAgo(policy.auditLogDays)),
+    rateLimits: (trx, clock) => expireRateLimits(trx, clock.now),
+  } satisfies Record<string, Expire>;
+}

@@ -2,6 +2,7 @@ import { boot, fail, onShutdown, VERSION } from '../boot.js';
 import type { Config } from '../config/config.js';
 import { createApp } from '../app.js';
 import { scheduleRetention } from '../privacy/retention.js';
+import { retentionOwners } from '../services.js';
 
 async function main(): Promise<void> {
   const { config, logger, store, services } = await boot();
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
     printDevSecrets(config);
   });
   if (config.worker) services.worker.start();
-  const retention = scheduleRetention(store.db, config.retention, logger);
+  const retention = scheduleRetention(store.db, retentionOwners(config.retention), logger);
 
   onShutdown(async () => {
     logger.info('stopping: no new requests');

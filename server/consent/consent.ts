@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ConsentHistoryEntry, ConsentSource, Preferences } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/batches.js';
+import { deleteOlderThan } from '../store/append-only.js';
 import type { Categories } from './categories.js';
 import type { Dialect } from '../store/db.js';
 
@@ -18,7 +19,7 @@ export interface ChangeOrigin {
 const bit = (value: boolean) => (value ? 1 : 0);
 
 /** Consent lives in one row per contact and category; every change appends a history row. */
-export class ConsentStore {
+export class ConsentRecords {
   constructor(
     private readonly categories: Categories,
     private readonly dialect: Dialect,
@@ -85,6 +86,11 @@ export class ConsentStore {
         .execute();
     }
     return changed;
+  }
+
+  /** Retention: history older than `before` (proof of consent is kept for years, then no longer). */
+  static expireHistory(trx: Transaction<Database>, before: string): Promise<number> {
+    return deleteOlderThan(trx, 'consent_history', before);
   }
 
   /** The contact's current consent goes (an erasure); its history stays, as proof. */

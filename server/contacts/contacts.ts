@@ -5,7 +5,7 @@ import type { Database } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/time.js';
 import { isUuid } from '../store/ids.js';
-import type { ConsentStore, ChangeOrigin } from '../consent/consent.js';
+import type { ConsentRecords, ChangeOrigin } from '../consent/consent.js';
 import type { Categories } from '../consent/categories.js';
 import type { Organizations } from '../organizations/organizations.js';
 import { ERASED, type SuppressionList } from '../consent/suppressions.js';
@@ -64,7 +64,7 @@ export class Contacts {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly organizations: Organizations,
-    private readonly consent: ConsentStore,
+    private readonly consent: ConsentRecords,
     private readonly categories: Categories,
     private readonly codec: ContactCodec,
     private readonly suppressions: SuppressionList,

@@ -5,7 +5,7 @@ import type { Locale } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/batches.js';
 import { nowIso } from '../store/time.js';
-import type { ConsentStore } from '../consent/consent.js';
+import type { ConsentRecords } from '../consent/consent.js';
 import type { Organizations } from '../organizations/organizations.js';
 import { invalid } from '../errors.js';
 import { normalizeEmail } from './email-address.js';
@@ -39,7 +39,7 @@ interface GoodRow {
 
 /** Parses, checks every row, and upserts the good ones in one transaction; bad rows are reported, not fatal. */
 export async function importContactsCsv(
-  deps: { db: Kysely<Database>; organizations: Organizations; consent: ConsentStore; codec: ContactCodec; suppressions: SuppressionList },
+  deps: { db: Kysely<Database>; organizations: Organizations; consent: ConsentRecords; codec: ContactCodec; suppressions: SuppressionList },
   text: string,
 ): Promise<ImportReport> {
   const records = parseCsv(text);

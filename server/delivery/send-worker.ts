@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Locale } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import type { Categories } from '../consent/categories.js';
-import type { ConsentStore } from '../consent/consent.js';
+import type { ConsentRecords } from '../consent/consent.js';
 import type { Advisories } from '../advisories/advisories.js';
 import type { Composer } from './compose.js';
 import type { Mailer } from './transport.js';
@@ -35,7 +35,7 @@ export interface WorkerDeps {
   db: Kysely<Database>;
   outbox: Outbox;
   advisories: Advisories;
-  consent: ConsentStore;
+  consent: ConsentRecords;
   categories: Categories;
   contacts: Contacts;
   suppressions: SuppressionList;

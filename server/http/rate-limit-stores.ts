@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { MemoryStore, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
 import type { Dialect } from '../store/db.js';
 import type { Database } from '../store/schema.js';
@@ -15,6 +15,11 @@ export type RateLimitStores = (name: string) => Store;
  */
 export function rateLimitStores(db: Kysely<Database>, dialect: Dialect, key: Buffer): RateLimitStores {
   return (name) => (dialect === 'postgres' ? new SharedStore(db, name, key) : new MemoryStore());
+}
+
+/** Retention: counts whose window has ended. */
+export async function expireRateLimits(trx: Transaction<Database>, now: string): Promise<number> {
+  return Number((await trx.deleteFrom('rate_limits').where('reset_at', '<', now).executeTakeFirst()).numDeletedRows);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, MessageStatus } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import type { Categories } from '../consent/categories.js';
-import type { ConsentStore } from '../consent/consent.js';
+import type { ConsentRecords } from '../consent/consent.js';
 import { emailOrThrow } from '../contacts/contacts.js';
 import { isUuid } from '../store/ids.js';
 import { invalid, notFound } from '../errors.js';
@@ -51,7 +51,7 @@ export class Messages {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly outbox: Outbox,
-    private readonly consent: ConsentStore,
+    private readonly consent: ConsentRecords,
     private readonly categories: Categories,
     private readonly contacts: Contacts,
     private readonly suppressions: SuppressionList,

@@ -126,6 +126,12 @@ export class Outbox {
     await db.updateTable('messages').set({ data: null, subject: null }).where('contact_id', '=', contactId).execute();
   }
 
+  /** Retention: finished messages (sent, failed, suppressed) queued before `before`; never queued ones. */
+  static async expireLog(trx: Transaction<Database>, before: string): Promise<number> {
+    const deleted = await trx.deleteFrom('messages').where('created_at', '<', before).where('status', 'in', ['sent', 'failed', 'suppressed']).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
+
   /**
    * Takes up to `limit` due messages for this worker: queued ones whose time has come, then ones
    * whose lease ran out (their worker died). Two queries rather than one with OR, so each walks

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { deleteOlderThan } from '../store/append-only.js';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
 import type { AuditEntry } from '../../contract/index.js';
@@ -27,6 +28,11 @@ export class AuditLog {
         detail: entry.detail,
       })
       .execute();
+  }
+
+  /** Retention: entries older than `before`. */
+  static expire(trx: Transaction<Database>, before: string): Promise<number> {
+    return deleteOlderThan(trx, 'audit_log', before);
   }
 
   async list(query: { limit: number; cursor?: number; keyId?: string }): Promise<{ items: AuditEntry[]; nextCursor: number | null }> {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MyDataExport } from '../../contract/index.js';
-import type { ConsentStore } from '../consent/consent.js';
+import type { ConsentRecords } from '../consent/consent.js';
 import type { Contacts } from '../contacts/contacts.js';
 import type { Organizations } from '../organizations/organizations.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -13,7 +13,7 @@ export class DataExport {
     private readonly db: Kysely<Database>,
     private readonly contacts: Contacts,
     private readonly organizations: Organizations,
-    private readonly consent: ConsentStore,
+    private readonly consent: ConsentRecords,
     private readonly outbox: Outbox,
   ) {}
 

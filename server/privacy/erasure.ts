@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ErasureReceipt } from '../../contract/index.js';
-import type { ConsentStore } from '../consent/consent.js';
+import type { ConsentRecords } from '../consent/consent.js';
 import { ERASED, type SuppressionList } from '../consent/suppressions.js';
 import type { Contacts } from '../contacts/contacts.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
@@ -49,7 +49,7 @@ export class Erasure {
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
     private readonly contacts: Contacts,
-    private readonly consent: ConsentStore,
+    private readonly consent: ConsentRecords,
     private readonly suppressions: SuppressionList,
     private readonly outbox: Outbox,
     private readonly crypto: FieldCrypto,

@@ -56,6 +56,15 @@ export class Sessions {
     await this.db.updateTable('sessions').set({ revoked_at: nowIso() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
   }
 
+  /** Retention: sessions expired or signed out. */
+  static async expire(trx: Transaction<Database>, now: string): Promise<number> {
+    const deleted = await trx
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<', now), eb('revoked_at', 'is not', null)]))
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
+
   /** Every live session of the contact ends; returns how many. */
   async revokeAll(contactId: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<number> {
     const result = await db

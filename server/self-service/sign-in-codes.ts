@@ -45,6 +45,11 @@ export class SignInCodes {
     return id;
   }
 
+  /** Retention: codes past their expiry, used or not. */
+  static async expire(trx: Transaction<Database>, now: string): Promise<number> {
+    return Number((await trx.deleteFrom('sign_in_codes').where('expires_at', '<', now).executeTakeFirst()).numDeletedRows);
+  }
+
   /** The contact's codes not yet used stop working. */
   async discard(contactId: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
     await db.deleteFrom('sign_in_codes').where('contact_id', '=', contactId).where('used_at', 'is', null).execute();

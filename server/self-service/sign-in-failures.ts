@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { isoAfter, nowIso } from '../store/time.js';
@@ -61,6 +61,16 @@ export class SignInFailures {
         .execute();
       return { open: true, lockedIfWrong };
     });
+  }
+
+  /** Retention: counts whose 24-hour window is over and which lock nothing any more. */
+  static async expire(trx: Transaction<Database>, now: string, dayAgo: string): Promise<number> {
+    const deleted = await trx
+      .deleteFrom('sign_in_failures')
+      .where('window_start', '<', dayAgo)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows);
   }
 
   async cleared(addressKey: string): Promise<void> {

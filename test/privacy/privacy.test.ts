@@ -12,6 +12,7 @@ import { codeIn, nthMailTo, SelfServiceClient, signInByMail } from '../self-serv
 import { FieldCrypto, keyId } from '../../server/crypto/field-crypto.js';
 import { encryptAtRest } from '../../server/privacy/encrypt-at-rest.js';
 import { applyRetention } from '../../server/privacy/retention.js';
+import { retentionOwners } from '../../server/services.js';
 
 const EMAIL = 'zoe.secretname@private-clinic.example';
 const METRICS_TOKEN = 'metrics-0123456789abcdefghijklmnopqrstuv';
@@ -238,7 +239,7 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
     await db.insertInto('consent_history').values({ contact_id: contact.id, category: 'marketing', old_value: 0, new_value: 1, source: 'admin', at: ancient, ip: null, user_agent: null }).execute();
     await expect(sql`DELETE FROM consent_history WHERE at < '2000-01-01' OR contact_id = ${contact.id}`.execute(db)).rejects.toThrow(/append-only/);
 
-    const report = await applyRetention(db, server.config.retention);
+    const report = await applyRetention(db, retentionOwners(server.config.retention));
     expect(report.messages).toBeGreaterThanOrEqual(1);
     expect(report.consentHistory).toBe(1);
     const left = await db.selectFrom('messages').select('status').where('contact_id', '=', contact.id).execute();
