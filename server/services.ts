@@ -73,12 +73,13 @@ export function createServices(deps: ServiceDeps) {
   });
   const worker = new SendWorker(
     {
-      db,
-      outbox,
-      advisories,
-      consent,
-      categories,
-      contacts,
+      queue: outbox,
+      fanOuts: advisories,
+      audience: {
+        recipients: (ids) => contacts.recipients(ids),
+        preferences: (ids) => consent.preferencesOf(db, ids),
+        category: (key) => categories.get(key),
+      },
       suppressions,
       composer,
       completeData,

@@ -1,17 +1,9 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Locale } from '../../contract/index.js';
-import type { Database } from '../store/schema.js';
-import type { Categories } from '../consent/categories.js';
-import type { ConsentRecords } from '../consent/consent.js';
-import type { Advisories } from '../advisories/advisories.js';
+import type { CategoryInfo, Locale } from '../../contract/index.js';
 import type { Composer } from './compose.js';
 import type { Mailer } from './transport.js';
-import type { Outbox, OutboxMessage } from '../outbox/outbox.js';
 import { MarkdownError, TemplateDataError, type TemplateName } from '../rendering/render.js';
-import type { SuppressionList } from '../consent/suppressions.js';
-import type { Contacts } from '../contacts/contacts.js';
 import type { CompleteData } from './system-emails.js';
 import { classifySendError, retryDelayMs } from './send-errors.js';
 import { RateLimiter, forEachLimited } from './pacing.js';
@@ -31,14 +23,56 @@ export interface WorkerSettings {
   expandBatchSize?: number;
 }
 
+/** A queued message, as the worker needs it. */
+export interface QueuedMessage {
+  id: string;
+  contact_id: string;
+  category: string | null;
+  template: string;
+  /** Sealed template data; null for an advisory's messages. */
+  data: string | null;
+  advisory_id: string | null;
+  attempts: number;
+}
+
+/** The durable queue (outbox/outbox.ts): claims under a lease, and one outcome per message. */
+export interface Queue {
+  claim(owner: string, limit: number, leaseMs: number): Promise<QueuedMessage[]>;
+  extendLease(owner: string, leaseMs: number): Promise<void>;
+  release(owner: string, ids: string[]): Promise<void>;
+  templateData(message: QueuedMessage): Record<string, unknown> | null;
+  sent(id: string, subject: string): Promise<void>;
+  retryLater(id: string, error: string, delayMs: number): Promise<void>;
+  failed(id: string, error: string): Promise<void>;
+  suppressed(id: string, reason: string): Promise<void>;
+}
+
+/** Fan-outs still being turned into messages, and the content they share (advisories/advisories.ts). */
+export interface FanOuts {
+  expandNext(batchSize: number): Promise<boolean>;
+  templateData(id: string): Promise<Record<string, unknown> | null>;
+}
+
+/** Who the messages go to and what they agreed to, read right before sending. */
+export interface Audience {
+  recipients(contactIds: string[]): Promise<Map<string, { email: string; name: string | null; locale: Locale }>>;
+  preferences(contactIds: string[]): Promise<Map<string, Record<string, boolean>>>;
+  category(key: string): CategoryInfo | undefined;
+}
+
+/** Addresses nothing may be sent to (consent/suppressions.ts). */
+export interface Suppressions {
+  among(emails: string[]): Promise<Map<string, string>>;
+  reasonFor(email: string): Promise<string | null>;
+  add(email: string, reason: string): Promise<void>;
+}
+
+/** What the worker works with: small interfaces it declares, so it runs without a database in a test. */
 export interface WorkerDeps {
-  db: Kysely<Database>;
-  outbox: Outbox;
-  advisories: Advisories;
-  consent: ConsentRecords;
-  categories: Categories;
-  contacts: Contacts;
-  suppressions: SuppressionList;
+  queue: Queue;
+  fanOuts: FanOuts;
+  audience: Audience;
+  suppressions: Suppressions;
   composer: Composer;
   /** Adds what is never stored (codes, links, exports) right before sending. */
   completeData: CompleteData;
@@ -95,8 +129,8 @@ export class SendWorker {
 
   /** One round: expand a batch of advisory audience, then claim and send a batch. Returns the work done. */
   async runOnce(): Promise<number> {
-    const expanded = await this.deps.advisories.expandNext(this.settings.expandBatchSize);
-    const batch = await this.deps.outbox.claim(this.id, this.claimSize(), this.settings.leaseMs);
+    const expanded = await this.deps.fanOuts.expandNext(this.settings.expandBatchSize);
+    const batch = await this.deps.queue.claim(this.id, this.claimSize(), this.settings.leaseMs);
     if (batch.length) await this.deliverBatch(batch);
     return batch.length + (expanded ? 1 : 0);
   }
@@ -114,8 +148,8 @@ export class SendWorker {
     const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
       try {
-        const expanded = await this.deps.advisories.expandNext(this.settings.expandBatchSize);
-        const batch = inFlight.size < 2 ? await this.deps.outbox.claim(this.id, this.claimSize(), this.settings.leaseMs) : [];
+        const expanded = await this.deps.fanOuts.expandNext(this.settings.expandBatchSize);
+        const batch = inFlight.size < 2 ? await this.deps.queue.claim(this.id, this.claimSize(), this.settings.leaseMs) : [];
         if (batch.length) {
           const delivery: Promise<void> = this.deliverBatch(batch)
             .catch((error: unknown) => this.deps.logger.error({ err: error }, 'batch delivery failed'))
@@ -146,9 +180,9 @@ export class SendWorker {
     });
   }
 
-  private async deliverBatch(batch: OutboxMessage[]): Promise<void> {
+  private async deliverBatch(batch: QueuedMessage[]): Promise<void> {
     const renew = setInterval(() => {
-      this.deps.outbox.extendLease(this.id, this.settings.leaseMs).catch((error: unknown) => {
+      this.deps.queue.extendLease(this.id, this.settings.leaseMs).catch((error: unknown) => {
         this.deps.logger.warn({ err: error }, 'could not renew the lease');
       });
     }, this.settings.leaseMs / 3);
@@ -159,7 +193,7 @@ export class SendWorker {
     }
   }
 
-  private async deliverClaimed(batch: OutboxMessage[]): Promise<void> {
+  private async deliverClaimed(batch: QueuedMessage[]): Promise<void> {
     const context = await this.loadContext(batch);
     const unstarted: string[] = [];
     await forEachLimited(batch, this.settings.concurrency * 2, async (message) => {
@@ -173,7 +207,7 @@ export class SendWorker {
         await this.failedHere(message, error);
       }
     });
-    await this.deps.outbox.release(this.id, unstarted);
+    await this.deps.queue.release(this.id, unstarted);
   }
 
   /**
@@ -182,51 +216,51 @@ export class SendWorker {
    * over its time budget on a busy machine) is retried like a transient failure, and fails like one
    * after SEND_MAX_ATTEMPTS.
    */
-  private async failedHere(message: OutboxMessage, error: unknown): Promise<void> {
+  private async failedHere(message: QueuedMessage, error: unknown): Promise<void> {
     const attempt = message.attempts + 1;
     if (error instanceof TemplateDataError || (error instanceof MarkdownError && !error.tooSlow)) {
       this.deps.logger.warn({ messageId: message.id, reason: error.message }, 'message cannot be rendered');
-      return this.deps.outbox.failed(message.id, `cannot be rendered: ${error.message}`);
+      return this.deps.queue.failed(message.id, `cannot be rendered: ${error.message}`);
     }
     this.deps.logger.error({ err: error, messageId: message.id, attempt }, 'delivery failed unexpectedly');
-    if (attempt >= this.settings.maxAttempts) return this.deps.outbox.failed(message.id, 'internal error');
-    await this.deps.outbox.retryLater(message.id, 'internal error', retryDelayMs(this.settings.retryBaseMs, attempt));
+    if (attempt >= this.settings.maxAttempts) return this.deps.queue.failed(message.id, 'internal error');
+    await this.deps.queue.retryLater(message.id, 'internal error', retryDelayMs(this.settings.retryBaseMs, attempt));
   }
 
-  private async loadContext(batch: OutboxMessage[]): Promise<Context> {
-    const { db, consent, advisories, contacts, suppressions } = this.deps;
+  private async loadContext(batch: QueuedMessage[]): Promise<Context> {
+    const { audience, fanOuts, suppressions } = this.deps;
     const contactIds = [...new Set(batch.map((m) => m.contact_id))];
-    const recipients = await contacts.recipients(contactIds);
+    const recipients = await audience.recipients(contactIds);
     const advisoryData = new Map<string, Record<string, unknown> | null>();
     for (const id of new Set(batch.map((m) => m.advisory_id).filter((id): id is string => !!id))) {
-      advisoryData.set(id, await advisories.templateData(id));
+      advisoryData.set(id, await fanOuts.templateData(id));
     }
     return {
       recipients,
-      preferences: await consent.preferencesOf(db, contactIds),
+      preferences: await audience.preferences(contactIds),
       suppressed: await suppressions.among([...recipients.values()].map((r) => r.email)),
       advisoryData,
     };
   }
 
-  private async deliver(message: OutboxMessage, context: Context): Promise<void> {
-    const { outbox, composer, mailer, categories, logger } = this.deps;
+  private async deliver(message: QueuedMessage, context: Context): Promise<void> {
+    const { queue, composer, mailer, audience, logger } = this.deps;
     const recipient = context.recipients.get(message.contact_id);
-    if (!recipient) return outbox.suppressed(message.id, 'The contact was erased.');
-    const category = message.category ? categories.get(message.category) : undefined;
+    if (!recipient) return queue.suppressed(message.id, 'The contact was erased.');
+    const category = message.category ? audience.category(message.category) : undefined;
     if (message.category) {
       // Consent is checked again here: an unsubscribe after queueing wins.
       const subscribed = context.preferences.get(message.contact_id)?.[message.category];
-      if (!category || !subscribed) return outbox.suppressed(message.id, 'The contact is not subscribed to this category.');
+      if (!category || !subscribed) return queue.suppressed(message.id, 'The contact is not subscribed to this category.');
     }
-    if (context.suppressed.has(recipient.email)) return outbox.suppressed(message.id, 'The address is on the suppression list.');
-    const stored = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (outbox.templateData(message) ?? {});
-    if (!stored) return outbox.failed(message.id, 'The advisory is gone.');
+    if (context.suppressed.has(recipient.email)) return queue.suppressed(message.id, 'The address is on the suppression list.');
+    const stored = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (queue.templateData(message) ?? {});
+    if (!stored) return queue.failed(message.id, 'The advisory is gone.');
     const completed = await this.deps.completeData(message.template, message.contact_id, stored);
-    if ('skip' in completed) return outbox.suppressed(message.id, completed.skip);
+    if ('skip' in completed) return queue.suppressed(message.id, completed.skip);
     const { data, attachments, to } = completed;
     if (to !== undefined && (await this.deps.suppressions.reasonFor(to)) !== null) {
-      return outbox.suppressed(message.id, 'The address is on the suppression list.');
+      return queue.suppressed(message.id, 'The address is on the suppression list.');
     }
 
     const { mail, subject } = await composer.compose({
@@ -251,10 +285,10 @@ export class SendWorker {
       }
       this.relayDown ||= failure.relay;
       if (failure.badAddress) await this.deps.suppressions.add(to ?? recipient.email, 'hard bounce (5.1.x)');
-      if (failure.kind === 'permanent' || attempt >= this.settings.maxAttempts) return outbox.failed(message.id, failure.detail);
-      return outbox.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
+      if (failure.kind === 'permanent' || attempt >= this.settings.maxAttempts) return queue.failed(message.id, failure.detail);
+      return queue.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
     }
     this.relayDown = false;
-    await outbox.sent(message.id, subject);
+    await queue.sent(message.id, subject);
   }
 }
