@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { loadConfig, ConfigError, type Config } from './config/config.js';
+import { configure, ConfigError, type Config } from './config/config.js';
 import { createLogger } from './logger.js';
 import { openStore } from './store/db.js';
 import { Categories } from './consent/categories.js';
@@ -26,7 +26,7 @@ export async function boot() {
 export async function bootStore() {
   let config: Config;
   try {
-    config = loadConfig();
+    config = configure();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

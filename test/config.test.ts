@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../server/config/config.js';
+import { configure } from '../server/config/config.js';
 import { BUILT_EXTENSION_IDS, chromiumExtensionId } from '../server/config/extension-ids.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'consent-config-'));
@@ -23,7 +23,7 @@ const complete = {
 describe('configuration', () => {
   it('when nothing is set, then it runs on embedded defaults with dev secrets kept under the data folder', () => {
     const dir = tmp();
-    const config = loadConfig({ DATA_DIR: dir });
+    const config = configure({ DATA_DIR: dir });
     expect(config).toMatchObject({
       port: 3000,
       host: '127.0.0.1',
@@ -35,57 +35,57 @@ describe('configuration', () => {
       sendConcurrency: 5,
       sendRate: 0,
     });
-    expect(loadConfig({ DATA_DIR: dir }).adminApiKey).toBe(config.adminApiKey);
+    expect(configure({ DATA_DIR: dir }).adminApiKey).toBe(config.adminApiKey);
     expect(fs.statSync(path.join(dir, 'dev-secrets.json')).mode & 0o077).toBe(0);
   });
 
   it('when in production without secrets, with an http URL or the dev mailbox, then it refuses, naming each problem', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(
+    expect(() => configure({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(
       /TOKEN_SECRETS is required[\s\S]*WEBHOOK_SECRET is required[\s\S]*ADMIN_API_KEY is required[\s\S]*PUBLIC_URL is required[\s\S]*SMTP_URL is required/,
     );
-    expect(loadConfig(complete).tokenSecrets.map((s) => s.kid)).toEqual(['a', 'b']);
-    expect(() => loadConfig({ ...complete, PUBLIC_URL: 'http://mail.serveitpro.example' })).toThrow(/PUBLIC_URL must be https/);
+    expect(configure(complete).tokenSecrets.map((s) => s.kid)).toEqual(['a', 'b']);
+    expect(() => configure({ ...complete, PUBLIC_URL: 'http://mail.serveitpro.example' })).toThrow(/PUBLIC_URL must be https/);
   });
 
   it('when in production with weak secrets, then it refuses, naming each secret and why', () => {
     const weak = { ...complete, ADMIN_API_KEY: 'aaaaaaaaaaaaaaaa', WEBHOOK_SECRET: 'x'.repeat(32), DATA_KEY: Buffer.alloc(32).toString('base64') };
-    expect(() => loadConfig(weak)).toThrow(
+    expect(() => configure(weak)).toThrow(
       /✖ ADMIN_API_KEY is one short pattern repeated[\s\S]*✖ WEBHOOK_SECRET is one short pattern repeated[\s\S]*✖ DATA_KEY is one short pattern repeated/,
     );
-    expect(() => loadConfig({ ...complete, WEBHOOK_SECRET: 'abcabcabcabcabcabcabcabcabcabcab' })).toThrow(
+    expect(() => configure({ ...complete, WEBHOOK_SECRET: 'abcabcabcabcabcabcabcabcabcabcab' })).toThrow(
       /✖ WEBHOOK_SECRET has only 3 distinct characters \(at least 8 needed\)/,
     );
-    expect(() => loadConfig({ ...complete, WEBHOOK_SECRET: 'whsec_0123456789abcdef' })).toThrow(
+    expect(() => configure({ ...complete, WEBHOOK_SECRET: 'whsec_0123456789abcdef' })).toThrow(
       /✖ WEBHOOK_SECRET is too predictable \(about 94 bits; make one with `openssl rand -base64 32`\)/,
     );
-    expect(() => loadConfig({ ...complete, TOKEN_SECRETS: 'a:0123456789abcdef0123456789abcdef' })).toThrow(
+    expect(() => configure({ ...complete, TOKEN_SECRETS: 'a:0123456789abcdef0123456789abcdef' })).toThrow(
       /✖ TOKEN_SECRETS \(kid "a"\) is one short pattern repeated/,
     );
-    expect(() => loadConfig({ ...complete, DATA_KEY_PREVIOUS: Buffer.alloc(32, 7).toString('base64') })).toThrow(
+    expect(() => configure({ ...complete, DATA_KEY_PREVIOUS: Buffer.alloc(32, 7).toString('base64') })).toThrow(
       /✖ DATA_KEY_PREVIOUS is one short pattern repeated/,
     );
   });
 
   it('when in production one secret serves two purposes, then it refuses, naming both', () => {
     const { ADMIN_API_KEY, WEBHOOK_SECRET, DATA_KEY } = complete;
-    expect(() => loadConfig({ ...complete, WEBHOOK_SECRET: ADMIN_API_KEY })).toThrow(/✖ ADMIN_API_KEY and WEBHOOK_SECRET hold the same secret/);
-    expect(() => loadConfig({ ...complete, TOKEN_SECRETS: `a:${WEBHOOK_SECRET}` })).toThrow(
+    expect(() => configure({ ...complete, WEBHOOK_SECRET: ADMIN_API_KEY })).toThrow(/✖ ADMIN_API_KEY and WEBHOOK_SECRET hold the same secret/);
+    expect(() => configure({ ...complete, TOKEN_SECRETS: `a:${WEBHOOK_SECRET}` })).toThrow(
       /✖ WEBHOOK_SECRET and TOKEN_SECRETS \(kid "a"\) hold the same secret/,
     );
     const same = crypto.randomBytes(32).toString('base64url');
-    expect(() => loadConfig({ ...complete, TOKEN_SECRETS: `a:${same},b:${same}` })).toThrow(
+    expect(() => configure({ ...complete, TOKEN_SECRETS: `a:${same},b:${same}` })).toThrow(
       /✖ TOKEN_SECRETS \(kid "a"\) and TOKEN_SECRETS \(kid "b"\) hold the same secret/,
     );
-    expect(() => loadConfig({ ...complete, DATA_KEY_PREVIOUS: DATA_KEY })).toThrow(/✖ DATA_KEY and DATA_KEY_PREVIOUS hold the same secret/);
+    expect(() => configure({ ...complete, DATA_KEY_PREVIOUS: DATA_KEY })).toThrow(/✖ DATA_KEY and DATA_KEY_PREVIOUS hold the same secret/);
     // The same key bytes, spelt in hex rather than base64.
     const hex = Buffer.from(DATA_KEY, 'base64').toString('hex');
-    expect(() => loadConfig({ ...complete, TOKEN_SECRETS: `a:${hex}` })).toThrow(/✖ TOKEN_SECRETS \(kid "a"\) and DATA_KEY hold the same secret/);
+    expect(() => configure({ ...complete, TOKEN_SECRETS: `a:${hex}` })).toThrow(/✖ TOKEN_SECRETS \(kid "a"\) and DATA_KEY hold the same secret/);
   });
 
   it('when in production every secret is random, then it accepts them', () => {
     for (let i = 0; i < 20; i++) {
       const random = (n: number) => crypto.randomBytes(n).toString('base64url');
-      const config = loadConfig({
+      const config = configure({
         ...complete,
         TOKEN_SECRETS: `a:${random(32)},b:${crypto.randomBytes(32).toString('hex')}`,
         WEBHOOK_SECRET: `whsec_${random(32)}`,
@@ -99,7 +99,7 @@ describe('configuration', () => {
 
   it('when not in production, then weak fixed secrets are still accepted', () => {
     const { NODE_ENV: _production, ...development } = complete;
-    const config = loadConfig({
+    const config = configure({
       ...development,
       DATA_DIR: tmp(),
       TOKEN_SECRETS: 'a:0123456789abcdef0123456789abcdef,b:0123456789abcdef0123456789abcdef',
@@ -113,22 +113,22 @@ describe('configuration', () => {
   });
 
   it('when values are malformed, then it says which', () => {
-    expect(() => loadConfig({ DATA_DIR: tmp(), PORT: 'eighty' })).toThrow(/PORT/);
-    expect(() => loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
-    expect(() => loadConfig({ DATA_DIR: tmp(), TOKEN_SECRETS: 'short:abc' })).toThrow(/at least 32/);
-    expect(() => loadConfig({ DATA_DIR: tmp(), WORKER: 'maybe' })).toThrow(/WORKER/);
-    expect(() => loadConfig({ DATA_DIR: tmp(), DATA_KEY: 'c2hvcnQ=' })).toThrow(/DATA_KEY must be 32 bytes/);
+    expect(() => configure({ DATA_DIR: tmp(), PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => configure({ DATA_DIR: tmp(), DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => configure({ DATA_DIR: tmp(), TOKEN_SECRETS: 'short:abc' })).toThrow(/at least 32/);
+    expect(() => configure({ DATA_DIR: tmp(), WORKER: 'maybe' })).toThrow(/WORKER/);
+    expect(() => configure({ DATA_DIR: tmp(), DATA_KEY: 'c2hvcnQ=' })).toThrow(/DATA_KEY must be 32 bytes/);
   });
 
   it('when EXTENSION_IDS is not set, then only the extension this repository builds may use CORS; when set, exactly the ids listed', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'manifest.json'), 'utf8')) as { key: string };
     expect(BUILT_EXTENSION_IDS).toEqual([chromiumExtensionId(manifest.key)]);
     expect(BUILT_EXTENSION_IDS[0]).toMatch(/^[a-p]{32}$/);
-    expect(loadConfig({ DATA_DIR: tmp() }).extensionIds).toEqual(BUILT_EXTENSION_IDS);
-    expect(loadConfig({ DATA_DIR: tmp(), EXTENSION_IDS: 'abcdefghijklmnopabcdefghijklmnop, 2f0a6a4e-1c1b-4b8e-9a57-0c1f6f0e4d11' }).extensionIds).toEqual([
+    expect(configure({ DATA_DIR: tmp() }).extensionIds).toEqual(BUILT_EXTENSION_IDS);
+    expect(configure({ DATA_DIR: tmp(), EXTENSION_IDS: 'abcdefghijklmnopabcdefghijklmnop, 2f0a6a4e-1c1b-4b8e-9a57-0c1f6f0e4d11' }).extensionIds).toEqual([
       'abcdefghijklmnopabcdefghijklmnop',
       '2f0a6a4e-1c1b-4b8e-9a57-0c1f6f0e4d11',
     ]);
-    expect(() => loadConfig({ DATA_DIR: tmp(), EXTENSION_IDS: 'chrome-extension://abc' })).toThrow(/EXTENSION_IDS/);
+    expect(() => configure({ DATA_DIR: tmp(), EXTENSION_IDS: 'chrome-extension://abc' })).toThrow(/EXTENSION_IDS/);
   });
 });

@@ -1,6 +1,6 @@
 // The service's own rendering pipeline, in this process: the same config, templates, composer and
 // links the worker uses, to render one real advisory email (its size feeds the fan-out ceiling).
-import { loadConfig } from '../../server/config/config.js';
+import { configure } from '../../server/config/config.js';
 import { Categories } from '../../server/consent/categories.js';
 import { compileTemplates } from '../../server/rendering/render.js';
 import { createComposer, linkBuilder } from '../../server/delivery/compose.js';
@@ -11,7 +11,7 @@ import { tempDir } from './proc.js';
 import { ADVISORY } from './service.js';
 
 export async function mailPipeline() {
-  const config = loadConfig({ ...serviceEnv(tempDir('render'), 'sqlite::memory:', undefined, 3000) });
+  const config = configure({ ...serviceEnv(tempDir('render'), 'sqlite::memory:', undefined, 3000) });
   const renderer = await compileTemplates(config.brand);
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
   const composer = createComposer({ renderer, links: linkBuilder(config.publicUrl, tokens), from: config.mailFrom });

@@ -1,4 +1,4 @@
-// The real service as child processes (`server/main.ts`, `server/worker-main.ts`), and the few
+// The real service as child processes (`server/cli/server.ts`, `server/cli/worker.ts`), and the few
 // API calls the benchmarks need: seeding contacts by CSV import, and the signed advisory webhook.
 import path from 'node:path';
 import { signatureHeader } from '../../server/http/signature.js';
@@ -31,20 +31,20 @@ export function serviceEnv(dataDir: string, databaseUrl: string, smtpUrl: string
   };
 }
 
-/** `tsx server/main.ts` as its own process, waited for until /healthz answers. */
+/** `tsx server/cli/server.ts` as its own process, waited for until /healthz answers. */
 export async function startService(options: ServiceOptions = {}): Promise<Service> {
   const port = await freePort();
   const dataDir = tempDir('service');
   const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(dataDir, 'bench.db')}`;
-  const child = runTs('server/main.ts', { ...serviceEnv(dataDir, databaseUrl, options.smtpUrl, port), ...options.env });
+  const child = runTs('server/cli/server.ts', { ...serviceEnv(dataDir, databaseUrl, options.smtpUrl, port), ...options.env });
   const url = `http://127.0.0.1:${port}`;
   await waitForHealthy(url, child);
   return { ...child, url, databaseUrl, dataDir };
 }
 
-/** `tsx server/worker-main.ts` on the same database and SMTP server. */
+/** `tsx server/cli/worker.ts` on the same database and SMTP server. */
 export function startWorker(databaseUrl: string, smtpUrl: string, env: Record<string, string> = {}): Child {
-  return runTs('server/worker-main.ts', { ...serviceEnv(tempDir('worker'), databaseUrl, smtpUrl), ...env });
+  return runTs('server/cli/worker.ts', { ...serviceEnv(tempDir('worker'), databaseUrl, smtpUrl), ...env });
 }
 
 export async function api(base: string, method: string, route: string, body?: unknown, contentType = 'application/json') {

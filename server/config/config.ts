@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { reusedSecrets, secretProblems, type SecretValue } from './secret-strength.js';
 import { BUILT_EXTENSION_IDS } from './extension-ids.js';
+import { devSecrets, type DevSecrets } from './dev-secrets.js';
 
 export interface TokenSecret {
   kid: string;
@@ -52,6 +51,9 @@ export interface Config {
   generated: { webhookSecret: boolean; adminApiKey: boolean; tokenSecrets: boolean };
 }
 
+const SECRETS = ['TOKEN_SECRETS', 'WEBHOOK_SECRET', 'ADMIN_API_KEY', 'DATA_KEY'] as const;
+const DEFAULT_DATA_DIR = './data';
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const envSchema = z.object({
@@ -85,7 +87,7 @@ const envSchema = z.object({
   MESSAGE_LOG_RETENTION_DAYS: int(1, 36_500).default(365),
   CONSENT_HISTORY_RETENTION_DAYS: int(365, 36_500).default(7 * 365),
   AUDIT_LOG_RETENTION_DAYS: int(90, 365).default(365),
-  DATA_DIR: z.string().min(1).default('./data'),
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   CATEGORIES_FILE: z.string().optional(),
   TRUST_PROXY: z.string().default('false'),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -98,8 +100,21 @@ const envSchema = z.object({
 
 export class ConfigError extends Error {}
 
-/** Reads and checks the environment; throws ConfigError with every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The configuration the service starts with: the environment, checked, and in development the
+ * secrets it lacks, made once and kept under DATA_DIR (the one file this writes).
+ */
+export function configure(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const complete = SECRETS.every((name) => env[name]);
+  return loadConfig(env, production || complete ? undefined : devSecrets(env.DATA_DIR || DEFAULT_DATA_DIR));
+}
+
+/**
+ * Reads and checks the environment, writing nothing; throws ConfigError with every problem at
+ * once. Secrets it lacks come from `dev` (development only).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
@@ -132,7 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `✖ ${p}`).join('\n')}`);
 
-  const dev = e.TOKEN_SECRETS && e.WEBHOOK_SECRET && e.ADMIN_API_KEY && e.DATA_KEY ? null : devSecrets(e.DATA_DIR);
+  const missing = SECRETS.filter((name) => !e[name]);
+  if (missing.length && !dev) throw new ConfigError(`Invalid configuration:\n✖ ${missing.join(', ')} not set, and no development secrets were given`);
   return {
     production,
     port: e.PORT,
@@ -204,34 +220,4 @@ function parseTokenSecrets(value: string, problems: string[]): TokenSecret[] {
   }
   if (new Set(secrets.map((s) => s.kid)).size !== secrets.length) problems.push('TOKEN_SECRETS: kids must be unique');
   return secrets;
-}
-
-interface DevSecrets {
-  tokenSecret: string;
-  webhookSecret: string;
-  adminApiKey: string;
-  dataKey: string;
-}
-
-/** Development secrets, kept under the data folder. */
-function devSecrets(dataDir: string): DevSecrets {
-  const file = path.join(dataDir, 'dev-secrets.json');
-  let kept: Partial<DevSecrets> = {};
-  try {
-    kept = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevSecrets>;
-    if (kept.tokenSecret && kept.webhookSecret && kept.adminApiKey && kept.dataKey) return kept as DevSecrets;
-  } catch {
-    // none yet
-  }
-  // What is missing is made up once; what exists is kept, so links and keys survive restarts.
-  const made: DevSecrets = {
-    tokenSecret: crypto.randomBytes(32).toString('base64url'),
-    webhookSecret: crypto.randomBytes(32).toString('base64url'),
-    adminApiKey: `sk_dev_${crypto.randomBytes(24).toString('base64url')}`,
-    dataKey: crypto.randomBytes(32).toString('base64'),
-    ...kept,
-  };
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
-  return made;
 }
