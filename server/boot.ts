@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import { configure, ConfigError, type Config } from './config/config.js';
+import type { DestinationStream } from 'pino';
+import { configure, ConfigError } from './config/config.js';
 import { createLogger } from './logger.js';
-import { openStore } from './store/db.js';
+import { openStore, type Store } from './store/db.js';
 import { Categories } from './consent/categories.js';
-import { compileTemplates } from './rendering/render.js';
+import { compileTemplates, type Renderer } from './rendering/render.js';
 import { MarkdownRenderer } from './rendering/markdown-renderer.js';
 import { createMailer } from './delivery/transport.js';
 import { createServices } from './services.js';
@@ -12,30 +13,38 @@ import { encryptAtRest } from './privacy/encrypt-at-rest.js';
 
 export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** What both entry points (server and worker) start from: config, store (migrated), templates, services. */
-export async function boot() {
-  const { config, logger, store, fieldCrypto } = await bootStore();
-  const categories = Categories.fromFile(config.categoriesFile);
-  const renderer = await compileTemplates(config.brand, new MarkdownRenderer().warm());
+export interface BootOptions {
+  /** The environment to configure from (the process's by default). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the structured log goes (standard output by default). */
+  logDestination?: DestinationStream;
+  /** A store already open and migrated, instead of opening DATABASE_URL (tests: a schema of their own). */
+  store?: Store;
+  /** Categories instead of CATEGORIES_FILE's. */
+  categories?: Categories;
+  /** Templates already compiled for the same brand, instead of compiling them again (tests share one set). */
+  renderer?: Renderer;
+}
+
+/**
+ * What every process starts from, the server, the worker and the tests alike: the configuration,
+ * the migrated store, personal fields sealed, the templates, and the services. Throws ConfigError
+ * naming every problem of the environment.
+ */
+export async function boot(options: BootOptions = {}) {
+  const { config, logger, store, fieldCrypto } = await bootStore(options);
+  const categories = options.categories ?? Categories.fromFile(config.categoriesFile);
+  const renderer = options.renderer ?? (await compileTemplates(config.brand, new MarkdownRenderer().warm()));
   const mailer = createMailer(config);
   const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto });
   return { config, logger, store, services, fieldCrypto };
 }
 
 /** Config, logger, the migrated store and the field encryption: what maintenance commands need. */
-export async function bootStore() {
-  let config: Config;
-  try {
-    config = configure();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger(config.logLevel);
-  const store = await openStore({ url: config.databaseUrl });
+export async function bootStore(options: BootOptions = {}) {
+  const config = configure(options.env ?? process.env);
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const store = options.store ?? (await openStore({ url: config.databaseUrl }));
   const fieldCrypto = await FieldCrypto.open(store.db, config.dataKey, config.dataKeyPrevious);
   const sealed = await encryptAtRest(store, fieldCrypto, { onlyUnsealed: true });
   if (sealed.contacts + sealed.messages) logger.info(sealed, 'encrypted rows written before encryption at rest covered them');
@@ -61,7 +70,9 @@ export function onShutdown(stop: () => Promise<void>, graceMs = 15_000): void {
   process.on('SIGINT', handler);
 }
 
+/** An entry point could not start: a configuration problem is said plainly, anything else with its stack. */
 export function fail(error: unknown): never {
-  process.stderr.write(`Failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`Failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 }

@@ -11,11 +11,7 @@ import { Advisories } from '../../server/advisories/advisories.js';
 import { Categories } from '../../server/consent/categories.js';
 import { withRequiredCategory } from '../support/categories.js';
 import { openStore } from '../../server/store/db.js';
-import { createServices } from '../../server/services.js';
-import { createMailer } from '../../server/delivery/transport.js';
-import { createLogger } from '../../server/logger.js';
-import { compileTemplates } from '../../server/rendering/render.js';
-import { FieldCrypto } from '../../server/crypto/field-crypto.js';
+import { boot } from '../../server/boot.js';
 
 const ticket = { ticketId: 'T-9', subject: 'Disk almost full', status: 'Open', message: 'We are on it.' };
 
@@ -199,21 +195,13 @@ describe('two workers on PostgreSQL', () => {
   it('when two workers drain one queue side by side, then every message is sent exactly once', async () => {
     const smtp = await startSmtp();
     const server = await startServer('postgres', { smtpUrl: smtp.url, worker: false });
-    const logger = createLogger('silent');
     const second = await openStore({ url: PG_URL, pgSchema: server.testStore.pgSchema! });
     try {
       const org = (await server.api.post('/api/v1/organizations', { name: 'Fan' })).body.id;
       await importContacts(server, org, 300, 'two-');
       expect((await postAdvisory(server, { id: 'ADV-two-workers', organizationIds: [org] })).status).toBe(202);
-      const other = createServices({
-        config: server.config,
-        store: second,
-        categories: Categories.fromFile(),
-        logger,
-        renderer: await compileTemplates(server.config.brand),
-        mailer: createMailer(server.config),
-        fieldCrypto: await FieldCrypto.open(second.db, server.config.dataKey, null),
-      });
+      // A second process's worker on the same database, booted the way every process is.
+      const { services: other } = await boot({ env: { ...server.env, LOG_LEVEL: 'silent' }, store: second, renderer: server.services.renderer });
       server.services.worker.start();
       other.worker.start();
       await smtp.waitFor(300, 30_000);

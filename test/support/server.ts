@@ -2,13 +2,11 @@ import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createApp } from '../../server/app.js';
+import { boot } from '../../server/boot.js';
 import { loadConfig, type Config } from '../../server/config/config.js';
-import { Categories } from '../../server/consent/categories.js';
-import { createLogger } from '../../server/logger.js';
+import type { Categories } from '../../server/consent/categories.js';
 import { compileTemplates, type Renderer } from '../../server/rendering/render.js';
-import { createMailer } from '../../server/delivery/transport.js';
-import { createServices, type Services } from '../../server/services.js';
-import { FieldCrypto } from '../../server/crypto/field-crypto.js';
+import type { Services } from '../../server/services.js';
 import { createTestStore, type StoreKind, type TestStore } from './stores.js';
 
 export const ADMIN_KEY = 'sk_test_admin_0123456789abcdefghijklmnop';
@@ -18,6 +16,8 @@ export const TEST_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 export interface TestServer {
   url: string;
   config: Config;
+  /** The environment it was booted with (another process or worker on the same data boots with it too). */
+  env: Record<string, string>;
   testStore: TestStore;
   services: Services;
   /** Every structured log line the server wrote. */
@@ -39,24 +39,29 @@ export interface StartOptions {
 
 let renderer: Promise<Renderer> | null = null;
 
-/** The real app and worker on a real store, listening on a free loopback port. */
+/** The templates, compiled once per test process (every test server has the same brand). */
+function sharedRenderer(brand: Config['brand']): Promise<Renderer> {
+  renderer ??= compileTemplates(brand);
+  return renderer;
+}
+
+/** The real boot and app, on a real store, listening on a free loopback port. */
 export async function startServer(kind: StoreKind, options: StartOptions = {}): Promise<TestServer> {
   const testStore = options.testStore ?? (await createTestStore(kind));
   const logs: string[] = [];
-  const sink = new Writable({
+  const logDestination = new Writable({
     write(chunk, _encoding, done) {
       logs.push(...String(chunk).split('\n').filter(Boolean));
       done();
     },
   });
-  const logger = createLogger('info', sink);
   // Links carry PUBLIC_URL, which holds the port: listen first, then mount the app.
   let handler: RequestListener | null = null;
   const listener = http.createServer((req, res) => handler!(req, res));
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
 
-  const config = loadConfig({
+  const env: Record<string, string> = {
     DATA_DIR: testStore.dir,
     ADMIN_API_KEY: ADMIN_KEY,
     WEBHOOK_SECRET,
@@ -66,18 +71,22 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
     SEND_RETRY_BASE_MS: '50',
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...options.env,
+  };
+  const { config, logger, store, services } = await boot({
+    env,
+    logDestination,
+    store: testStore.store,
+    ...(options.categories ? { categories: options.categories } : {}),
+    renderer: await sharedRenderer(loadConfig(env).brand),
   });
-  const categories = options.categories ?? Categories.fromFile();
-  renderer ??= compileTemplates(config.brand);
-  const fieldCrypto = await FieldCrypto.open(testStore.store.db, config.dataKey, config.dataKeyPrevious);
-  const services = createServices({ config, store: testStore.store, categories, logger, renderer: await renderer, mailer: createMailer(config), fieldCrypto });
-  handler = createApp({ config, store: testStore.store, logger, services, version: 'test' });
+  handler = createApp({ config, store, logger, services, version: 'test' });
   const runWorker = options.worker ?? Boolean(options.smtpUrl);
   if (runWorker) services.worker.start();
 
   return {
     url,
     config,
+    env,
     testStore,
     services,
     logs,
