@@ -1,22 +1,11 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { CategoryInfo } from '../../contract/index.js';
+import { schemas, type CategoryInfo } from '../../contract/index.js';
 
-const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();
-
+// The file's categories are the wire's, with `required` optional (false when left out).
 const categoriesSchema = z
-  .array(
-    z
-      .object({
-        key: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'),
-        label: localized,
-        description: localized,
-        subscribedByDefault: z.boolean(),
-        required: z.boolean().default(false),
-      })
-      .strict(),
-  )
+  .array(schemas.categoryInfo.extend({ required: z.boolean().default(false) }).strict())
   .min(1)
   .refine((list) => new Set(list.map((c) => c.key)).size === list.length, 'category keys must be unique');
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { Contact, Locale, Preferences } from '../../contract/index.js';
+import type { z } from 'zod';
+import type { Contact, Preferences, schemas } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/time.js';
@@ -15,25 +16,10 @@ import { normalizeEmail } from './email-address.js';
 import type { ContactCodec, ContactRow, OpenContact } from './contact-codec.js';
 import { importContactsCsv, type ImportReport } from './csv-import.js';
 
-export interface NewContact {
-  organizationId: string;
-  email: string;
-  name?: string | null;
-  phone?: string | null;
-  jobTitle?: string | null;
-  locale?: Locale;
-  /** An admin re-adding an address that was erased at the contact's request. */
-  restoreErased?: boolean;
-}
-
-export type ContactPatch = Partial<Pick<NewContact, 'email' | 'name' | 'phone' | 'jobTitle' | 'locale'>>;
-
-export interface ContactQuery {
-  organizationId?: string;
-  email?: string;
-  limit: number;
-  cursor?: string;
-}
+/** A contact to create (`restoreErased`: an admin re-adding an address erased at its owner's request). */
+export type NewContact = z.output<typeof schemas.contactCreate>;
+export type ContactPatch = z.output<typeof schemas.contactPatch>;
+export type ContactQuery = z.output<typeof schemas.contactQuery>;
 
 /** What signing in gave a contact (sessions, codes not yet used); an email change takes it back. */
 export interface SignInAccess {

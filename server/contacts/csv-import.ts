@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
-import type { Locale } from '../../contract/index.js';
+import type { ImportReport, Locale } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/batches.js';
 import { nowIso } from '../store/time.js';
@@ -14,20 +14,8 @@ import { ERASED, type SuppressionList } from '../consent/suppressions.js';
 
 export const CSV_COLUMNS = ['email', 'name', 'locale', 'organizationId'] as const;
 
-export interface ImportRowError {
-  line: number;
-  field?: string;
-  reason: string;
-}
-
-export interface ImportReport {
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  errors: ImportRowError[];
-  ignoredColumns: string[];
-}
+export type { ImportReport } from '../../contract/index.js';
+type ImportRowError = ImportReport['errors'][number];
 
 interface GoodRow {
   line: number;

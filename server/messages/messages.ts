@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Database, MessageStatus } from '../store/schema.js';
+import type { z } from 'zod';
+import type { MessageAccepted, MessageState, schemas, SystemTemplate as ContractSystemTemplate } from '../../contract/index.js';
+import type { Database } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import type { Categories } from '../consent/categories.js';
 import type { ConsentRecords } from '../consent/consent.js';
@@ -10,9 +12,6 @@ import type { NewMessage, Outbox } from '../outbox/outbox.js';
 import type { Renderer, TemplateName } from '../rendering/render.js';
 import type { SuppressionList } from '../consent/suppressions.js';
 import type { Contacts } from '../contacts/contacts.js';
-
-/** The templates the messages API sends; sign-in codes and preference links are the service's own. */
-export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
 
 /**
  * The service's own emails and what each stores. Codes, links and the data export are never
@@ -25,27 +24,9 @@ export interface SystemEmailData {
   /** To the replaced address, kept sealed in the outbox until sent. */
   'email-changed': { previousEmail: string; changedAt: string };
 }
-export type SystemTemplate = keyof SystemEmailData;
+export type SystemTemplate = keyof SystemEmailData & ContractSystemTemplate;
 
-export interface SendRequest {
-  category: string;
-  template: (typeof API_TEMPLATES)[number];
-  to: { contactId: string } | { email: string };
-  data: Record<string, unknown>;
-  idempotencyKey?: string;
-}
-
-export interface SendAnswer {
-  id: string;
-  status: 'queued' | 'suppressed';
-}
-
-export interface MessageState {
-  id: string;
-  status: MessageStatus;
-  attempts: number;
-  lastError?: string;
-}
+export type SendRequest = z.output<typeof schemas.messageCreate>;
 
 export class Messages {
   constructor(
@@ -63,7 +44,7 @@ export class Messages {
    * Queues one email, or records it as suppressed when the contact is not subscribed. The row is
    * the idempotency record too: the same key from the same API key answers the first answer.
    */
-  async send(request: SendRequest, apiKeyId: string): Promise<SendAnswer> {
+  async send(request: SendRequest, apiKeyId: string): Promise<MessageAccepted> {
     if (request.idempotencyKey) {
       const first = await this.byIdempotencyKey(apiKeyId, request.idempotencyKey);
       if (first) return first;
@@ -117,7 +98,7 @@ export class Messages {
    * Queues one of the service's own emails (sign-in code, preferences link). They belong to no
    * category, so no opt-out blocks them; only the suppression list does.
    */
-  async sendSystem<T extends SystemTemplate>(contactId: string, template: T, data: SystemEmailData[T]): Promise<SendAnswer> {
+  async sendSystem<T extends SystemTemplate>(contactId: string, template: T, data: SystemEmailData[T]): Promise<MessageAccepted> {
     const contact = (await this.contacts.recipients([contactId])).get(contactId);
     if (!contact) throw notFound('contact');
     const suppressed = (await this.suppressions.reasonFor(contact.email)) !== null;
@@ -130,7 +111,7 @@ export class Messages {
       ...(suppressed ? { reason: 'The address is on the suppression list.' } : {}),
     });
     if (row.status === 'queued') this.onQueued();
-    return { id: row.id, status: row.first_status as SendAnswer['status'] };
+    return { id: row.id, status: row.first_status as MessageAccepted['status'] };
   }
 
   async get(id: string): Promise<MessageState> {
@@ -141,14 +122,14 @@ export class Messages {
     return { id: row.id, status: row.status, attempts: Number(row.attempts), ...(row.last_error ? { lastError: row.last_error } : {}) };
   }
 
-  private async byIdempotencyKey(apiKeyId: string, key: string): Promise<SendAnswer | null> {
+  private async byIdempotencyKey(apiKeyId: string, key: string): Promise<MessageAccepted | null> {
     const row = await this.db
       .selectFrom('messages')
       .select(['id', 'first_status'])
       .where('api_key_id', '=', apiKeyId)
       .where('idempotency_key', '=', key)
       .executeTakeFirst();
-    return row ? { id: row.id, status: row.first_status as SendAnswer['status'] } : null;
+    return row ? { id: row.id, status: row.first_status as MessageAccepted['status'] } : null;
   }
 
   private async resolve(to: SendRequest['to']): Promise<{ id: string; email: string }> {

@@ -1,5 +1,6 @@
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import type { Severity } from '../../contract/index.js';
+
+export { SEVERITIES, type Severity } from '../../contract/index.js';
 
 export interface SeverityStyle {
   background: string;

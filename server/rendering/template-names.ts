@@ -1,23 +1,6 @@
-export type TemplateName =
-  | 'ticket-update'
-  | 'invoice-receipt'
-  | 'announcement'
-  | 'security-advisory'
-  | 'sign-in-code'
-  | 'preferences-link'
-  | 'data-export'
-  | 'email-changed';
+import type { TemplateName } from '../../contract/index.js';
 
-export const TEMPLATE_NAMES: readonly TemplateName[] = [
-  'ticket-update',
-  'invoice-receipt',
-  'announcement',
-  'security-advisory',
-  'sign-in-code',
-  'preferences-link',
-  'data-export',
-  'email-changed',
-];
+export { TEMPLATE_NAMES, type TemplateName } from '../../contract/index.js';
 
 /** `ticket-update` → `ticket_update`, the prefix of the template's keys in the string files. */
 export function stringPrefix(template: TemplateName): string {

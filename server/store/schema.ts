@@ -1,3 +1,4 @@
+import type { MessageStatus } from '../../contract/index.js';
 import type { Generated } from 'kysely';
 
 // Timestamps are ISO-8601 UTC text in both stores (fixed width, so text order is time order):
@@ -53,7 +54,7 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';
+export type { MessageStatus } from '../../contract/index.js';
 
 export interface MessagesTable {
   id: string;
