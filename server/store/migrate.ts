@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { Dialect } from './db.js';
+import type { Dialect } from './dialect.js';
 import { initial } from './migrations/001-initial.js';
 import { outbox } from './migrations/002-outbox.js';
 import { signIn } from './migrations/003-sign-in.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../dialect.js';
 
 /** Encryption at rest, erasure records, the audit log, and retention that append-only tables allow. */
 export function privacy(dialect: Dialect): Migration {

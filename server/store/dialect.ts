@@ -1,0 +1,2 @@
+/** The two stores one code path serves. */
+export type Dialect = 'sqlite' | 'postgres';
