@@ -1,3 +1,5 @@
+import { createApiClient, type ApiClient as ExtensionApiClient } from '../../extension/shared/api-client.js';
+import type { Preferences } from '../../contract/index.js';
 import type { TestServer, ApiResponse } from '../support/server.js';
 import type { TestSmtp, ReceivedMail } from '../support/smtp.js';
 import { eventually } from '../support/mail.js';
@@ -5,16 +7,42 @@ import { eventually } from '../support/mail.js';
 let nextIp = 1;
 
 /**
- * The extension's side of the self-service API, from its own client address (X-Forwarded-For,
- * with TRUST_PROXY=loopback), so one test's rate-limit counts never touch another's.
+ * The extension's side of the self-service API: the extension's own API client
+ * (extension/shared/api-client.ts), from a client address of its own (X-Forwarded-For, with
+ * TRUST_PROXY=loopback) so one test's rate-limit counts never touch another's. Each call answers
+ * the raw HTTP answer the client received, for the tests to look at.
  */
 export class SelfServiceClient {
   readonly ip = `198.51.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`;
+  private readonly extension: ExtensionApiClient;
+  private answered: Response | null = null;
 
   constructor(
     private readonly server: TestServer,
     public token: string | null = null,
-  ) {}
+  ) {
+    this.extension = createApiClient({
+      serverUrl: server.url,
+      isOnline: () => true,
+      fetch: async (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('x-forwarded-for', this.ip);
+        const response = await fetch(input, { ...init, headers });
+        this.answered = response.clone();
+        return response;
+      },
+    });
+  }
+
+  /** Runs one of the extension client's calls and answers what came back over the wire. */
+  private async through<T = any>(call: (client: ExtensionApiClient) => Promise<unknown>): Promise<ApiResponse<T>> {
+    this.answered = null;
+    await call(this.extension);
+    const response = this.answered as Response | null;
+    if (!response) throw new Error('the extension client did not reach the server');
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text) as T };
+  }
 
   request<T = any>(method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     return this.server.api.as(this.token).request<T>(method, path, {
@@ -23,11 +51,11 @@ export class SelfServiceClient {
     });
   }
 
-  requestCode = (email: string) => this.request('POST', '/api/v1/session/code', { email, locale: 'en' });
-  signIn = (email: string, code: string) => this.request('POST', '/api/v1/session', { email, code });
-  me = () => this.request('GET', '/api/v1/me');
-  setPreferences = (preferences: Record<string, unknown>) => this.request('PUT', '/api/v1/me/preferences', preferences);
-  signOut = () => this.request('DELETE', '/api/v1/session');
+  requestCode = (email: string) => this.through((client) => client.requestCode({ email, locale: 'en' }));
+  signIn = (email: string, code: string) => this.through((client) => client.signIn({ email, code }));
+  me = () => this.through((client) => client.getMe(this.token ?? ''));
+  setPreferences = (preferences: Record<string, unknown>) => this.through((client) => client.updatePreferences(this.token ?? '', preferences as Preferences));
+  signOut = () => this.through((client) => client.signOut(this.token ?? ''));
 }
 
 /** The six digits of a sign-in code email (its text part). */
