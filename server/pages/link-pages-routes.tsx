@@ -81,7 +81,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     sendPage(req, res, 429, (locale) => <TooManyView locale={locale} />);
   };
 
-  const linkOf = (res: Response) => res.locals.link as LinkCheck;
+  const linkOf = (res: Response): LinkCheck => res.locals.link ?? { ok: false, reason: 'invalid' };
   // A valid token is never refused for rate (mail providers send many one-click POSTs from few
   // addresses); invalid ones are limited per client address.
   const invalidTokenLimit = rateLimit({
