@@ -136,29 +136,12 @@ export function BrokenLinkView({ locale, reason }: { locale: Locale; reason: 'ex
   );
 }
 
-export function GoneView({ locale }: { locale: Locale }) {
+/** A page that only says something: the contact is gone, too many attempts, or a link is on its way. */
+export function NoticeView({ locale, notice }: { locale: Locale; notice: 'gone' | 'tooMany' | 'sent' }) {
   const t = PAGE_STRINGS[locale];
   return (
-    <Card heading={t.goneHeading}>
-      <p>{t.goneIntro}</p>
-    </Card>
-  );
-}
-
-export function TooManyView({ locale }: { locale: Locale }) {
-  const t = PAGE_STRINGS[locale];
-  return (
-    <Card heading={t.tooManyHeading}>
-      <p>{t.tooManyIntro}</p>
-    </Card>
-  );
-}
-
-export function SentView({ locale }: { locale: Locale }) {
-  const t = PAGE_STRINGS[locale];
-  return (
-    <Card heading={t.sentHeading}>
-      <p>{t.sentIntro}</p>
+    <Card heading={t[`${notice}Heading`]}>
+      <p>{t[`${notice}Intro`]}</p>
     </Card>
   );
 }

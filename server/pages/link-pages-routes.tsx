@@ -16,10 +16,8 @@ import {
   BadAddressView,
   BrokenLinkView,
   Done,
-  GoneView,
+  NoticeView,
   PreferencesView,
-  SentView,
-  TooManyView,
   UnsubscribeView,
   type UnsubscribeState,
 } from './link-page-views.js';
@@ -78,7 +76,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
 
   const tooMany = (req: Request, res: Response) => {
     res.setHeader('Retry-After', '900');
-    sendPage(req, res, 429, (locale) => <TooManyView locale={locale} />);
+    sendPage(req, res, 429, (locale) => <NoticeView locale={locale} notice="tooMany" />);
   };
 
   const linkOf = (res: Response): LinkCheck => res.locals.link ?? { ok: false, reason: 'invalid' };
@@ -124,7 +122,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   const gone = (req: Request): Reply => {
     if (req.method !== 'GET') return { status: 410, text: 'This contact no longer exists.' };
     const locale = localeOf(req);
-    return page(req, 410, locale, <GoneView locale={locale} />, false);
+    return page(req, 410, locale, <NoticeView locale={locale} notice="gone" />, false);
   };
 
   /** A page about the contact: `view` in its language, under what was just done, if anything. */
@@ -228,7 +226,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   // ---- "Email me a fresh link": the same answer whether the address is known or not ----
 
   const addressOf = (req: Request) => normalizeEmail(String((req.body as Record<string, unknown> | undefined)?.email ?? ''));
-  const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => <SentView locale={locale} />);
+  const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => <NoticeView locale={locale} notice="sent" />);
   const freshLinkPerIp = rateLimit({ store: rateLimits('fresh-links-per-ip'), windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
   const freshLinkPerAddress = rateLimit({
     store: rateLimits('fresh-links-per-address'),
@@ -266,7 +264,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         const contactId = await contacts.idByEmail(normalized.email);
         if (contactId) await messages.sendSystem(contactId, 'preferences-link', {});
       });
-      return page(req, 200, locale, <SentView locale={locale} />, false);
+      return page(req, 200, locale, <NoticeView locale={locale} notice="sent" />, false);
     },
   );
 
