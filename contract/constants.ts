@@ -5,8 +5,43 @@ export const LOCALES = ['en', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /** Where a consent change came from, as the consent history records it. */
-export const CONSENT_SOURCES = ['default', 'one-click', 'unsubscribe-page', 'preference-page', 'extension', 'admin', 'import'] as const;
+export const CONSENT_SOURCES = [
+  'default',
+  'one-click',
+  'unsubscribe-page',
+  'preference-page',
+  'extension',
+  'admin',
+  'import',
+  /** Implied consent ran out (CASL s. 10(10)): the daily job turned the category off. */
+  'expiry',
+  /** The person clicked the button of a reconfirmation email: express consent. */
+  'reconfirmation',
+  /** The person confirmed, from the email sent to the address, a subscription asked for elsewhere. */
+  'double-opt-in',
+] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/**
+ * What sending to a contact in a category rests on (CASL and GDPR): `express` consent never
+ * lapses; `implied-relationship` lasts 2 years from the last purchase or contract, and
+ * `implied-inquiry` 6 months from the last inquiry (CASL s. 10(10)); `exempt` is a transactional
+ * message (CASL s. 6(6)) and `b2b` mail between organizations with a relationship (Electronic
+ * Commerce Protection Regulations s. 3(a)(ii)): neither lapses.
+ */
+export const CONSENT_BASES = ['express', 'implied-relationship', 'implied-inquiry', 'exempt', 'b2b'] as const;
+export type ConsentBasis = (typeof CONSENT_BASES)[number];
+
+/** The places a person gives or withdraws consent, each with its wording kept by version. */
+export const WORDING_SURFACES = [
+  'preference-page',
+  'unsubscribe-page',
+  'extension',
+  'reconfirmation-email',
+  'double-opt-in-email',
+  'subscribe-form',
+] as const;
+export type WordingSurface = (typeof WORDING_SURFACES)[number];
 
 /** API-key roles: `admin` may do everything, the others what each route lists. */
 export const ROLES = ['admin', 'sender', 'support'] as const;
@@ -19,8 +54,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
 export type ApiTemplate = (typeof API_TEMPLATES)[number];
 
-/** The service's own emails, in no category: a sign-in code, a fresh link, a data copy, an email-change notice. */
-export const SYSTEM_TEMPLATES = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed'] as const;
+/**
+ * The service's own emails, in no category: a sign-in code, a fresh link, a data copy, an
+ * email-change notice, a double opt-in confirmation, and a reconfirmation before implied consent lapses.
+ */
+export const SYSTEM_TEMPLATES = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed', 'confirm-subscription', 'reconfirm-consent'] as const;
 export type SystemTemplate = (typeof SYSTEM_TEMPLATES)[number];
 
 export const TEMPLATE_NAMES = [...API_TEMPLATES, ...SYSTEM_TEMPLATES] as const;

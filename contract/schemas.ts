@@ -1,7 +1,7 @@
 // The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
 // requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
 import { z } from 'zod';
-import { CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES } from './constants.js';
+import { CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WORDING_SURFACES } from './constants.js';
 
 /** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
 export const text = (max: number) =>
@@ -15,6 +15,8 @@ export const locale = z.enum(LOCALES);
 export const id = z.string().min(1).max(64);
 export const role = z.enum(ROLES);
 export const consentSource = z.enum(CONSENT_SOURCES);
+export const consentBasis = z.enum(CONSENT_BASES);
+export const wordingSurface = z.enum(WORDING_SURFACES);
 export const severity = z.enum(SEVERITIES);
 
 /** RFC 9457 problem details, as every error answers. */
@@ -28,12 +30,46 @@ export const problem = z.object({
 
 // ---- Organizations, contacts, consent ----
 
-export const organizationCreate = z.object({ name: text(200).min(1), locale: locale.optional() }).strict();
-export const organization = z.object({ id: z.string(), name: z.string(), locale });
+/** A calendar date or an instant, not in the future: when something happened. */
+export const pastDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2}))?$/, 'An ISO 8601 date such as 2026-03-01 or 2026-03-01T14:30:00Z.')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'Not a real date.')
+  .refine((s) => Date.parse(s) <= Date.now() + 60_000, 'Cannot be in the future.')
+  .transform((s) => new Date(s).toISOString());
+
+export const organizationCreate = z
+  .object({
+    name: text(200).min(1),
+    locale: locale.optional(),
+    /** The client's last purchase or contract (CASL s. 10(10)(a)–(b)); the creation time if left out. */
+    lastPurchaseAt: pastDate.optional(),
+  })
+  .strict();
+export const organization = z.object({ id: z.string(), name: z.string(), locale, lastPurchaseAt: z.string().nullable() });
 
 /** Category key → subscribed. */
 export const preferences = z.record(z.string(), z.boolean());
 export const preferencesUpdate = preferences.refine((p) => Object.keys(p).length > 0, 'Send at least one category.');
+
+/**
+ * An admin's setting of one category: on or off, and what it rests on. `since` is the start of an
+ * implied basis (the purchase, contract or inquiry); `confirm: true` asks the person by email
+ * first (double opt-in) and leaves the category off until they confirm.
+ */
+export const consentSetting = z
+  .object({ subscribed: z.boolean(), basis: consentBasis.optional(), since: pastDate.optional(), confirm: z.boolean().optional() })
+  .strict()
+  .refine((s) => !(s.confirm && !s.subscribed), { message: 'confirm asks the person to subscribe: it needs "subscribed": true.', path: ['confirm'] })
+  .refine((s) => !(s.confirm && s.basis && s.basis !== 'express'), { message: 'A confirmed subscription is express consent.', path: ['basis'] })
+  .refine((s) => !s.since || s.basis === 'implied-relationship' || s.basis === 'implied-inquiry', {
+    message: 'since is the start of an implied basis (implied-relationship or implied-inquiry).',
+    path: ['since'],
+  });
+/** The admin's preferences: a boolean per category (recorded with the category's default basis), or a setting. */
+export const adminPreferencesUpdate = z
+  .record(z.string(), z.union([z.boolean(), consentSetting]))
+  .refine((p) => Object.keys(p).length > 0, 'Send at least one category.');
 
 const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();
 export const categoryInfo = z.object({
@@ -42,6 +78,8 @@ export const categoryInfo = z.object({
   description: localized,
   subscribedByDefault: z.boolean(),
   required: z.boolean(),
+  /** What a new contact's consent rests on; `express` makes the category express-only (double opt-in from outside). */
+  basis: consentBasis,
 });
 
 export const contactCreate = z
@@ -84,8 +122,23 @@ export const contactQuery = z
   })
   .strict();
 
-export const consentHistoryEntry = z.object({ category: z.string(), subscribed: z.boolean(), source: consentSource, at: z.string() });
+export const consentHistoryEntry = z.object({
+  category: z.string(),
+  subscribed: z.boolean(),
+  source: consentSource,
+  at: z.string(),
+  /** What the category rests on after this change, and when an implied basis started. */
+  basis: consentBasis.nullable(),
+  basisSince: z.string().nullable(),
+  /** The wording the person saw (GET /api/v1/consent-wordings/:version), and in which language. */
+  wordingVersion: z.string().nullable(),
+  wordingLocale: locale.nullable(),
+});
 export const consentHistory = z.array(consentHistoryEntry);
+
+/** A consent wording as it was shown, by version (`<surface>@<n>`); `{brand}`, `{categories}`, `{date}` are filled in where shown. */
+export const consentWording = z.object({ version: z.string(), surface: wordingSurface, texts: localized });
+
 
 export const importReport = z.object({
   created: z.number(),
@@ -216,7 +269,14 @@ export const me = z.object({
   contact: z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), locale, organizationName: z.string() }),
   categories: z.array(categoryInfo),
   preferences,
+  /** What the extension shows next to the switches, by version; sent back with each change. */
+  consentWording: z.object({ version: z.string(), text: localized }),
+  /** Categories waiting for the person to confirm from their inbox (double opt-in). */
+  pending: z.array(z.string()),
 });
+/** Which consent wording the extension showed next to the switches it sends (from `me.consentWording`). */
+export const wordingShownQuery = z.object({ wording: z.string().max(64).optional(), locale: locale.optional() }).strict();
+
 export const meUpdate = z
   .object({
     // An empty name clears it.

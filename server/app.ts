@@ -15,6 +15,7 @@ import { httpLogger } from './http/request-log.js';
 import { registerApiKeyRoutes } from './api-keys/api-keys-routes.js';
 import { registerOrganizationRoutes } from './organizations/organizations-routes.js';
 import { registerContactRoutes } from './contacts/contacts-routes.js';
+import { registerConsentRoutes } from './consent/consent-routes.js';
 import { registerMessageRoutes } from './messages/messages-routes.js';
 import { registerPrivacyRoutes } from './privacy/privacy-routes.js';
 import { registerSelfServiceRoutes } from './self-service/self-service-routes.js';
@@ -82,6 +83,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   registerApiKeyRoutes(api, services.apiKeys);
   registerOrganizationRoutes(api, services.organizations);
   registerContactRoutes(api, services.contacts);
+  registerConsentRoutes(api, services.wordings);
   registerMessageRoutes(api, services.messages);
   registerPrivacyRoutes(api, services);
 

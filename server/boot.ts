@@ -10,6 +10,7 @@ import { createMailer } from './delivery/transport.js';
 import { createServices } from './services.js';
 import { FieldCrypto } from './crypto/field-crypto.js';
 import { encryptAtRest } from './privacy/encrypt-at-rest.js';
+import type { Clock } from './consent/clock.js';
 
 export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -24,6 +25,8 @@ export interface BootOptions {
   categories?: Categories;
   /** Templates already compiled for the same brand, instead of compiling them again (tests share one set). */
   renderer?: Renderer;
+  /** The time consent is counted by, instead of the system's (tests run years in milliseconds). */
+  clock?: Clock;
 }
 
 /**
@@ -36,7 +39,9 @@ export async function boot(options: BootOptions = {}) {
   const categories = options.categories ?? Categories.fromFile(config.categoriesFile);
   const renderer = options.renderer ?? (await compileTemplates(config.brand, new MarkdownRenderer().warm()));
   const mailer = createMailer(config);
-  const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto });
+  const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto, ...(options.clock ? { clock: options.clock } : {}) });
+  const filled = await services.consent.fillMissingBases(store.db);
+  if (filled) logger.info({ consents: filled }, 'consent recorded before bases existed now rests on its category’s default basis');
   return { config, logger, store, services, fieldCrypto };
 }
 

@@ -30,6 +30,11 @@ import { completeSystemEmails } from './delivery/system-emails.js';
 import { expireRateLimits, rateLimitStores } from './http/rate-limit-stores.js';
 import type { Expire, RetentionPolicy } from './privacy/retention.js';
 import { AfterAnswer } from './after-answer.js';
+import { systemClock, type Clock } from './consent/clock.js';
+import { ConsentWordings } from './consent/consent-wordings.js';
+import { ConsentRequests } from './consent/consent-requests.js';
+import { ImpliedConsent } from './consent/implied-consent.js';
+import { formatDate } from './rendering/format.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -40,6 +45,8 @@ export interface ServiceDeps {
   mailer: Mailer;
   /** Opened once the store is migrated (it keeps its hashing key there). */
   fieldCrypto: FieldCrypto;
+  /** The time consent lapses and renewals are counted by (tests run years in milliseconds). */
+  clock?: Clock;
 }
 
 /** The one composition root of the domain services, shared by the HTTP server and the worker. */
@@ -50,6 +57,10 @@ export function createServices(deps: ServiceDeps) {
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
   const outbox = new Outbox(db, dialect, deps.fieldCrypto);
+  const clock = deps.clock ?? systemClock;
+  const wordings = new ConsentWordings();
+  const consentRequests = new ConsentRequests({ db, consent, outbox, wordings, categories, clock, brandName: config.brand.name, formatDate });
+  const impliedConsent = new ImpliedConsent(db, consent, organizations, consentRequests, clock);
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
   const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'), new SignInFailures(db, dialect));
   const sessions = new Sessions(db, tokens);
@@ -59,7 +70,7 @@ export function createServices(deps: ServiceDeps) {
       await codes.discard(contactId, trx);
     },
   };
-  const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess);
+  const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess, consentRequests);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
   const dataExport = new DataExport(db, contacts, organizations, consent, outbox);
   const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto);
@@ -70,20 +81,41 @@ export function createServices(deps: ServiceDeps) {
     codeFor: (codeId) => codes.codeFor(codeId),
     preferencesUrl: (contactId) => links.preferencesUrl(contactId),
     exportOf: (contactId) => dataExport.of(contactId),
+    consentRequest: async (requestId) => {
+      const request = await consentRequests.forEmail(requestId);
+      if (!request) return null;
+      return {
+        data: {
+          url: links.confirmUrl(request.contactId, request.id, Date.parse(request.expiresAt)),
+          statement: { en: consentRequests.statement(request, 'en'), fr: consentRequests.statement(request, 'fr') },
+          ...(request.kind === 'reconfirmation' ? { lapsesAt: request.lapsesAt } : { expiresAt: request.expiresAt }),
+        },
+      };
+    },
   });
+  let senderIdentity: Promise<string> | undefined;
+  const evidence = {
+    senderIdentity: () =>
+      (senderIdentity ??= outbox.identify({ from: config.mailFrom, postalAddress: config.brand.postalAddress }).catch((error: unknown) => {
+        senderIdentity = undefined;
+        throw error;
+      })),
+    sent: (template: string, contactId: string) => impliedConsent.renewOnSent(template, contactId),
+  };
   const worker = new SendWorker(
     {
       queue: outbox,
       fanOuts: advisories,
       audience: {
         recipients: (ids) => contacts.recipients(ids),
-        preferences: (ids) => consent.preferencesOf(db, ids),
+        consent: (ids) => consent.statesOf(db, ids),
         category: (key) => categories.get(key),
       },
       suppressions,
       composer,
       completeData,
       mailer: deps.mailer,
+      evidence,
       logger: logger.child({ component: 'worker' }),
     },
     {
@@ -109,10 +141,17 @@ export function createServices(deps: ServiceDeps) {
     afterAnswer,
     dataExport,
     erasure,
+    wordings,
+    requests: consentRequests,
+    brandName: config.brand.name,
   });
   return {
     categories,
     consent,
+    wordings,
+    consentRequests,
+    impliedConsent,
+    clock,
     organizations,
     contacts,
     suppressions,
@@ -146,6 +185,7 @@ export function retentionOwners(policy: RetentionPolicy) {
     sessions: (trx, clock) => Sessions.expire(trx, clock.now),
     signInFailures: (trx, clock) => SignInFailures.expire(trx, clock.now, clock.daysAgo(1)),
     consentHistory: (trx, clock) => ConsentRecords.expireHistory(trx, clock.daysAgo(policy.consentHistoryDays)),
+    consentRequests: (trx, clock) => ConsentRequests.expire(trx, clock.daysAgo(30), clock.daysAgo(policy.consentHistoryDays)),
     auditLog: (trx, clock) => AuditLog.expire(trx, clock.daysAgo(policy.auditLogDays)),
     rateLimits: (trx, clock) => expireRateLimits(trx, clock.now),
   } satisfies Record<string, Expire>;

@@ -1,7 +1,8 @@
 import { boot, fail, onShutdown, VERSION } from '../boot.js';
 import type { Config } from '../config/config.js';
 import { createApp } from '../app.js';
-import { scheduleRetention } from '../privacy/retention.js';
+import { applyRetention } from '../privacy/retention.js';
+import { scheduleDaily } from '../daily.js';
 import { retentionOwners } from '../services.js';
 
 async function main(): Promise<void> {
@@ -12,11 +13,14 @@ async function main(): Promise<void> {
     printDevSecrets(config);
   });
   if (config.worker) services.worker.start();
-  const retention = scheduleRetention(store.db, retentionOwners(config.retention), logger);
+  const stopDaily = [
+    scheduleDaily('retention', async () => ({ deleted: await applyRetention(store.db, retentionOwners(config.retention)) }), logger),
+    scheduleDaily('implied consent', () => services.impliedConsent.runDaily(), logger),
+  ];
 
   onShutdown(async () => {
     logger.info('stopping: no new requests');
-    clearInterval(retention);
+    for (const stop of stopDaily) stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // In-flight sends finish; messages claimed but not started go back to the queue.

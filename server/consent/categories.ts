@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { schemas, type CategoryInfo } from '../../contract/index.js';
+import { schemas, type CategoryInfo, type ConsentBasis } from '../../contract/index.js';
 
-// The file's categories are the wire's, with `required` optional (false when left out).
+/** A category as configured: `required` is false and `basis` follows the default when left out. */
+export type CategoryConfig = Omit<CategoryInfo, 'required' | 'basis'> & { required?: boolean; basis?: ConsentBasis };
+
 const categoriesSchema = z
-  .array(schemas.categoryInfo.extend({ required: z.boolean().default(false) }).strict())
+  .array(schemas.categoryInfo.extend({ required: z.boolean().default(false), basis: schemas.consentBasis.optional() }).strict())
   .min(1)
-  .refine((list) => new Set(list.map((c) => c.key)).size === list.length, 'category keys must be unique');
+  .refine((list) => new Set(list.map((c) => c.key)).size === list.length, 'category keys must be unique')
+  // CASL: express consent is never a pre-checked box.
+  .refine((list) => list.every((c) => c.required || c.basis !== 'express' || !c.subscribedByDefault), 'an express-only category (basis "express") cannot be subscribed by default');
 
 export const DEFAULT_CATEGORIES_FILE = fileURLToPath(new URL('./categories.json', import.meta.url));
 
@@ -15,9 +19,15 @@ export class Categories {
   readonly list: readonly CategoryInfo[];
   private readonly byKey: Map<string, CategoryInfo>;
 
-  constructor(list: CategoryInfo[]) {
-    // A required category is always on, whatever its default says.
-    this.list = list.map((c) => (c.required ? { ...c, subscribedByDefault: true } : c));
+  constructor(list: CategoryConfig[]) {
+    // A required category is always on, whatever its default says. Without a basis, a category on
+    // by default rests on the business relationship, and one off by default on express consent.
+    this.list = list.map((c) => ({
+      ...c,
+      required: c.required ?? false,
+      subscribedByDefault: c.required ? true : c.subscribedByDefault,
+      basis: c.basis ?? (c.subscribedByDefault || c.required ? 'implied-relationship' : 'express'),
+    }));
     this.byKey = new Map(this.list.map((c) => [c.key, c]));
   }
 
@@ -33,5 +43,11 @@ export class Categories {
 
   has(key: string): boolean {
     return this.byKey.has(key);
+  }
+
+  /** Only express consent turns it on: from outside, only after the person confirms by email. */
+  isExpressOnly(key: string): boolean {
+    const category = this.byKey.get(key);
+    return !!category && !category.required && category.basis === 'express';
   }
 }

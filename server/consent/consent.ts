@@ -1,19 +1,42 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ConsentHistoryEntry, ConsentSource, Preferences } from '../../contract/index.js';
+import type { ConsentBasis, ConsentHistoryEntry, ConsentSource, Locale, Preferences } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/batches.js';
 import { deleteOlderThan } from '../store/append-only.js';
 import type { Categories } from './categories.js';
-import type { Dialect } from '../store/db.js';
+import type { Dialect } from '../store/dialect.js';
+import { invalid } from '../errors.js';
+import { impliedExpiry, isImplied, PERSON_SOURCES } from './basis.js';
+import type { WordingShown } from './consent-wordings.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Where a consent change came from: the source, and for a web request its truncated address and agent. */
+/** Where a consent change came from: the source, the wording shown, and for a web request its truncated address and agent. */
 export interface ChangeOrigin {
   source: ConsentSource;
   at: string;
   ip?: string | null;
   userAgent?: string | null;
+  wording?: WordingShown | null;
+}
+
+/** One category wanted on or off; on rests on `basis` (express from a person, the category's default from an admin or import). */
+export interface ConsentChange {
+  subscribed: boolean;
+  basis?: ConsentBasis;
+  /** The start of an implied basis; the change's time when left out. */
+  since?: string;
+}
+
+/** What a contact's consent to one category is now, and what it rests on. */
+export interface ConsentState {
+  subscribed: boolean;
+  basis: ConsentBasis;
+  basisSince: string | null;
+  expiresAt: string | null;
+  renewedAt: string | null;
+  renewedBy: string | null;
+  lapsedAt: string | null;
 }
 
 const bit = (value: boolean) => (value ? 1 : 0);
@@ -27,10 +50,19 @@ export class ConsentRecords {
 
   /** Current preferences; a category with no row yet (added after the contact) reads as its default. */
   async preferencesOf(db: Db, contactIds: string[], options: { lock?: boolean } = {}): Promise<Map<string, Preferences>> {
-    const result = new Map<string, Preferences>(contactIds.map((id) => [id, this.defaults()]));
+    const states = await this.statesOf(db, contactIds, options);
+    return new Map([...states].map(([id, byCategory]) => [id, Object.fromEntries(Object.entries(byCategory).map(([key, s]) => [key, s.subscribed]))]));
+  }
+
+  /** Each category's state and basis per contact; a category with no row yet reads as its default. */
+  async statesOf(db: Db, contactIds: string[], options: { lock?: boolean } = {}): Promise<Map<string, Record<string, ConsentState>>> {
+    const result = new Map<string, Record<string, ConsentState>>(contactIds.map((id) => [id, this.defaultStates()]));
     for (const ids of chunks(contactIds, 500)) {
       if (!ids.length) continue;
-      let query = db.selectFrom('consents').select(['contact_id', 'category', 'subscribed']).where('contact_id', 'in', ids);
+      let query = db
+        .selectFrom('consents')
+        .select(['contact_id', 'category', 'subscribed', 'basis', 'basis_since', 'expires_at', 'renewed_at', 'renewed_by', 'lapsed_at'])
+        .where('contact_id', 'in', ids);
       // PostgreSQL: serialize concurrent changes of one contact so each history row has the true old value.
       // SQLite: a transaction already holds the only connection.
       if (options.lock && this.dialect === 'postgres') query = query.forUpdate();
@@ -38,7 +70,15 @@ export class ConsentRecords {
       for (const row of rows) {
         const category = this.categories.get(row.category);
         if (!category) continue;
-        result.get(row.contact_id)![row.category] = category.required || row.subscribed === 1;
+        result.get(row.contact_id)![row.category] = {
+          subscribed: category.required || row.subscribed === 1,
+          basis: (row.basis ?? category.basis) as ConsentBasis,
+          basisSince: row.basis_since,
+          expiresAt: row.expires_at,
+          renewedAt: row.renewed_at,
+          renewedBy: row.renewed_by,
+          lapsedAt: row.lapsed_at,
+        };
       }
     }
     return result;
@@ -48,44 +88,209 @@ export class ConsentRecords {
     return Object.fromEntries(this.categories.list.map((c) => [c.key, c.subscribedByDefault]));
   }
 
-  /** The starting consent of new contacts, recorded as history too (`default`, or `import`). */
+  private defaultStates(): Record<string, ConsentState> {
+    return Object.fromEntries(
+      this.categories.list.map((c) => [
+        c.key,
+        { subscribed: c.subscribedByDefault, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
+      ]),
+    );
+  }
+
+  /**
+   * The starting consent of new contacts, recorded as history too (`default`, or `import`): each
+   * category on its default basis. Implied consent rests on the organization's last purchase.
+   */
   async initialize(trx: Transaction<Database>, contactIds: string[], origin: ChangeOrigin): Promise<void> {
-    const defaults = this.categories.list.map((c) => ({ category: c.key, subscribed: bit(c.subscribedByDefault) }));
-    const rows = contactIds.flatMap((contactId) => defaults.map((d) => ({ contact_id: contactId, ...d })));
+    const purchases = await this.lastPurchases(trx, contactIds);
+    const rows = contactIds.flatMap((contactId) =>
+      this.categories.list.map((c) => {
+        const since = c.basis === 'implied-relationship' ? (purchases.get(contactId) ?? origin.at) : origin.at;
+        return this.consentRow(contactId, c.key, { subscribed: c.subscribedByDefault, basis: c.basis, since }, purchases.get(contactId) ?? null, origin);
+      }),
+    );
     for (const batch of chunks(rows, 1000)) {
-      await trx
-        .insertInto('consents')
-        .values(batch.map((r) => ({ ...r, updated_at: origin.at })))
-        .execute();
+      await trx.insertInto('consents').values(batch).execute();
       await trx
         .insertInto('consent_history')
-        .values(batch.map((r) => ({ ...this.historyRow(r.contact_id, r.category, null, r.subscribed, origin) })))
+        .values(batch.map((r) => this.historyRow(r, null, origin)))
         .execute();
     }
   }
 
   /**
-   * Applies the changes that differ from the current state and records each in the history.
-   * Returns the categories that actually changed. The caller validates keys and required ones.
+   * Applies the changes that differ from the current state and records each in the history: a
+   * category turned on or off, or an explicit basis that differs from the current one. Returns
+   * the categories that changed. The caller validates keys and required ones.
    */
-  async change(trx: Transaction<Database>, contactId: string, wanted: Preferences, origin: ChangeOrigin): Promise<string[]> {
-    const current = (await this.preferencesOf(trx, [contactId], { lock: true })).get(contactId)!;
-    const changed = Object.keys(wanted).filter((category) => current[category] !== wanted[category]);
-    for (const category of changed) {
-      const subscribed = bit(wanted[category]!);
+  async change(trx: Transaction<Database>, contactId: string, wanted: Record<string, boolean | ConsentChange>, origin: ChangeOrigin): Promise<string[]> {
+    const current = (await this.statesOf(trx, [contactId], { lock: true })).get(contactId)!;
+    const lastPurchase = (await this.lastPurchases(trx, [contactId])).get(contactId) ?? null;
+    const rows = Object.entries(wanted).flatMap(([category, value]) => {
+      const change = typeof value === 'boolean' ? { subscribed: value } : value;
+      const before = current[category]!;
+      const row = this.consentRow(contactId, category, this.resolve(category, change, before, origin), lastPurchase, origin);
+      const explicit = typeof value !== 'boolean' && value.basis !== undefined;
+      const differs = row.subscribed !== bit(before.subscribed) || (explicit && (row.basis !== before.basis || row.basis_since !== before.basisSince));
+      if (!differs) return [];
+      if (row.expires_at !== null && row.expires_at <= origin.at) {
+        throw invalid('This implied consent has already run out.', [
+          { pointer: `#/${category}/since`, detail: `Implied consent from ${row.basis_since!.slice(0, 10)} lapsed on ${row.expires_at.slice(0, 10)} (CASL s. 10(10)).` },
+        ]);
+      }
+      return [{ row, previous: before.subscribed }];
+    });
+    for (const { row } of rows) {
+      const { contact_id: _c, category: _k, ...set } = row;
       await trx
         .insertInto('consents')
-        .values({ contact_id: contactId, category, subscribed, updated_at: origin.at })
-        .onConflict((oc) => oc.columns(['contact_id', 'category']).doUpdateSet({ subscribed, updated_at: origin.at }))
+        .values(row)
+        .onConflict((oc) => oc.columns(['contact_id', 'category']).doUpdateSet(set))
         .execute();
     }
-    if (changed.length) {
+    if (rows.length) {
       await trx
         .insertInto('consent_history')
-        .values(changed.map((c) => this.historyRow(contactId, c, bit(current[c]!), bit(wanted[c]!), origin)))
+        .values(rows.map(({ row, previous }) => this.historyRow(row, bit(previous), origin)))
         .execute();
     }
-    return changed;
+    return rows.map(({ row }) => row.category);
+  }
+
+  /** Turns off, as `expiry`, the contact's implied consent that has run out by `now`; returns the categories. */
+  async lapse(trx: Transaction<Database>, contactId: string, now: string): Promise<string[]> {
+    const states = (await this.statesOf(trx, [contactId], { lock: true })).get(contactId)!;
+    const due = Object.entries(states).filter(([, s]) => s.subscribed && s.expiresAt !== null && s.expiresAt <= now && isImplied(s.basis));
+    if (!due.length) return [];
+    return this.change(trx, contactId, Object.fromEntries(due.map(([key]) => [key, false])), { source: 'expiry', at: now });
+  }
+
+  /** On, or off: what a wanted change rests on, from who made it and what it says. */
+  private resolve(category: string, change: ConsentChange, before: ConsentState, origin: ChangeOrigin): ConsentChange {
+    if (!change.subscribed) return { subscribed: false, basis: change.basis ?? before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
+    if (before.subscribed && change.basis === undefined) return { subscribed: true, basis: before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
+    const basis = change.basis ?? (PERSON_SOURCES.has(origin.source) ? 'express' : this.categories.get(category)!.basis);
+    return { subscribed: true, basis, ...(change.since ? { since: change.since } : {}) };
+  }
+
+  private consentRow(contactId: string, category: string, change: ConsentChange, lastPurchase: string | null, origin: ChangeOrigin) {
+    const basis = change.basis ?? this.categories.get(category)!.basis;
+    const implied = isImplied(basis);
+    const since = implied ? (change.since ?? origin.at) : null;
+    return {
+      contact_id: contactId,
+      category,
+      subscribed: bit(change.subscribed),
+      updated_at: origin.at,
+      basis,
+      basis_since: since,
+      expires_at: implied && change.subscribed ? impliedExpiry(basis, since!, lastPurchase) : null,
+      renewed_at: null,
+      renewed_by: null,
+      lapsed_at: origin.source === 'expiry' ? origin.at : null,
+      reconfirm_sent_at: null,
+    };
+  }
+
+  private async lastPurchases(db: Db, contactIds: string[]): Promise<Map<string, string | null>> {
+    const result = new Map<string, string | null>();
+    for (const ids of chunks(contactIds, 500)) {
+      if (!ids.length) continue;
+      const rows = await db
+        .selectFrom('contacts as c')
+        .innerJoin('organizations as o', 'o.id', 'c.organization_id')
+        .select(['c.id', 'o.last_purchase_at'])
+        .where('c.id', 'in', ids)
+        .execute();
+      for (const row of rows) result.set(row.id, row.last_purchase_at);
+    }
+    return result;
+  }
+
+  /**
+   * Renews the implied consent an activity keeps alive: a purchase, of everyone at the
+   * organization; an inquiry, of the contact who made it. Returns how many categories it pushed back.
+   */
+  async renew(trx: Transaction<Database>, scope: { organizationId: string } | { contactId: string }, kind: 'purchase' | 'inquiry', expiresAt: string, at: string): Promise<number> {
+    let query = trx
+      .updateTable('consents')
+      .set({ expires_at: expiresAt, renewed_at: at, renewed_by: kind, reconfirm_sent_at: null })
+      .where('subscribed', '=', 1)
+      .where('basis', 'in', ['implied-relationship', 'implied-inquiry'])
+      .where('expires_at', '<', expiresAt);
+    query =
+      'contactId' in scope
+        ? query.where('contact_id', '=', scope.contactId)
+        : query.where('contact_id', 'in', (eb) => eb.selectFrom('contacts').select('id').where('organization_id', '=', scope.organizationId));
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Implied consent lapsing by `until` that no reconfirmation was asked for yet: marks it asked, and returns it. */
+  async claimReconfirmations(trx: Transaction<Database>, now: string, until: string, limit: number) {
+    const due = await trx
+      .selectFrom('consents')
+      .select(['contact_id', 'category', 'expires_at'])
+      .where('subscribed', '=', 1)
+      .where('reconfirm_sent_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('expires_at', '<=', until)
+      .orderBy('contact_id')
+      .limit(limit)
+      .execute();
+    const claimed: { contactId: string; category: string; expiresAt: string }[] = [];
+    for (const row of due) {
+      // Claimed one by one, so two servers running the job never ask twice.
+      const result = await trx
+        .updateTable('consents')
+        .set({ reconfirm_sent_at: now })
+        .where('contact_id', '=', row.contact_id)
+        .where('category', '=', row.category)
+        .where('reconfirm_sent_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) claimed.push({ contactId: row.contact_id, category: row.category, expiresAt: row.expires_at! });
+    }
+    return claimed;
+  }
+
+  /** Contacts with implied consent that has run out by `now` (the daily job lapses them one by one). */
+  async dueToLapse(db: Db, now: string, limit: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('consents')
+      .select('contact_id')
+      .distinct()
+      .where('subscribed', '=', 1)
+      .where('expires_at', '<=', now)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.contact_id);
+  }
+
+  /** Rows from before bases existed get their category's default, with implied consent resting on the organization's last purchase. */
+  async fillMissingBases(db: Kysely<Database>): Promise<number> {
+    const rows = await db
+      .selectFrom('consents as cs')
+      .innerJoin('contacts as c', 'c.id', 'cs.contact_id')
+      .innerJoin('organizations as o', 'o.id', 'c.organization_id')
+      .select(['cs.contact_id', 'cs.category', 'cs.subscribed', 'cs.updated_at', 'o.last_purchase_at'])
+      .where('cs.basis', 'is', null)
+      .execute();
+    for (const batch of chunks(rows, 500)) {
+      await db.transaction().execute(async (trx) => {
+        for (const row of batch) {
+          const basis = this.categories.get(row.category)?.basis ?? 'express';
+          const since = isImplied(basis) ? (row.last_purchase_at ?? row.updated_at) : null;
+          await trx
+            .updateTable('consents')
+            .set({ basis, basis_since: since, expires_at: since && row.subscribed === 1 ? impliedExpiry(basis as 'implied-relationship', since, row.last_purchase_at) : null })
+            .where('contact_id', '=', row.contact_id)
+            .where('category', '=', row.category)
+            .where('basis', 'is', null)
+            .execute();
+        }
+      });
+    }
+    return rows.length;
   }
 
   /** Retention: history older than `before` (proof of consent is kept for years, then no longer). */
@@ -99,16 +304,19 @@ export class ConsentRecords {
   }
 
   async history(db: Db, contactId: string): Promise<ConsentHistoryEntry[]> {
-    const rows = await db
-      .selectFrom('consent_history')
-      .select(['category', 'new_value', 'source', 'at'])
-      .where('contact_id', '=', contactId)
-      .orderBy('id')
-      .execute();
-    return rows.map((r) => ({ category: r.category, subscribed: r.new_value === 1, source: r.source as ConsentSource, at: r.at }));
+    return (await this.fullHistory(db, contactId)).map(({ category, subscribed, source, at, basis, basisSince, wordingVersion, wordingLocale }) => ({
+      category,
+      subscribed,
+      source,
+      at,
+      basis,
+      basisSince,
+      wordingVersion,
+      wordingLocale,
+    }));
   }
 
-  /** The full history with the origin of each change, for an export. */
+  /** The full history with the origin of each change, for an export or the evidence pack. */
   async fullHistory(db: Db, contactId: string) {
     const rows = await db.selectFrom('consent_history').selectAll().where('contact_id', '=', contactId).orderBy('id').execute();
     return rows.map((r) => ({
@@ -117,21 +325,29 @@ export class ConsentRecords {
       subscribed: r.new_value === 1,
       source: r.source as ConsentSource,
       at: r.at,
+      basis: r.basis as ConsentBasis | null,
+      basisSince: r.basis_since,
+      wordingVersion: r.wording_version,
+      wordingLocale: r.wording_locale as Locale | null,
       ip: r.ip,
       userAgent: r.user_agent,
     }));
   }
 
-  private historyRow(contactId: string, category: string, oldValue: number | null, newValue: number, origin: ChangeOrigin) {
+  private historyRow(row: { contact_id: string; category: string; subscribed: number; basis: string; basis_since: string | null }, oldValue: number | null, origin: ChangeOrigin) {
     return {
-      contact_id: contactId,
-      category,
+      contact_id: row.contact_id,
+      category: row.category,
       old_value: oldValue,
-      new_value: newValue,
+      new_value: row.subscribed,
       source: origin.source,
       at: origin.at,
       ip: origin.ip ?? null,
       user_agent: origin.userAgent ? origin.userAgent.slice(0, 256) : null,
+      basis: row.basis,
+      basis_since: row.basis_since,
+      wording_version: origin.wording?.version ?? null,
+      wording_locale: origin.wording?.locale ?? null,
     };
   }
 }

@@ -85,10 +85,11 @@ export function registerContactRoutes(
     {
       method: 'put',
       path: '/api/v1/contacts/:id/preferences',
-      summary: 'Set some categories on or off (recorded with source admin)',
+      summary:
+        'Set some categories on or off (recorded with source admin): a boolean rests on the category’s default basis; {subscribed, basis, since} says what it rests on; {subscribed: true, confirm: true} emails the person a confirmation first (double opt-in) and leaves the category off until they confirm',
       tag: 'Consent',
       auth: { apiKey: [] },
-      body: { json: s.preferencesUpdate },
+      body: { json: s.adminPreferencesUpdate },
       responses: { 200: { description: 'The contact', schema: s.contact }, ...problemResponses(400, 404) },
     },
     async ({ params, body, req }) => ({

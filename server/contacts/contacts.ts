@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { Contact, Preferences, schemas } from '../../contract/index.js';
+import type { ConsentSetting, Contact, Preferences, schemas } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/time.js';
 import { isUuid } from '../store/ids.js';
-import type { ConsentRecords, ChangeOrigin } from '../consent/consent.js';
+import type { ConsentRecords, ChangeOrigin, ConsentChange } from '../consent/consent.js';
+import type { ConsentRequests, RequestedVia } from '../consent/consent-requests.js';
 import type { Categories } from '../consent/categories.js';
 import type { Organizations } from '../organizations/organizations.js';
 import { ERASED, type SuppressionList } from '../consent/suppressions.js';
@@ -56,6 +57,7 @@ export class Contacts {
     private readonly suppressions: SuppressionList,
     private readonly outbox: Outbox,
     private readonly signInAccess: SignInAccess,
+    private readonly requests: ConsentRequests,
   ) {}
 
   async create(input: NewContact): Promise<Contact> {
@@ -175,28 +177,39 @@ export class Contacts {
   }
 
   /** Sets some categories and answers the contact; see changeConsent. */
-  async setPreferences(id: string, wanted: Preferences, origin: ChangeOrigin): Promise<Contact> {
+  async setPreferences(id: string, wanted: Record<string, boolean | ConsentSetting>, origin: ChangeOrigin): Promise<Contact> {
     if (!(await this.changeConsent(id, wanted, origin))) throw notFound('contact');
     return this.getOrThrow(id);
   }
 
   /**
-   * Sets some categories in one transaction; unknown keys and turning off a required category are
-   * refused whole. False when there is no such contact. (One-click uses this alone: six statements.)
+   * Sets some categories in one transaction; unknown keys, turning off a required category, or an
+   * express-only category on another basis are refused whole. A setting with `confirm` asks the
+   * person by email instead (double opt-in) and leaves the category as it is. False when there is
+   * no such contact. (One-click uses this alone: six statements.)
    */
-  async changeConsent(id: string, wanted: Preferences, origin: ChangeOrigin): Promise<boolean> {
+  async changeConsent(id: string, wanted: Record<string, boolean | ConsentSetting>, origin: ChangeOrigin, via: RequestedVia = 'admin'): Promise<boolean> {
     const errors = Object.entries(wanted).flatMap(([key, value]) => {
       const category = this.categories.get(key);
+      const setting = typeof value === 'boolean' ? { subscribed: value } : value;
       if (!category) return [{ pointer: `#/${key}`, detail: 'Unknown category.' }];
-      if (category.required && !value) return [{ pointer: `#/${key}`, detail: 'This category is required and cannot be turned off.' }];
+      if (category.required && !setting.subscribed) return [{ pointer: `#/${key}`, detail: 'This category is required and cannot be turned off.' }];
+      if (this.categories.isExpressOnly(key) && setting.basis && setting.basis !== 'express') {
+        return [{ pointer: `#/${key}/basis`, detail: 'This category is sent only with express consent.' }];
+      }
       return [];
     });
     if (errors.length) throw invalid('Some preferences cannot be set.', errors);
     if (!isUuid(id)) return false;
+    const toConfirm = Object.entries(wanted).filter(([, v]) => typeof v !== 'boolean' && v.confirm).map(([key]) => key);
+    const changes = Object.fromEntries(Object.entries(wanted).filter(([key]) => !toConfirm.includes(key))) as Record<string, boolean | ConsentChange>;
     return this.db.transaction().execute(async (trx) => {
       const exists = await trx.selectFrom('contacts').select('id').where('id', '=', id).executeTakeFirst();
       if (!exists) return false;
-      await this.consent.change(trx, id, wanted, origin);
+      await this.consent.change(trx, id, changes, origin);
+      const current = (await this.consent.preferencesOf(trx, [id])).get(id)!;
+      const asked = toConfirm.filter((key) => !current[key]);
+      if (asked.length) await this.requests.ask({ contactId: id, kind: 'double-opt-in', categories: asked, via, requestWording: origin.wording?.version ?? null }, trx);
       return true;
     });
   }

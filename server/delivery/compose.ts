@@ -13,6 +13,8 @@ export interface Recipient {
 export interface LinkBuilder {
   unsubscribeUrl(contactId: string, category: string): string;
   preferencesUrl(contactId: string): string;
+  /** A double opt-in or reconfirmation button: the request's own link, valid until the request expires (ms). */
+  confirmUrl(contactId: string, requestId: string, expiresAt: number): string;
 }
 
 /** Links under PUBLIC_URL that name the contact by a signed opaque id only. */
@@ -20,6 +22,7 @@ export function linkBuilder(publicUrl: string, tokens: Tokens): LinkBuilder {
   return {
     unsubscribeUrl: (contactId, category) => `${publicUrl}/u/${tokens.link('unsubscribe', contactId, category)}`,
     preferencesUrl: (contactId) => `${publicUrl}/p/${tokens.link('preferences', contactId)}`,
+    confirmUrl: (contactId, requestId, expiresAt) => `${publicUrl}/c/${tokens.confirmLink(contactId, requestId, expiresAt)}`,
   };
 }
 

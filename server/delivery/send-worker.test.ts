@@ -11,6 +11,7 @@ const TICKETS: CategoryInfo = {
   description: { en: 'Tickets.', fr: 'Demandes.' },
   subscribedByDefault: true,
   required: false,
+  basis: 'exempt',
 };
 
 /** An in-memory queue that records each message's outcome. */
@@ -22,7 +23,7 @@ function memoryQueue(messages: QueuedMessage[]) {
     extendLease: async () => {},
     release: async () => {},
     templateData: (message) => (message.data ? (JSON.parse(message.data) as Record<string, unknown>) : null),
-    sent: async (id, subject) => void outcomes.set(id, `sent: ${subject}`),
+    sent: async (id, subject, proof) => void outcomes.set(id, `sent: ${subject} (basis ${proof.basis}, sender ${proof.senderIdentity})`),
     retryLater: async (id, error) => void outcomes.set(id, `retry: ${error}`),
     failed: async (id, error) => void outcomes.set(id, `failed: ${error}`),
     suppressed: async (id, reason) => void outcomes.set(id, `suppressed: ${reason}`),
@@ -41,8 +42,9 @@ const message = (id: string, contactId: string): QueuedMessage => ({
 });
 
 describe('the send worker, on its own interfaces (no database, no SMTP)', () => {
-  it('when one contact is subscribed, one has left the category and the relay refuses a third, then each message gets its own outcome', async () => {
-    const { queue, outcomes } = memoryQueue([message('m1', 'ana'), message('m2', 'ben'), message('m3', 'cy')]);
+  it('when one contact is subscribed, one has left the category, one lapsed and the relay refuses a fourth, then each message gets its own outcome', async () => {
+    const { queue, outcomes } = memoryQueue([message('m1', 'ana'), message('m2', 'ben'), message('m3', 'cy'), message('m4', 'dee')]);
+    const renewals: string[] = [];
     const sentTo: string[] = [];
     const mailer: Mailer = {
       kind: 'smtp',
@@ -63,25 +65,34 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
         fanOuts: { expandNext: async () => false, templateData: async () => null },
         audience: {
           recipients: async (ids) => new Map(ids.map((id) => [id, { email: `${id}@example.com`, name: null, locale: 'en' as const }])),
-          preferences: async (ids) => new Map(ids.map((id) => [id, { 'ticket-updates': id !== 'ben' }])),
+          consent: async (ids) =>
+            new Map(
+              ids.map((id) => [
+                id,
+                { 'ticket-updates': { subscribed: id !== 'ben' && id !== 'dee', basis: 'exempt', lapsedAt: id === 'dee' ? '2028-03-01T00:00:00.000Z' : null } },
+              ]),
+            ),
           category: (key) => (key === TICKETS.key ? TICKETS : undefined),
         },
         suppressions: { among: async () => new Map(), reasonFor: async () => null, add: async () => {} },
         composer,
         completeData: async (_template, _contactId, stored) => ({ data: stored }),
         mailer,
+        evidence: { senderIdentity: async () => 'id-1', sent: async (template, contactId) => void renewals.push(`${template} to ${contactId}`) },
         logger: pino({ level: 'silent' }),
       },
       { concurrency: 2, ratePerSecond: 0, maxAttempts: 3, retryBaseMs: 10 },
     );
     worker.start();
-    for (let waited = 0; outcomes.size < 3 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; outcomes.size < 4 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     await worker.stop();
     expect(Object.fromEntries(outcomes)).toEqual({
-      m1: 'sent: subject of m1',
+      m1: 'sent: subject of m1 (basis exempt, sender id-1)',
       m2: 'suppressed: The contact is not subscribed to this category.',
       m3: 'retry: 554 maintenance',
+      m4: 'suppressed: Implied consent lapsed on 2028-03-01 (CASL s. 10(10)) and was not confirmed since.',
     });
     expect(sentTo).toEqual(['ana@example.com']);
+    expect(renewals).toEqual(['ticket-update to ana']);
   });
 });

@@ -7,6 +7,7 @@ import { MarkdownError, TemplateDataError, type TemplateName } from '../renderin
 import type { CompleteData } from './system-emails.js';
 import { classifySendError, retryDelayMs } from './send-errors.js';
 import { RateLimiter, forEachLimited } from './pacing.js';
+import { notSubscribedReason } from '../consent/basis.js';
 
 export interface WorkerSettings {
   concurrency: number;
@@ -41,7 +42,7 @@ export interface Queue {
   extendLease(owner: string, leaseMs: number): Promise<void>;
   release(owner: string, ids: string[]): Promise<void>;
   templateData(message: QueuedMessage): Record<string, unknown> | null;
-  sent(id: string, subject: string): Promise<void>;
+  sent(id: string, subject: string, proof: { basis: string | null; senderIdentity: string | null }): Promise<void>;
   retryLater(id: string, error: string, delayMs: number): Promise<void>;
   failed(id: string, error: string): Promise<void>;
   suppressed(id: string, reason: string): Promise<void>;
@@ -53,11 +54,24 @@ export interface FanOuts {
   templateData(id: string): Promise<Record<string, unknown> | null>;
 }
 
+/** A contact's consent to one category as the worker checks it: on or off, on what basis, and whether it lapsed. */
+export interface ConsentCheck {
+  subscribed: boolean;
+  basis: string;
+  lapsedAt: string | null;
+}
+
 /** Who the messages go to and what they agreed to, read right before sending. */
 export interface Audience {
   recipients(contactIds: string[]): Promise<Map<string, { email: string; name: string | null; locale: Locale }>>;
-  preferences(contactIds: string[]): Promise<Map<string, Record<string, boolean>>>;
+  consent(contactIds: string[]): Promise<Map<string, Record<string, ConsentCheck>>>;
   category(key: string): CategoryInfo | undefined;
+}
+
+/** What sending proves: the sender it named (kept once), and the relationship an invoice or ticket renews (consent/implied-consent.ts). */
+export interface Evidence {
+  senderIdentity(): Promise<string>;
+  sent(template: string, contactId: string): Promise<unknown>;
 }
 
 /** Addresses nothing may be sent to (consent/suppressions.ts). */
@@ -77,12 +91,13 @@ export interface WorkerDeps {
   /** Adds what is never stored (codes, links, exports) right before sending. */
   completeData: CompleteData;
   mailer: Mailer;
+  evidence: Evidence;
   logger: Logger;
 }
 
 interface Context {
   recipients: Map<string, { email: string; name: string | null; locale: Locale }>;
-  preferences: Map<string, Record<string, boolean>>;
+  consent: Map<string, Record<string, ConsentCheck>>;
   suppressed: Map<string, string>;
   advisoryData: Map<string, Record<string, unknown> | null>;
 }
@@ -237,7 +252,7 @@ export class SendWorker {
     }
     return {
       recipients,
-      preferences: await audience.preferences(contactIds),
+      consent: await audience.consent(contactIds),
       suppressed: await suppressions.among([...recipients.values()].map((r) => r.email)),
       advisoryData,
     };
@@ -248,11 +263,9 @@ export class SendWorker {
     const recipient = context.recipients.get(message.contact_id);
     if (!recipient) return queue.suppressed(message.id, 'The contact was erased.');
     const category = message.category ? audience.category(message.category) : undefined;
-    if (message.category) {
-      // Consent is checked again here: an unsubscribe after queueing wins.
-      const subscribed = context.preferences.get(message.contact_id)?.[message.category];
-      if (!category || !subscribed) return queue.suppressed(message.id, 'The contact is not subscribed to this category.');
-    }
+    const consent = message.category ? context.consent.get(message.contact_id)?.[message.category] : undefined;
+    // Consent is checked again here: an unsubscribe (or a lapse) after queueing wins.
+    if (message.category && (!category || !consent?.subscribed)) return queue.suppressed(message.id, notSubscribedReason(consent));
     if (context.suppressed.has(recipient.email)) return queue.suppressed(message.id, 'The address is on the suppression list.');
     const stored = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (queue.templateData(message) ?? {});
     if (!stored) return queue.failed(message.id, 'The advisory is gone.');
@@ -289,6 +302,9 @@ export class SendWorker {
       return queue.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
     }
     this.relayDown = false;
-    await queue.sent(message.id, subject);
+    await queue.sent(message.id, subject, { basis: consent?.basis ?? null, senderIdentity: await this.deps.evidence.senderIdentity() });
+    await this.deps.evidence.sent(message.template, message.contact_id).catch((error: unknown) => {
+      logger.error({ err: error, messageId: message.id }, 'could not renew the relationship this message proves');
+    });
   }
 }

@@ -14,6 +14,8 @@ export interface SystemEmailSources {
   codeFor(codeId: string): Promise<string | null>;
   preferencesUrl(contactId: string): string;
   exportOf(contactId: string): Promise<unknown>;
+  /** A double opt-in or reconfirmation still open: its wording in both languages, its link and dates; null once confirmed or expired. */
+  consentRequest(requestId: string): Promise<{ data: Record<string, unknown> } | null>;
 }
 
 /**
@@ -34,6 +36,12 @@ export function completeSystemEmails(sources: SystemEmailSources): CompleteData 
       case 'data-export': {
         const content = JSON.stringify(await sources.exportOf(contactId), null, 2);
         return { data: stored, attachments: [{ filename: 'my-data.json', contentType: 'application/json', content }] };
+      }
+      case 'confirm-subscription':
+      case 'reconfirm-consent': {
+        const request = typeof stored.requestId === 'string' ? await sources.consentRequest(stored.requestId) : null;
+        if (!request) return { skip: 'The request was confirmed or expired before it could be sent.' };
+        return request;
       }
       case 'email-changed':
         return { data: { changedAt: stored.changedAt }, to: String(stored.previousEmail) };

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Locale, Organization } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
@@ -7,18 +7,20 @@ import { nowIso } from '../store/time.js';
 export class Organizations {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(input: { name: string; locale?: Locale }): Promise<Organization> {
-    const organization: Organization = { id: crypto.randomUUID(), name: input.name, locale: input.locale ?? 'en' };
+  /** A new client; its relationship starts with its last purchase or contract, or now. */
+  async create(input: { name: string; locale?: Locale; lastPurchaseAt?: string }): Promise<Organization> {
+    const now = nowIso();
+    const organization: Organization = { id: crypto.randomUUID(), name: input.name, locale: input.locale ?? 'en', lastPurchaseAt: input.lastPurchaseAt ?? now };
     await this.db
       .insertInto('organizations')
-      .values({ ...organization, created_at: nowIso() })
+      .values({ id: organization.id, name: organization.name, locale: organization.locale, last_purchase_at: organization.lastPurchaseAt, created_at: now })
       .execute();
     return organization;
   }
 
   async get(id: string): Promise<Organization | null> {
-    const row = await this.db.selectFrom('organizations').select(['id', 'name', 'locale']).where('id', '=', id).executeTakeFirst();
-    return row ? { id: row.id, name: row.name, locale: row.locale as Locale } : null;
+    const row = await this.db.selectFrom('organizations').select(['id', 'name', 'locale', 'last_purchase_at']).where('id', '=', id).executeTakeFirst();
+    return row ? { id: row.id, name: row.name, locale: row.locale as Locale, lastPurchaseAt: row.last_purchase_at } : null;
   }
 
   /** The subset of `ids` that exist, with their default locale. */
@@ -26,5 +28,15 @@ export class Organizations {
     if (!ids.length) return new Map();
     const rows = await this.db.selectFrom('organizations').select(['id', 'locale']).where('id', 'in', ids).execute();
     return new Map(rows.map((r) => [r.id, r.locale as Locale]));
+  }
+
+  /** A purchase (an invoice receipt sent) is the relationship's latest activity, unless a later one is known. */
+  async recordPurchase(trx: Transaction<Database>, id: string, at: string): Promise<void> {
+    await trx
+      .updateTable('organizations')
+      .set({ last_purchase_at: at })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_purchase_at', 'is', null), eb('last_purchase_at', '<', at)]))
+      .execute();
   }
 }

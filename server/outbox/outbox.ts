@@ -34,6 +34,18 @@ export interface LoggedMessage {
   sentAt: string | null;
 }
 
+/** What a sent message relied on and carried, kept as evidence. */
+export interface SendProof {
+  basis: string | null;
+  senderIdentity: string | null;
+}
+
+/** Who a message says it is from: CASL s. 6(2)(a)–(b) asks for the sender's name and mailing address. */
+export interface SenderIdentity {
+  from: string;
+  postalAddress: string;
+}
+
 /**
  * The one writer of `messages`: queueing, claims, outcomes, erasure. Every state change is a
  * single statement. Template data and subjects are sealed before they reach the store.
@@ -67,6 +79,8 @@ export class Outbox {
       created_at: now,
       updated_at: now,
       sent_at: null,
+      basis: null,
+      sender_identity: null,
     };
   }
 
@@ -174,9 +188,26 @@ export class Outbox {
       .execute();
   }
 
-  async sent(id: string, subject: string): Promise<void> {
+  /** Sent: with what it relied on (the consent basis, for category mail) and who it said it was from. */
+  async sent(id: string, subject: string, proof: SendProof): Promise<void> {
     const now = nowIso();
-    await this.finish(id, { status: 'sent', subject: this.crypto.encrypt(subject), sent_at: now, last_error: null }, true);
+    await this.finish(
+      id,
+      { status: 'sent', subject: this.crypto.encrypt(subject), sent_at: now, last_error: null, basis: proof.basis, sender_identity: proof.senderIdentity },
+      true,
+    );
+  }
+
+  /** The id of a sender identity (From and postal address), stored once for every message that carries it. */
+  async identify(identity: SenderIdentity): Promise<string> {
+    const json = JSON.stringify({ from: identity.from, postalAddress: identity.postalAddress });
+    const id = crypto.createHash('sha256').update(json).digest('hex').slice(0, 32);
+    await this.db
+      .insertInto('sender_identities')
+      .values({ id, identity: json, first_used_at: nowIso() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    return id;
   }
 
   async retryLater(id: string, error: string, delayMs: number): Promise<void> {

@@ -1,5 +1,4 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Logger } from 'pino';
 import type { Database } from '../store/schema.js';
 import { isoAfter } from '../store/time.js';
 
@@ -31,17 +30,4 @@ export async function applyRetention<K extends string>(db: Kysely<Database>, own
     for (const name of Object.keys(owners) as K[]) report[name] = await owners[name](trx, clock);
     return report;
   });
-}
-
-/** The daily job: a first pass a minute after start, then every 24 hours. Idempotent, so several servers may run it. */
-export function scheduleRetention(db: Kysely<Database>, owners: Record<string, Expire>, logger: Logger): NodeJS.Timeout {
-  const run = () =>
-    applyRetention(db, owners).then(
-      (deleted) => logger.info({ deleted }, 'retention applied'),
-      (error: unknown) => logger.error({ err: error }, 'retention failed'),
-    );
-  setTimeout(run, 60_000).unref();
-  const daily = setInterval(run, DAY);
-  daily.unref();
-  return daily;
 }

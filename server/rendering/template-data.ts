@@ -77,6 +77,18 @@ const schemas = {
   'data-export': z.object({
     requestedAt: isoDate(),
   }),
+  /** A double opt-in: the consent wording in both languages, filled in, and the button's link. */
+  'confirm-subscription': z.object({
+    url: httpUrl(),
+    statement: z.object({ en: text(2_000), fr: text(2_000) }),
+    expiresAt: isoDate(),
+  }),
+  /** Implied consent about to lapse: the same, with the lapse date. */
+  'reconfirm-consent': z.object({
+    url: httpUrl(),
+    statement: z.object({ en: text(2_000), fr: text(2_000) }),
+    lapsesAt: isoDate(),
+  }),
   /** Sent to the address that was replaced; the new one is never named. */
   'email-changed': z.object({
     changedAt: isoDate(),

@@ -47,4 +47,8 @@ export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
   'data-export': (data, locale) => ({ requestedAt: formatDate(data.requestedAt, locale) }),
 
   'email-changed': (data, locale) => ({ changedAt: formatDate(data.changedAt, locale), notice: true }),
+
+  'confirm-subscription': (data, locale) => ({ url: data.url, statement: data.statement[locale], expiresAt: formatDate(data.expiresAt, locale) }),
+
+  'reconfirm-consent': (data, locale) => ({ url: data.url, statement: data.statement[locale], lapsesAt: formatDate(data.lapsesAt, locale) }),
 };

@@ -179,12 +179,16 @@ export function registerSelfServiceRoutes(api: Endpoints, selfService: SelfServi
     {
       method: 'put',
       path: '/api/v1/me/preferences',
-      summary: 'Set some categories on or off (recorded with source extension)',
+      summary: 'Set some categories on or off (recorded with source extension and the wording shown); an express-only category is emailed for confirmation first',
       tag: TAG,
       auth: { session: true },
       body: { json: s.preferencesUpdate, limit: JSON_LIMIT },
+      query: s.wordingShownQuery,
       responses: { 200: { description: 'The contact', schema: s.me }, ...problemResponses(400, 415) },
     },
-    async ({ session, body, req }) => ({ status: 200, body: await selfService.setPreferences(session.contactId, body, originOf(req, 'extension')) }),
+    async ({ session, body, query, req }) => ({
+      status: 200,
+      body: await selfService.setPreferences(session.contactId, body, originOf(req, 'extension'), query),
+    }),
   );
 }

@@ -12,6 +12,8 @@ import type { ActiveSession, Sessions } from './sessions.js';
 import type { AfterAnswer } from '../after-answer.js';
 import type { DataExport } from '../privacy/data-export.js';
 import type { Erasure } from '../privacy/erasure.js';
+import type { ConsentWordings } from '../consent/consent-wordings.js';
+import type { ConsentRequests } from '../consent/consent-requests.js';
 
 export interface SelfServiceDeps {
   db: Kysely<Database>;
@@ -26,6 +28,9 @@ export interface SelfServiceDeps {
   afterAnswer: AfterAnswer;
   dataExport: DataExport;
   erasure: Erasure;
+  wordings: ConsentWordings;
+  requests: ConsentRequests;
+  brandName: string;
 }
 
 const slug = (type: string) => type.replace(/^\/problems\//, '');
@@ -93,12 +98,32 @@ export class SelfService {
       },
       categories: [...this.deps.categories.list],
       preferences: contact.preferences,
+      consentWording: this.wording(),
+      pending: await this.deps.requests.pending(contactId),
     };
   }
 
-  /** Merges the given categories; unknown or required-off ones are refused whole (400). */
-  async setPreferences(contactId: string, wanted: Preferences, origin: ChangeOrigin): Promise<Me> {
-    await this.deps.contacts.setPreferences(contactId, wanted, origin);
+  /** The extension's consent wording, current version, filled in for both languages. */
+  private wording(): Me['consentWording'] {
+    const { wordings, brandName } = this.deps;
+    const version = wordings.currentVersion('extension');
+    return { version, text: { en: wordings.text(version, 'en', { brand: brandName }), fr: wordings.text(version, 'fr', { brand: brandName }) } };
+  }
+
+  /**
+   * Merges the given categories; unknown or required-off ones are refused whole (400). Switching
+   * on an express-only category sends a confirmation to the contact's address instead: it stays
+   * off, and pending, until the person confirms from their inbox (double opt-in).
+   */
+  async setPreferences(contactId: string, wanted: Preferences, origin: ChangeOrigin, shown: { wording?: string; locale?: string } = {}): Promise<Me> {
+    const { categories, contacts, wordings } = this.deps;
+    const contact = await contacts.get(contactId);
+    if (!contact) throw notFound('contact');
+    const wording = wordings.shown('extension', shown.wording, shown.locale ?? contact.locale);
+    const settings = Object.fromEntries(
+      Object.entries(wanted).map(([key, on]) => [key, on && categories.isExpressOnly(key) ? { subscribed: true, confirm: true } : on]),
+    );
+    if (!(await contacts.changeConsent(contactId, settings, { ...origin, wording }, 'extension'))) throw notFound('contact');
     return this.me(contactId);
   }
 

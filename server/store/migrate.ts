@@ -6,6 +6,7 @@ import { signIn } from './migrations/003-sign-in.js';
 import { privacy } from './migrations/004-privacy.js';
 import { leaseIndex } from './migrations/005-lease-index.js';
 import { trustHardening } from './migrations/006-trust-hardening.js';
+import { consentProof } from './migrations/007-consent-proof.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -16,6 +17,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '004-privacy': privacy,
   '005-lease-index': leaseIndex,
   '006-trust-hardening': trustHardening,
+  '007-consent-proof': consentProof,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -9,6 +9,8 @@ export interface OrganizationsTable {
   name: string;
   locale: string;
   created_at: string;
+  /** The relationship's last activity: the last purchase (an invoice receipt sent) or contract. */
+  last_purchase_at: string | null;
 }
 
 /** `email`, `name`, `phone` and `job_title` hold AES-256-GCM ciphertext (server/privacy/field-crypto.ts). */
@@ -31,6 +33,19 @@ export interface ConsentsTable {
   category: string;
   subscribed: number;
   updated_at: string;
+  /** What it rests on (ConsentBasis); null only for rows from before bases, until the start fills them. */
+  basis: string | null;
+  /** When an implied basis started. */
+  basis_since: string | null;
+  /** When implied consent lapses unless renewed; null for a basis that never lapses. */
+  expires_at: string | null;
+  /** The last activity that pushed `expires_at` back, and which: `purchase` or `inquiry`. */
+  renewed_at: string | null;
+  renewed_by: string | null;
+  /** When the daily job turned it off because implied consent ran out; cleared when it is on again. */
+  lapsed_at: string | null;
+  /** When a reconfirmation was asked for the current `expires_at`. */
+  reconfirm_sent_at: string | null;
 }
 
 export interface ConsentHistoryTable {
@@ -43,6 +58,39 @@ export interface ConsentHistoryTable {
   at: string;
   ip: string | null;
   user_agent: string | null;
+  basis: string | null;
+  basis_since: string | null;
+  wording_version: string | null;
+  wording_locale: string | null;
+}
+
+/** A double opt-in or a reconfirmation asked of a contact by email (server/consent/consent-requests.ts). */
+export interface ConsentRequestsTable {
+  id: string;
+  contact_id: string;
+  kind: 'double-opt-in' | 'reconfirmation';
+  /** JSON array of category keys. */
+  categories: string;
+  /** Where it was asked: `subscribe-form`, `extension`, `admin`, or `expiry` for a reconfirmation. */
+  requested_via: string;
+  /** The wording of the form it was asked from, if any. */
+  request_wording: string | null;
+  /** The wording of the email and of its confirm page. */
+  wording_version: string;
+  /** A reconfirmation's lapse date. */
+  lapses_at: string | null;
+  requested_at: string;
+  expires_at: string;
+  confirmed_at: string | null;
+  confirmed_locale: string | null;
+}
+
+/** Who a message said it was from: the From header and postal address (CASL s. 6(2)), by a hash of both. */
+export interface SenderIdentitiesTable {
+  id: string;
+  /** JSON: from, postalAddress. */
+  identity: string;
+  first_used_at: string;
 }
 
 export interface ApiKeysTable {
@@ -77,6 +125,10 @@ export interface MessagesTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** The consent basis the message relied on when it was sent. */
+  basis: string | null;
+  /** sender_identities.id of what it carried. */
+  sender_identity: string | null;
 }
 
 export interface AdvisoriesTable {
@@ -170,6 +222,8 @@ export interface Database {
   contacts: ContactsTable;
   consents: ConsentsTable;
   consent_history: ConsentHistoryTable;
+  consent_requests: ConsentRequestsTable;
+  sender_identities: SenderIdentitiesTable;
   api_keys: ApiKeysTable;
   messages: MessagesTable;
   advisories: AdvisoriesTable;

@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import type { TokenSecret } from '../config/config.js';
 
 /** What a token may be used for; the purpose is the audience, so one is never accepted as another. */
-export type TokenPurpose = 'unsubscribe' | 'preferences' | 'session';
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'session' | 'confirm';
 
 export interface TokenClaims {
   /** The contact's opaque id: never an address or a name. */
@@ -11,7 +11,7 @@ export interface TokenClaims {
   category?: string;
   issuedAt: number;
   expiresAt: number;
-  /** A session's own id, so Sign out can revoke it. */
+  /** A session's own id, so Sign out can revoke it; a confirm link's request. */
   tokenId?: string;
 }
 
@@ -42,6 +42,11 @@ export class Tokens {
   /** A link token (unsubscribe or preferences), valid `linkTtlDays`. */
   link(purpose: 'unsubscribe' | 'preferences', contactId: string, category?: string): string {
     return this.sign(purpose, contactId, this.linkTtlDays * DAY, category ? { cat: category } : {});
+  }
+
+  /** The button of a double opt-in or reconfirmation email: one request of one contact, until `expiresAt` (ms). */
+  confirmLink(contactId: string, requestId: string, expiresAt: number): string {
+    return this.sign('confirm', contactId, Math.max(60, Math.floor((expiresAt - Date.now()) / 1000)), { jti: requestId });
   }
 
   session(contactId: string, ttlSeconds: number): { token: string; tokenId: string; expiresAt: number } {

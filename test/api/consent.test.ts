@@ -25,12 +25,22 @@ describe.each(STORES)('consent and its history on %s', (kind) => {
     const history = await server.api.get(`/api/v1/contacts/${contact.id}/consent-history`);
     expect(history.status).toBe(200);
     expect(history.body.slice(0, 6)).toEqual(
-      categories.list.map((c) => ({ category: c.key, subscribed: c.subscribedByDefault, source: 'default', at: expect.any(String) })),
+      categories.list.map((c) => ({
+        category: c.key,
+        subscribed: c.subscribedByDefault,
+        source: 'default',
+        at: expect.any(String),
+        basis: c.basis,
+        basisSince: c.basis.startsWith('implied-') ? expect.any(String) : null,
+        wordingVersion: null,
+        wordingLocale: null,
+      })),
     );
-    // Only real changes are recorded: ticket-updates was already on.
+    // Only real changes are recorded: ticket-updates was already on. An admin's boolean rests on the category's default basis.
+    const unchanged = { basisSince: null, wordingVersion: null, wordingLocale: null };
     expect(history.body.slice(6)).toEqual([
-      { category: 'marketing', subscribed: true, source: 'admin', at: expect.any(String) },
-      { category: 'invoices', subscribed: false, source: 'admin', at: expect.any(String) },
+      { category: 'marketing', subscribed: true, source: 'admin', at: expect.any(String), basis: 'express', ...unchanged },
+      { category: 'invoices', subscribed: false, source: 'admin', at: expect.any(String), basis: 'exempt', ...unchanged },
     ]);
     const ats = history.body.map((h: { at: string }) => h.at);
     expect([...ats].sort()).toEqual(ats);

@@ -73,6 +73,8 @@ describe('OpenAPI document', () => {
         'DELETE /api/v1/contacts/{id}',
         'PUT /api/v1/contacts/{id}/preferences',
         'GET /api/v1/contacts/{id}/consent-history',
+        'GET /api/v1/consent-wordings',
+        'GET /api/v1/consent-wordings/{version}',
         'GET /api/v1/contacts/{id}/export',
         'POST /api/v1/messages',
         'GET /api/v1/messages/{id}',

@@ -32,6 +32,7 @@ export function sampleMe(preferences: Me['preferences'] = { security: true, news
         description: { en: 'Incidents that affect your systems.', fr: 'Incidents qui touchent vos systèmes.' },
         subscribedByDefault: true,
         required: true,
+        basis: 'exempt',
       },
       {
         key: 'newsletter',
@@ -39,6 +40,7 @@ export function sampleMe(preferences: Me['preferences'] = { security: true, news
         description: { en: 'Tips and news, once a month.', fr: 'Conseils et nouvelles, une fois par mois.' },
         subscribedByDefault: true,
         required: false,
+        basis: 'implied-relationship',
       },
       {
         key: 'events',
@@ -46,9 +48,15 @@ export function sampleMe(preferences: Me['preferences'] = { security: true, news
         description: { en: 'Invitations to our sessions.', fr: 'Invitations à nos sessions.' },
         subscribedByDefault: false,
         required: false,
+        basis: 'express',
       },
     ],
     preferences,
+    consentWording: {
+      version: 'extension@1',
+      text: { en: 'Switching a category on is your express consent.', fr: 'Activer une catégorie constitue votre consentement exprès.' },
+    },
+    pending: [],
   };
 }
 

@@ -58,9 +58,25 @@ export const SAMPLE_DATA: Record<TemplateName, Record<string, unknown>> = {
   'preferences-link': { url: 'https://mail.serveitpro.example/preferences?token=abc.def.ghi' },
   'data-export': { requestedAt: '2026-11-26T14:30:00Z' },
   'email-changed': { changedAt: '2026-11-30T15:05:00Z' },
+  'confirm-subscription': {
+    url: 'https://mail.serveitpro.example/c/abc.def.ghi',
+    statement: {
+      en: 'Someone asked to receive “News and offers” from SERVEITPRO at this address. Confirm below to subscribe.',
+      fr: 'Quelqu’un a demandé à recevoir les courriels «\u00a0Nouvelles et offres\u00a0» de SERVEITPRO à cette adresse. Confirmez ci-dessous pour vous abonner.',
+    },
+    expiresAt: '2026-12-07T15:05:00Z',
+  },
+  'reconfirm-consent': {
+    url: 'https://mail.serveitpro.example/c/abc.def.ghi',
+    statement: {
+      en: 'Under Canada’s anti-spam law, your implied consent to receive “Security advisories” from SERVEITPRO ends on December 30, 2026.',
+      fr: 'En vertu de la Loi canadienne anti-pourriel, votre consentement tacite à recevoir les courriels «\u00a0Avis de sécurité\u00a0» de SERVEITPRO prend fin le 30 décembre 2026.',
+    },
+    lapsesAt: '2026-12-30T15:05:00Z',
+  },
 };
 
-export const SYSTEM_TEMPLATES: readonly TemplateName[] = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed'];
+export const SYSTEM_TEMPLATES: readonly TemplateName[] = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed', 'confirm-subscription', 'reconfirm-consent'];
 
 const CATEGORY: Partial<Record<TemplateName, Record<Locale, string>>> = {
   'ticket-update': { en: 'Ticket updates', fr: 'Suivi des demandes' },

@@ -120,6 +120,30 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
       text: ['ne recevra plus le suivi des demandes', 'ont été fermées'],
     },
   },
+  'confirm-subscription': {
+    en: {
+      subject: 'Confirm your subscription to SERVEITPRO',
+      html: ['Someone asked to receive “News and offers” from SERVEITPRO', 'Yes, subscribe me', 'The button works until December 7, 2026.'],
+      text: ['Confirm below to subscribe.', 'Yes, subscribe me <https://mail.serveitpro.example/c/abc.def.ghi>'],
+    },
+    fr: {
+      subject: 'Confirmez votre abonnement aux courriels de SERVEITPRO',
+      html: [`les courriels «${NBSP}Nouvelles et offres${NBSP}» de SERVEITPRO`, 'Oui, abonnez-moi', 'Le bouton fonctionne jusqu’au 7 décembre 2026.'],
+      text: ['Confirmez ci-dessous pour vous abonner.', 'Oui, abonnez-moi <https://mail.serveitpro.example/c/abc.def.ghi>'],
+    },
+  },
+  'reconfirm-consent': {
+    en: {
+      subject: 'Do you still want emails from SERVEITPRO?',
+      html: ['your implied consent to receive “Security advisories” from SERVEITPRO ends on December 30, 2026.', 'Yes, keep sending them'],
+      text: ['Do you still want these emails?', 'Yes, keep sending them <https://mail.serveitpro.example/c/abc.def.ghi>'],
+    },
+    fr: {
+      subject: 'Voulez-vous toujours recevoir les courriels de SERVEITPRO?',
+      html: ['prend fin le 30 décembre 2026.', 'Oui, continuez de me les envoyer'],
+      text: ['Voulez-vous toujours recevoir ces courriels?', 'Oui, continuez de me les envoyer <https://mail.serveitpro.example/c/abc.def.ghi>'],
+    },
+  },
 };
 
 describe('when each template is rendered in each locale', () => {

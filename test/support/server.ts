@@ -5,6 +5,7 @@ import { createApp } from '../../server/app.js';
 import { boot } from '../../server/boot.js';
 import { loadConfig, type Config } from '../../server/config/config.js';
 import type { Categories } from '../../server/consent/categories.js';
+import type { Clock } from '../../server/consent/clock.js';
 import { compileTemplates, type Renderer } from '../../server/rendering/render.js';
 import type { Services } from '../../server/services.js';
 import { createTestStore, type StoreKind, type TestStore } from './stores.js';
@@ -35,6 +36,8 @@ export interface StartOptions {
   worker?: boolean;
   /** A store made by the test itself (e.g. on its own PostgreSQL server); else a fresh one. */
   testStore?: TestStore;
+  /** The time consent lapses and renewals are counted by (see test/support/clock.ts). */
+  clock?: Clock;
 }
 
 let renderer: Promise<Renderer> | null = null;
@@ -77,6 +80,7 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
     logDestination,
     store: testStore.store,
     ...(options.categories ? { categories: options.categories } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     renderer: await sharedRenderer(loadConfig(env).brand),
   });
   handler = createApp({ config, store, logger, services, version: 'test' });

@@ -1,0 +1,20 @@
+import type { Clock } from '../../server/consent/clock.js';
+
+const DAY = 86_400_000;
+
+/** A clock the test moves: years of lapses and renewals in milliseconds. */
+export class TestClock implements Clock {
+  private offset = 0;
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  advanceDays(days: number): void {
+    this.offset += days * DAY;
+  }
+
+  iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+}
