@@ -174,6 +174,10 @@ export const myDataExport = z.object({
       subscribed: z.boolean(),
       source: consentSource,
       at: z.string(),
+      basis: consentBasis.nullable(),
+      basisSince: z.string().nullable(),
+      wordingVersion: z.string().nullable(),
+      wordingLocale: locale.nullable(),
       ip: z.string().nullable(),
       userAgent: z.string().nullable(),
     }),
@@ -189,6 +193,103 @@ export const myDataExport = z.object({
       sentAt: z.string().nullable(),
     }),
   ),
+});
+
+/**
+ * Proof of consent for one contact: what each category rests on now and until when, every change
+ * with the wording the person saw, the confirmations asked, and each message of the retention
+ * window with the basis it relied on, what it carried, and when an unsubscribe took effect.
+ */
+export const evidence = z.object({
+  generatedAt: z.string(),
+  contact: z.object({
+    id: z.string(),
+    organizationId: z.string().nullable(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    locale: locale.nullable(),
+    /** Set when the contact was erased: its history and message log stay, without personal data. */
+    erasedAt: z.string().nullable(),
+  }),
+  organization: z.object({ id: z.string(), name: z.string(), lastPurchaseAt: z.string().nullable() }).nullable(),
+  categories: z.array(
+    z.object({
+      key: z.string(),
+      label: localized,
+      required: z.boolean(),
+      subscribed: z.boolean(),
+      basis: consentBasis,
+      basisSince: z.string().nullable(),
+      /** When implied consent lapses unless renewed; null for a basis that never lapses, or when off. */
+      expiresAt: z.string().nullable(),
+      renewedAt: z.string().nullable(),
+      renewedBy: z.enum(['purchase', 'inquiry']).nullable(),
+      lapsedAt: z.string().nullable(),
+    }),
+  ),
+  history: z.array(
+    z.object({
+      category: z.string(),
+      previous: z.boolean().nullable(),
+      subscribed: z.boolean(),
+      source: consentSource,
+      at: z.string(),
+      basis: consentBasis.nullable(),
+      basisSince: z.string().nullable(),
+      wordingVersion: z.string().nullable(),
+      wordingLocale: locale.nullable(),
+      ip: z.string().nullable(),
+      userAgent: z.string().nullable(),
+    }),
+  ),
+  /** The wordings the history refers to, by version, exactly as kept in the repository. */
+  wordings: z.record(z.string(), z.object({ surface: wordingSurface, texts: localized })),
+  requests: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['double-opt-in', 'reconfirmation']),
+      categories: z.array(z.string()),
+      requestedVia: z.string(),
+      requestWording: z.string().nullable(),
+      wordingVersion: z.string(),
+      lapsesAt: z.string().nullable(),
+      requestedAt: z.string(),
+      expiresAt: z.string(),
+      confirmedAt: z.string().nullable(),
+      confirmedLocale: locale.nullable(),
+    }),
+  ),
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      category: z.string().nullable(),
+      template: z.string(),
+      status: z.enum(MESSAGE_STATUSES),
+      queuedAt: z.string(),
+      sentAt: z.string().nullable(),
+      /** The consent basis the message relied on when it was sent (category mail). */
+      basis: consentBasis.nullable(),
+      /** What it carried: the From header and postal address (CASL s. 6(2)), and how to unsubscribe. */
+      carried: z
+        .object({
+          from: z.string(),
+          postalAddress: z.string(),
+          unsubscribe: z.enum(['one-click-and-footer', 'preferences-link', 'none']),
+        })
+        .nullable(),
+      /** Why it was not sent, when suppressed. */
+      suppressedBecause: z.string().nullable(),
+      /** When the contact's unsubscribe from this category took effect after this message, if it did, and how. */
+      unsubscribed: z.object({ at: z.string(), source: consentSource }).nullable(),
+    }),
+  ),
+  retention: z.object({ messageLogDays: z.number(), consentHistoryDays: z.number() }),
+});
+
+export const organizationEvidence = z.object({
+  generatedAt: z.string(),
+  organization: z.object({ id: z.string(), name: z.string(), lastPurchaseAt: z.string().nullable() }),
+  contacts: z.array(evidence),
 });
 
 /** What an erasure erased, and what the law keeps and why. */

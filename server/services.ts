@@ -9,7 +9,7 @@ import { Contacts } from './contacts/contacts.js';
 import { Organizations } from './organizations/organizations.js';
 import { ApiKeys } from './api-keys/api-keys.js';
 import { Tokens } from './tokens/tokens.js';
-import { Outbox } from './outbox/outbox.js';
+import { Outbox, type SenderIdentity } from './outbox/outbox.js';
 import { Messages } from './messages/messages.js';
 import { createComposer, linkBuilder } from './delivery/compose.js';
 import { SendWorker } from './delivery/send-worker.js';
@@ -26,6 +26,7 @@ import { SuppressionList } from './consent/suppressions.js';
 import { AuditLog } from './privacy/audit-log.js';
 import { DataExport } from './privacy/data-export.js';
 import { Erasure } from './privacy/erasure.js';
+import { EvidencePacks } from './privacy/evidence.js';
 import { completeSystemEmails } from './delivery/system-emails.js';
 import { expireRateLimits, rateLimitStores } from './http/rate-limit-stores.js';
 import type { Expire, RetentionPolicy } from './privacy/retention.js';
@@ -93,13 +94,17 @@ export function createServices(deps: ServiceDeps) {
       };
     },
   });
-  let senderIdentity: Promise<string> | undefined;
-  const evidence = {
-    senderIdentity: () =>
-      (senderIdentity ??= outbox.identify({ from: config.mailFrom, postalAddress: config.brand.postalAddress }).catch((error: unknown) => {
-        senderIdentity = undefined;
-        throw error;
-      })),
+  const identities = new Map<string, Promise<string>>();
+  const sendingEvidence = {
+    senderIdentity: (unsubscribe: SenderIdentity['unsubscribe']) => {
+      let id = identities.get(unsubscribe);
+      if (!id) {
+        id = outbox.identify({ from: config.mailFrom, postalAddress: config.brand.postalAddress, unsubscribe });
+        identities.set(unsubscribe, id);
+        id.catch(() => identities.delete(unsubscribe));
+      }
+      return id;
+    },
     sent: (template: string, contactId: string) => impliedConsent.renewOnSent(template, contactId),
   };
   const worker = new SendWorker(
@@ -115,7 +120,7 @@ export function createServices(deps: ServiceDeps) {
       composer,
       completeData,
       mailer: deps.mailer,
-      evidence,
+      evidence: sendingEvidence,
       logger: logger.child({ component: 'worker' }),
     },
     {
@@ -128,6 +133,8 @@ export function createServices(deps: ServiceDeps) {
   );
   const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
   const auditLog = new AuditLog(db);
+  const evidence = new EvidencePacks({ db, contacts, organizations, consent, consentRequests, outbox, wordings, categories, retention: config.retention });
+  const evidencePage = { brandName: config.brand.name, wordings, category: (key: string) => categories.get(key) };
   const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));
   const selfService = new SelfService({
     db,
@@ -166,6 +173,8 @@ export function createServices(deps: ServiceDeps) {
     auditLog,
     dataExport,
     erasure,
+    evidence,
+    evidencePage,
     afterAnswer,
     fieldCrypto: deps.fieldCrypto,
     rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { quotedList } from '../rendering/format.js';
 import { LOCALES, schemas, type ConsentWording, type Locale, type WordingSurface } from '../../contract/index.js';
 
 const file = z.record(z.string().regex(/^[a-z-]+@[1-9]\d*$/, '<surface>@<n>'), z.object({ surface: schemas.wordingSurface, en: z.string().min(1), fr: z.string().min(1) }).strict());
@@ -61,8 +62,7 @@ export class ConsentWordings {
   text(version: string, locale: Locale, values: WordingValues): string {
     const wording = this.byVersion.get(version);
     if (!wording) throw new Error(`unknown consent wording ${version}`);
-    const list = (values.categories ?? []).map((label) => (locale === 'fr' ? `«\u00a0${label}\u00a0»` : `“${label}”`));
-    const categories = list.length > 1 ? `${list.slice(0, -1).join(', ')} ${locale === 'fr' ? 'et' : 'and'} ${list.at(-1)}` : (list[0] ?? '');
+    const categories = quotedList(values.categories ?? [], locale);
     return wording.texts[locale].replaceAll('{brand}', values.brand).replaceAll('{categories}', categories).replaceAll('{date}', values.date ?? '');
   }
 

@@ -98,8 +98,8 @@ export class Contacts {
 
   /** Upserts contacts from CSV; bad rows are reported by line (see csv-import.ts). */
   importCsv(text: string): Promise<ImportReport> {
-    const { db, organizations, consent, codec, suppressions } = this;
-    return importContactsCsv({ db, organizations, consent, codec, suppressions }, text);
+    const { db, organizations, consent, categories, codec, suppressions } = this;
+    return importContactsCsv({ db, organizations, consent, categories, codec, suppressions }, text);
   }
 
   async get(id: string): Promise<Contact | null> {

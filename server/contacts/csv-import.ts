@@ -5,7 +5,10 @@ import type { ImportReport, Locale } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/batches.js';
 import { nowIso } from '../store/time.js';
-import type { ConsentRecords } from '../consent/consent.js';
+import type { ConsentChange, ConsentRecords } from '../consent/consent.js';
+import type { Categories } from '../consent/categories.js';
+import { addMonths, IMPLIED_MONTHS, isImplied } from '../consent/basis.js';
+import { CONSENT_BASES, type ConsentBasis } from '../../contract/index.js';
 import type { Organizations } from '../organizations/organizations.js';
 import { invalid } from '../errors.js';
 import { normalizeEmail } from './email-address.js';
@@ -23,17 +26,44 @@ interface GoodRow {
   name: string | null;
   locale: Locale | null;
   organizationId: string;
+  /** The row's consent columns, by category: off, or on with a basis. */
+  consent: Record<string, ConsentChange>;
+}
+
+/**
+ * A consent cell: empty keeps the default; `off`; `on` (the category's default basis); or a basis,
+ * with the start of an implied one after a colon (`implied-relationship:2025-03-01`).
+ */
+function consentCell(cell: string, key: string, categories: Categories, now: string): ConsentChange | { error: string } | null {
+  const value = cell.trim().toLowerCase();
+  if (!value) return null;
+  if (value === 'off') {
+    return categories.get(key)!.required ? { error: 'This category is required and cannot be turned off.' } : { subscribed: false };
+  }
+  const [basisText = '', since] = value.split(':');
+  const basis = (basisText === 'on' ? categories.get(key)!.basis : basisText) as ConsentBasis;
+  if (!CONSENT_BASES.includes(basis)) return { error: `Use off, on, or a basis (${CONSENT_BASES.join(', ')}), an implied one optionally followed by :YYYY-MM-DD.` };
+  if (categories.isExpressOnly(key) && basis !== 'express') return { error: 'This category is sent only with express consent.' };
+  if (since === undefined) return { subscribed: true, basis };
+  if (!isImplied(basis)) return { error: 'Only an implied basis has a start date.' };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since))) return { error: 'The start date must be YYYY-MM-DD.' };
+  const start = new Date(since).toISOString();
+  if (start > now) return { error: 'The start date cannot be in the future.' };
+  const lapsed = addMonths(start, IMPLIED_MONTHS[basis]);
+  if (lapsed <= now) return { error: `Implied consent from ${since} lapsed on ${lapsed.slice(0, 10)} (CASL s. 10(10)).` };
+  return { subscribed: true, basis, since: start };
 }
 
 /** Parses, checks every row, and upserts the good ones in one transaction; bad rows are reported, not fatal. */
 export async function importContactsCsv(
-  deps: { db: Kysely<Database>; organizations: Organizations; consent: ConsentRecords; codec: ContactCodec; suppressions: SuppressionList },
+  deps: { db: Kysely<Database>; organizations: Organizations; consent: ConsentRecords; categories: Categories; codec: ContactCodec; suppressions: SuppressionList },
   text: string,
 ): Promise<ImportReport> {
   const records = parseCsv(text);
   const header = records.shift();
   if (!header) throw invalid('The file is empty: it needs a header row (email,name,locale,organizationId) and rows.');
-  const position = columnPositions(header.record);
+  const position = columnPositions(header.record, deps.categories);
+  const now = nowIso();
 
   const errors: ImportRowError[] = [];
   const candidates: GoodRow[] = [];
@@ -49,7 +79,15 @@ export async function importContactsCsv(
     const locale = cell(record, 'locale').toLowerCase();
     const name = cell(record, 'name');
     const organizationId = cell(record, 'organizationId');
-    if (!email.ok) errors.push({ line, field: 'email', reason: email.reason });
+    const consent: Record<string, ConsentChange> = {};
+    const consentErrors: ImportRowError[] = [];
+    for (const [key, index] of position.categories) {
+      const parsed = consentCell(record[index] ?? '', key, deps.categories, now);
+      if (parsed && 'error' in parsed) consentErrors.push({ line, field: key, reason: parsed.error });
+      else if (parsed) consent[key] = parsed;
+    }
+    if (consentErrors.length) errors.push(consentErrors[0]!);
+    else if (!email.ok) errors.push({ line, field: 'email', reason: email.reason });
     else if (locale && locale !== 'en' && locale !== 'fr') errors.push({ line, field: 'locale', reason: 'Use en or fr (or leave empty).' });
     else if (name.length > 200) errors.push({ line, field: 'name', reason: 'At most 200 characters.' });
     else if (/\p{Cc}/u.test(name)) errors.push({ line, field: 'name', reason: 'Control characters (such as line breaks) are not allowed.' });
@@ -58,7 +96,7 @@ export async function importContactsCsv(
       errors.push({ line, field: 'email', reason: `The same address is on line ${firstLineOf.get(email.email)}.` });
     } else {
       firstLineOf.set(email.email, line);
-      candidates.push({ line, email: email.email, name: name || null, locale: (locale || null) as Locale | null, organizationId });
+      candidates.push({ line, email: email.email, name: name || null, locale: (locale || null) as Locale | null, organizationId, consent });
     }
   }
   if (!records.length) throw invalid('The file has a header but no rows.');
@@ -90,13 +128,15 @@ export async function importContactsCsv(
       for (const row of rows) existing.set(byIndex.get(row.email_index!)!, { ...row, name: deps.codec.crypto.decryptNullable(row.name) });
     }
 
-    const now = nowIso();
     const fresh: Database['contacts'][] = [];
+    const consentOf = new Map<string, Record<string, ConsentChange>>();
     for (const row of known) {
       const current = existing.get(row.email);
       if (!current) {
+        const id = crypto.randomUUID();
+        if (Object.keys(row.consent).length) consentOf.set(id, row.consent);
         fresh.push({
-          id: crypto.randomUUID(),
+          id,
           organization_id: row.organizationId,
           email: '',
           email_index: null,
@@ -117,8 +157,10 @@ export async function importContactsCsv(
       // An empty cell keeps what is stored: an import corrects, it does not blank.
       const name = row.name ?? current.name;
       const locale = row.locale ?? current.locale;
+      const consentChanged =
+        Object.keys(row.consent).length > 0 && (await deps.consent.change(trx, current.id, row.consent, { source: 'import', at: now })).length > 0;
       if (name === current.name && locale === current.locale) {
-        report.unchanged++;
+        report[consentChanged ? 'updated' : 'unchanged']++;
         continue;
       }
       await trx
@@ -130,6 +172,7 @@ export async function importContactsCsv(
     }
     for (const batch of chunks(fresh, 500)) await trx.insertInto('contacts').values(batch).execute();
     await deps.consent.initialize(trx, fresh.map((c) => c.id), { source: 'import', at: now });
+    for (const [id, consent] of consentOf) await deps.consent.change(trx, id, consent, { source: 'import', at: now });
     report.created = fresh.length;
   });
   errors.sort((a, b) => a.line - b.line);
@@ -153,7 +196,7 @@ function parseCsv(text: string): { record: string[]; info: { lines: number } }[]
   }
 }
 
-function columnPositions(header: string[]) {
+function columnPositions(header: string[], categories: Categories) {
   const index = {} as Record<(typeof CSV_COLUMNS)[number], number>;
   const lower = header.map((h) => h.toLowerCase());
   const missing = CSV_COLUMNS.filter((column) => {
@@ -165,6 +208,8 @@ function columnPositions(header: string[]) {
       ...missing.map((column) => ({ pointer: `#/header/${column}`, detail: 'Missing column.' })),
     ]);
   }
-  const expected = new Set<string>(CSV_COLUMNS.map((c) => c.toLowerCase()));
-  return { index, ignored: header.filter((h) => !expected.has(h.toLowerCase())) };
+  // Optional: one column per category, named by its key.
+  const categoryColumns = new Map(categories.list.map((c) => [c.key, lower.indexOf(c.key)] as const).filter(([, i]) => i >= 0));
+  const expected = new Set<string>([...CSV_COLUMNS.map((c) => c.toLowerCase()), ...categoryColumns.keys()]);
+  return { index, categories: categoryColumns, ignored: header.filter((h) => !expected.has(h.toLowerCase())) };
 }

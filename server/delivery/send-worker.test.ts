@@ -78,7 +78,7 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
         composer,
         completeData: async (_template, _contactId, stored) => ({ data: stored }),
         mailer,
-        evidence: { senderIdentity: async () => 'id-1', sent: async (template, contactId) => void renewals.push(`${template} to ${contactId}`) },
+        evidence: { senderIdentity: async (unsubscribe) => `id-${unsubscribe}`, sent: async (template, contactId) => void renewals.push(`${template} to ${contactId}`) },
         logger: pino({ level: 'silent' }),
       },
       { concurrency: 2, ratePerSecond: 0, maxAttempts: 3, retryBaseMs: 10 },
@@ -87,7 +87,7 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
     for (let waited = 0; outcomes.size < 4 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     await worker.stop();
     expect(Object.fromEntries(outcomes)).toEqual({
-      m1: 'sent: subject of m1 (basis exempt, sender id-1)',
+      m1: 'sent: subject of m1 (basis exempt, sender id-one-click-and-footer)',
       m2: 'suppressed: The contact is not subscribed to this category.',
       m3: 'retry: 554 maintenance',
       m4: 'suppressed: Implied consent lapsed on 2028-03-01 (CASL s. 10(10)) and was not confirmed since.',

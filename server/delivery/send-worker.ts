@@ -70,7 +70,8 @@ export interface Audience {
 
 /** What sending proves: the sender it named (kept once), and the relationship an invoice or ticket renews (consent/implied-consent.ts). */
 export interface Evidence {
-  senderIdentity(): Promise<string>;
+  /** The stored id of what a message carried: the sender's identity and how to unsubscribe. */
+  senderIdentity(unsubscribe: 'one-click-and-footer' | 'preferences-link' | 'none'): Promise<string>;
   sent(template: string, contactId: string): Promise<unknown>;
 }
 
@@ -302,7 +303,8 @@ export class SendWorker {
       return queue.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
     }
     this.relayDown = false;
-    await queue.sent(message.id, subject, { basis: consent?.basis ?? null, senderIdentity: await this.deps.evidence.senderIdentity() });
+    const unsubscribe = to !== undefined ? 'none' : category && !category.required ? 'one-click-and-footer' : 'preferences-link';
+    await queue.sent(message.id, subject, { basis: consent?.basis ?? null, senderIdentity: await this.deps.evidence.senderIdentity(unsubscribe) });
     await this.deps.evidence.sent(message.template, message.contact_id).catch((error: unknown) => {
       logger.error({ err: error, messageId: message.id }, 'could not renew the relationship this message proves');
     });

@@ -40,10 +40,15 @@ export interface SendProof {
   senderIdentity: string | null;
 }
 
-/** Who a message says it is from: CASL s. 6(2)(a)–(b) asks for the sender's name and mailing address. */
+/**
+ * What a message carried to identify its sender and let the person leave: CASL s. 6(2) asks for the
+ * sender's name and mailing address and an unsubscribe mechanism (s. 11).
+ */
 export interface SenderIdentity {
   from: string;
   postalAddress: string;
+  /** `one-click-and-footer`: List-Unsubscribe (RFC 8058) and the footer's link; `preferences-link`: the footer's link to the preferences. */
+  unsubscribe: 'one-click-and-footer' | 'preferences-link' | 'none';
 }
 
 /**
@@ -125,6 +130,28 @@ export class Outbox {
     }));
   }
 
+  /** The contact's messages as evidence: what each relied on and carried, and why it was not sent if it was not. */
+  async evidenceLog(contactId: string) {
+    const rows = await this.db
+      .selectFrom('messages as m')
+      .leftJoin('sender_identities as s', 's.id', 'm.sender_identity')
+      .select(['m.id', 'm.category', 'm.template', 'm.status', 'm.created_at', 'm.sent_at', 'm.basis', 'm.last_error', 's.identity'])
+      .where('m.contact_id', '=', contactId)
+      .orderBy('m.created_at')
+      .execute();
+    return rows.map((m) => ({
+      id: m.id,
+      category: m.category,
+      template: m.template,
+      status: m.status,
+      queuedAt: m.created_at,
+      sentAt: m.sent_at,
+      basis: m.basis,
+      carried: m.identity ? (JSON.parse(m.identity) as SenderIdentity) : null,
+      suppressedBecause: m.status === 'suppressed' ? m.last_error : null,
+    }));
+  }
+
   /**
    * The contact is erased: what is queued is cancelled, and every message keeps only its
    * category, template, times and status (no data, no subject).
@@ -198,9 +225,9 @@ export class Outbox {
     );
   }
 
-  /** The id of a sender identity (From and postal address), stored once for every message that carries it. */
+  /** The id of a sender identity, stored once for every message that carries it. */
   async identify(identity: SenderIdentity): Promise<string> {
-    const json = JSON.stringify({ from: identity.from, postalAddress: identity.postalAddress });
+    const json = JSON.stringify({ from: identity.from, postalAddress: identity.postalAddress, unsubscribe: identity.unsubscribe });
     const id = crypto.createHash('sha256').update(json).digest('hex').slice(0, 32);
     await this.db
       .insertInto('sender_identities')

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { CategoryInfo, Contact, Locale } from '../../contract/index.js';
 import { PAGE_STRINGS } from './page-strings.js';
-import { PreferenceCenter } from './preference-center.js';
+import { PreferenceCenter, type ShownWording } from './preference-center.js';
 
 // The views of the pages behind email links: what each state shows, nothing about how it was reached.
 
@@ -40,11 +40,23 @@ export function FreshLinkForm({ locale }: { locale: Locale }) {
  * The contact's categories and the data copy button. Every form posts back to `action`, the link
  * the page was opened with: a page never mints a new link, so it cannot outlive the one it came from.
  */
-export function PreferencesView({ contact, locale, categories, action }: { contact: Contact; locale: Locale; categories: readonly CategoryInfo[]; action: string }) {
+export function PreferencesView({
+  contact,
+  locale,
+  categories,
+  action,
+  wording,
+}: {
+  contact: Contact;
+  locale: Locale;
+  categories: readonly CategoryInfo[];
+  action: string;
+  wording: ShownWording;
+}) {
   const t = PAGE_STRINGS[locale];
   return (
     <>
-      <PreferenceCenter locale={locale} email={contact.email} categories={categories} preferences={contact.preferences} action={action} />
+      <PreferenceCenter locale={locale} email={contact.email} categories={categories} preferences={contact.preferences} action={action} wording={wording} />
       <form method="post" action={action} class="card">
         <input type="hidden" name="lang" value={locale} />
         <h2>{t.dataHeading}</h2>
@@ -65,8 +77,12 @@ export function UnsubscribeView(props: {
   category: CategoryInfo | undefined;
   state: UnsubscribeState;
   action: string;
+  /** The preference center's wording. */
+  wording: ShownWording;
+  /** This page's own wording, about the one category. */
+  unsubscribeWording: ShownWording;
 }) {
-  const { contact, locale, category, state, action } = props;
+  const { contact, locale, category, state, action, unsubscribeWording } = props;
   const t = PAGE_STRINGS[locale];
   if (!category) return <PreferencesView {...props} />;
   const label = category.label[locale];
@@ -82,8 +98,10 @@ export function UnsubscribeView(props: {
     card = (
       <Card heading={state === 'unsubscribed' ? t.unsubscribedHeading(label) : t.alreadyUnsubscribed(label)} status={state === 'unsubscribed'}>
         {state === 'unsubscribed' && <p>{t.unsubscribedIntro}</p>}
+        <p class="wording">{unsubscribeWording.text}</p>
         <form method="post" action={action}>
           <input type="hidden" name="lang" value={locale} />
+          <input type="hidden" name="wording" value={unsubscribeWording.version} />
           <button type="submit" name="action" value="resubscribe" class="secondary">
             {t.undoButton}
           </button>
@@ -96,8 +114,10 @@ export function UnsubscribeView(props: {
     card = (
       <Card heading={t.confirmHeading(label)}>
         <p>{t.confirmIntro}</p>
+        <p class="wording">{unsubscribeWording.text}</p>
         <form method="post" action={action}>
           <input type="hidden" name="lang" value={locale} />
+          <input type="hidden" name="wording" value={unsubscribeWording.version} />
           <button type="submit" name="action" value="unsubscribe" class="primary">
             {t.confirmButton}
           </button>
@@ -153,5 +173,79 @@ export function BadAddressView({ locale, reason }: { locale: Locale; reason: str
       <p role="alert">{reason}</p>
       <FreshLinkForm locale={locale} />
     </Card>
+  );
+}
+
+/** A double opt-in or a reconfirmation: the email's wording again, and the one button that records express consent. */
+export function ConfirmView({ locale, kind, wording, action }: { locale: Locale; kind: 'double-opt-in' | 'reconfirmation'; wording: string; action: string }) {
+  const t = PAGE_STRINGS[locale];
+  return (
+    <Card heading={kind === 'double-opt-in' ? t.confirmSubscriptionHeading : t.reconfirmHeading}>
+      <p class="wording">{wording}</p>
+      <form method="post" action={action}>
+        <input type="hidden" name="lang" value={locale} />
+        <button type="submit" name="action" value="confirm" class="primary">
+          {kind === 'double-opt-in' ? t.confirmSubscriptionButton : t.reconfirmButton}
+        </button>
+      </form>
+    </Card>
+  );
+}
+
+/** What confirming did: subscribed now, or already before; an expired request changed nothing. */
+export function ConfirmedView({ locale, outcome, categories }: { locale: Locale; outcome: 'confirmed' | 'already-confirmed' | 'expired'; categories: string }) {
+  const t = PAGE_STRINGS[locale];
+  if (outcome === 'expired') {
+    return (
+      <Card heading={t.confirmExpiredHeading}>
+        <p>{t.confirmExpiredIntro}</p>
+        <FreshLinkForm locale={locale} />
+      </Card>
+    );
+  }
+  const confirmed = outcome === 'confirmed';
+  return (
+    <Card heading={confirmed ? t.confirmedHeading(categories) : t.alreadyConfirmedHeading} status>
+      <p>{confirmed ? t.confirmedIntro : t.alreadyConfirmedIntro}</p>
+    </Card>
+  );
+}
+
+/** The public subscribe form: an address and the express-only categories; a confirmation goes by email. */
+export function SubscribeView(props: { locale: Locale; categories: readonly CategoryInfo[]; chosen: string[]; wording: ShownWording; problem?: string }) {
+  const { locale, categories, chosen, wording, problem } = props;
+  const t = PAGE_STRINGS[locale];
+  return (
+    <form method="post" action="/subscribe" class="card">
+      <input type="hidden" name="lang" value={locale} />
+      <input type="hidden" name="wording" value={wording.version} />
+      <h1>{t.subscribeHeading}</h1>
+      <p class="wording">{wording.text}</p>
+      {problem && <p role="alert">{problem}</p>}
+      <fieldset>
+        <legend>{t.subscribeLegend}</legend>
+        {categories.map((category) => {
+          const id = `subscribe-${category.key}`;
+          return (
+            <div class="category" key={category.key}>
+              <input type="checkbox" id={id} name="category" value={category.key} checked={chosen.includes(category.key)} aria-describedby={`${id}-description`} />
+              <div>
+                <label for={id}>{category.label[locale]}</label>
+                <p class="description" id={`${id}-description`}>
+                  {category.description[locale]}
+                </p>
+              </div>
+            </div>
+          );
+        })}
+      </fieldset>
+      <label for="subscribe-email">{t.emailLabel}</label>
+      <input type="email" id="subscribe-email" name="email" autocomplete="email" required />
+      <div class="actions">
+        <button type="submit" class="primary">
+          {t.subscribeButton}
+        </button>
+      </div>
+    </form>
   );
 }

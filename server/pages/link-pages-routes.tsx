@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { ComponentChildren } from 'preact';
-import type { Contact, Locale } from '../../contract/index.js';
+import type { Contact, Locale, WordingSurface } from '../../contract/index.js';
 import type { AfterAnswer } from '../after-answer.js';
 import type { Categories } from '../consent/categories.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -12,10 +12,18 @@ import type { Endpoints, LinkCheck, LinkPurpose, Reply } from '../http/endpoints
 import { originOf } from '../http/origin.js';
 import type { RateLimitStores } from '../http/rate-limit-stores.js';
 import type { Messages } from '../messages/messages.js';
+import type { ConsentWordings } from '../consent/consent-wordings.js';
+import type { ConsentRequests } from '../consent/consent-requests.js';
+import { quotedList } from '../rendering/format.js';
+import type { ShownWording } from './preference-center.js';
 import {
   BadAddressView,
   BrokenLinkView,
+  Card,
+  ConfirmedView,
+  ConfirmView,
   Done,
+  SubscribeView,
   NoticeView,
   PreferencesView,
   UnsubscribeView,
@@ -31,6 +39,8 @@ export interface LinkPagesDeps {
   messages: Messages;
   rateLimits: RateLimitStores;
   afterAnswer: AfterAnswer;
+  wordings: ConsentWordings;
+  consentRequests: ConsentRequests;
 }
 
 // Pages reached from email links: no script at all, no framing, no referrer (the token is in the
@@ -46,13 +56,13 @@ const PAGE_HEADERS: Record<string, string> = {
 
 /** Consent changes a contact may make from its links in an hour (one-click excluded). */
 export const PAGE_ACTIONS_PER_HOUR = 20;
-const CONSENT_ACTIONS = new Set(['unsubscribe', 'resubscribe', 'save', 'unsubscribe-all']);
+const CONSENT_ACTIONS = new Set(['unsubscribe', 'resubscribe', 'save', 'unsubscribe-all', 'confirm']);
 
 const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), 'utf8');
 
 /** The pages behind the links in every email: unsubscribe, preferences, and a fresh link by email. */
 export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): void {
-  const { brand, contacts, categories, messages, rateLimits, afterAnswer } = deps;
+  const { brand, contacts, categories, messages, rateLimits, afterAnswer, wordings, consentRequests } = deps;
   const css = pageCss.replace('--brand: #0b5cad', `--brand: ${brand.color}`);
 
   const localeOf = (req: Request, contact?: Contact) =>
@@ -130,11 +140,31 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     const locale = localeOf(req, contact);
     return page(req, 200, locale, done ? <Done message={done(locale)}>{view(locale)}</Done> : view(locale));
   };
+  /** A surface's current wording, filled in for this page. */
+  const shown = (surface: WordingSurface, locale: Locale, categoryKeys: string[] = []): ShownWording => {
+    const version = wordings.currentVersion(surface);
+    const labels = categoryKeys.map((key) => categories.get(key)?.label[locale] ?? key);
+    return { version, text: wordings.text(version, locale, { brand: brand.name, categories: labels }) };
+  };
+  /** The change a form asks for, with the wording its page showed (the version it posts back) in the page's language. */
+  const pageOrigin = (req: Request, source: 'preference-page' | 'unsubscribe-page') => ({
+    ...originOf(req, source),
+    wording: wordings.shown(source, (req.body as Record<string, unknown>).wording, localeOf(req)),
+  });
   const unsubscribeView = (req: Request, contact: Contact, key: string | undefined, state: UnsubscribeState) => (locale: Locale) => (
-    <UnsubscribeView contact={contact} locale={locale} categories={categories.list} category={key ? categories.get(key) : undefined} state={state} action={selfAction(req)} />
+    <UnsubscribeView
+      contact={contact}
+      locale={locale}
+      categories={categories.list}
+      category={key ? categories.get(key) : undefined}
+      state={state}
+      action={selfAction(req)}
+      wording={shown('preference-page', locale)}
+      unsubscribeWording={shown('unsubscribe-page', locale, key ? [key] : [])}
+    />
   );
   const preferencesView = (req: Request, contact: Contact) => (locale: Locale) => (
-    <PreferencesView contact={contact} locale={locale} categories={categories.list} action={selfAction(req)} />
+    <PreferencesView contact={contact} locale={locale} categories={categories.list} action={selfAction(req)} wording={shown('preference-page', locale)} />
   );
 
   /** The contact a valid link names, or the page to answer instead. */
@@ -146,7 +176,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   };
   const isReply = (value: object): value is Reply => 'status' in value;
 
-  const linkRoute = (method: 'get' | 'post', prefix: 'u' | 'p', purpose: LinkPurpose, summary: string, handler: (req: Request, link: LinkCheck) => Promise<Reply>) =>
+  const linkRoute = (method: 'get' | 'post', prefix: 'u' | 'p' | 'c', purpose: LinkPurpose, summary: string, handler: (req: Request, link: LinkCheck) => Promise<Reply>) =>
     api.route(
       {
         method,
@@ -186,7 +216,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     }
     if (!(await contacts.get(contactId))) return gone(req);
     if (category && !category.required) {
-      await contacts.setPreferences(contactId, { [category.key]: action === 'resubscribe' }, originOf(req, 'unsubscribe-page'));
+      await contacts.setPreferences(contactId, { [category.key]: action === 'resubscribe' }, pageOrigin(req, 'unsubscribe-page'));
     }
     const contact = (await contacts.get(contactId))!;
     return contactPage(req, contact, unsubscribeView(req, contact, key, action === 'unsubscribe' ? 'unsubscribed' : 'resubscribed'));
@@ -219,13 +249,129 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (checked.some((key) => !categories.has(key))) return { status: 400, text: 'Unknown category.' };
     if (!(await contacts.get(contactId))) return gone(req);
     const wanted = Object.fromEntries(categories.list.filter((c) => !c.required).map((c) => [c.key, action === 'save' && checked.includes(c.key)]));
-    const contact = await contacts.setPreferences(contactId, wanted, originOf(req, 'preference-page'));
+    const contact = await contacts.setPreferences(contactId, wanted, pageOrigin(req, 'preference-page'));
     return answer(contact, (locale) => (action === 'save' ? PAGE_STRINGS[locale].saved : PAGE_STRINGS[locale].allOff));
   }
 
+  const addressOf = (req: Request) => normalizeEmail(String((req.body as Record<string, unknown> | undefined)?.email ?? ''));
+
+  // ---- Confirm link: a double opt-in or a reconfirmation, from its email ----
+
+  /** The request a valid confirm link names, with its contact, or the page to answer instead. */
+  const confirmRequest = async (req: Request, link: LinkCheck) => {
+    if (!link.ok) return brokenLink(req, link.reason);
+    const contact = await contacts.get(link.claims.contactId);
+    if (!contact) return gone(req);
+    const request = link.claims.tokenId ? await consentRequests.get(link.claims.tokenId, contact.id) : null;
+    if (!request) return brokenLink(req, 'invalid');
+    return { contact, request };
+  };
+  const labelsOf = (keys: string[], locale: Locale) => quotedList(keys.map((key) => categories.get(key)?.label[locale] ?? key), locale);
+
+  linkRoute('get', 'c', 'confirm', 'The page of a double opt-in or reconfirmation button: the wording again, and a button (nothing changes on GET)', async (req, link) => {
+    const found = await confirmRequest(req, link);
+    if (isReply(found)) return found;
+    const { contact, request } = found;
+    const locale = localeOf(req, contact);
+    if (request.confirmedAt) return page(req, 200, locale, <ConfirmedView locale={locale} outcome="already-confirmed" categories="" />);
+    return page(req, 200, locale, <ConfirmView locale={locale} kind={request.kind} wording={consentRequests.statement(request, locale)} action={selfAction(req)} />);
+  });
+
+  linkRoute('post', 'c', 'confirm', 'Confirm: express consent to the request’s categories, with the wording shown', async (req, link) => {
+    const found = await confirmRequest(req, link);
+    if (isReply(found)) return found;
+    if (formAction(req) !== 'confirm') return { status: 400, text: 'Unknown action.' };
+    const { contact, request } = found;
+    const locale = localeOf(req, contact);
+    const { ip, userAgent } = originOf(req, 'double-opt-in');
+    const result = await consentRequests.confirm(request.id, contact.id, { locale, ip, userAgent });
+    if (result.outcome === 'unknown') return gone(req);
+    const status = result.outcome === 'expired' ? 410 : 200;
+    const labels = 'request' in result ? labelsOf(result.request.categories, locale) : '';
+    return page(req, status, locale, <ConfirmedView locale={locale} outcome={result.outcome} categories={labels} />);
+  });
+
+  // ---- The public subscribe form: double opt-in for the express-only categories ----
+
+  const expressOnly = () => categories.list.filter((c) => categories.isExpressOnly(c.key));
+  const subscribePerIp = rateLimit({ store: rateLimits('subscribe-per-ip'), windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
+  const subscribePerAddress = rateLimit({
+    store: rateLimits('subscribe-per-address'),
+    windowMs: 60 * 60_000,
+    limit: 3,
+    standardHeaders: false,
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const normalized = addressOf(req);
+      return crypto.createHash('sha256').update(`subscribe:${normalized.ok ? normalized.email : ''}`).digest('hex');
+    },
+    // Over the limit the visitor sees the usual answer; only the email is not sent again.
+    handler: (req, res) => sendPage(req, res, 200, (locale) => <Card heading={PAGE_STRINGS[locale].sentHeading}><p>{PAGE_STRINGS[locale].subscribeSentIntro}</p></Card>),
+  });
+  const subscribePage = (req: Request, status: number, chosen: string[], problem?: string): Reply => {
+    const locale = localeOf(req);
+    const offered = expressOnly();
+    return page(
+      req,
+      status,
+      locale,
+      <SubscribeView locale={locale} categories={offered} chosen={chosen} wording={shown('subscribe-form', locale, offered.map((c) => c.key))} {...(problem ? { problem } : {})} />,
+    );
+  };
+
+  api.route(
+    {
+      method: 'get',
+      path: '/subscribe',
+      summary: 'The public subscribe form for the express-only categories (double opt-in)',
+      tag: 'Link pages',
+      auth: { anyone: true },
+      answers: 'html',
+      headers: PAGE_HEADERS,
+      responses: { 200: { description: 'A page' } },
+    },
+    async ({ req }) => {
+      const asked = [req.query.category ?? []].flat().map(String);
+      return subscribePage(req, 200, asked.filter((key) => categories.isExpressOnly(key)));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/subscribe',
+      summary: 'Email a confirmation link to an address, if it is a contact’s; the same page for every address',
+      tag: 'Link pages',
+      auth: { anyone: true },
+      answers: 'html',
+      headers: PAGE_HEADERS,
+      body: { form: true },
+      limits: [subscribePerIp, subscribePerAddress],
+      responses: { 200: { description: 'The same page for every address' } },
+    },
+    async ({ req }) => {
+      const body = req.body as Record<string, unknown>;
+      const locale = localeOf(req);
+      const chosen = [body.category ?? []].flat().map(String);
+      if (!chosen.length || chosen.some((key) => !categories.isExpressOnly(key))) {
+        return subscribePage(req, 400, chosen.filter((key) => categories.isExpressOnly(key)), PAGE_STRINGS[locale].chooseCategory);
+      }
+      const normalized = addressOf(req);
+      if (!normalized.ok) return subscribePage(req, 400, chosen, normalized.reason);
+      const origin = { ...originOf(req, 'double-opt-in'), wording: wordings.shown('subscribe-form', body.wording, locale) };
+      // Looked up after answering: a known address and an unknown one get the same page in the same time.
+      afterAnswer.run(async () => {
+        const contactId = await contacts.idByEmail(normalized.email);
+        if (!contactId) return;
+        const settings = Object.fromEntries(chosen.map((key) => [key, { subscribed: true, confirm: true }]));
+        await contacts.changeConsent(contactId, settings, origin, 'subscribe-form');
+      });
+      return page(req, 200, locale, <Card heading={PAGE_STRINGS[locale].sentHeading}><p>{PAGE_STRINGS[locale].subscribeSentIntro}</p></Card>, false);
+    },
+  );
+
   // ---- "Email me a fresh link": the same answer whether the address is known or not ----
 
-  const addressOf = (req: Request) => normalizeEmail(String((req.body as Record<string, unknown> | undefined)?.email ?? ''));
   const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => <NoticeView locale={locale} notice="sent" />);
   const freshLinkPerIp = rateLimit({ store: rateLimits('fresh-links-per-ip'), windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
   const freshLinkPerAddress = rateLimit({

@@ -37,6 +37,21 @@ const en = {
   dataIntro: 'Get a copy of everything we hold about you: your details, your choices and their history, and the list of emails we sent you.',
   dataButton: 'Email me a copy of my data',
   dataSent: (email: string) => `A copy of your data is on its way to ${email}.`,
+  subscribeHeading: 'Subscribe to our emails',
+  subscribeLegend: 'Emails to receive',
+  subscribeButton: 'Email me a link to confirm',
+  subscribeSentIntro: 'If this address belongs to one of our client contacts, a link to confirm is on its way. Nothing is sent to you until you click it.',
+  chooseCategory: 'Choose at least one kind of email.',
+  confirmSubscriptionHeading: 'Confirm your subscription',
+  confirmSubscriptionButton: 'Yes, subscribe me',
+  reconfirmHeading: 'Keep receiving these emails?',
+  reconfirmButton: 'Yes, keep sending them',
+  confirmedHeading: (categories: string) => `You are subscribed to ${categories}.`,
+  confirmedIntro: 'Thank you. You can withdraw your consent at any time from the link at the bottom of every email.',
+  alreadyConfirmedHeading: 'This is already confirmed',
+  alreadyConfirmedIntro: 'There is nothing more to do. You can change your choices at any time from the link at the bottom of our emails.',
+  confirmExpiredHeading: 'This confirmation link has expired',
+  confirmExpiredIntro: 'Nothing was changed. Enter your email address to get a link to your preferences, where you can choose your emails.',
 };
 
 export type PageStrings = typeof en;
@@ -77,9 +92,25 @@ const fr: PageStrings = {
   dataIntro: 'Obtenez une copie de tout ce que nous détenons à votre sujet\u00a0: vos coordonnées, vos choix et leur historique, et la liste des courriels que nous vous avons envoyés.',
   dataButton: 'M’envoyer une copie de mes données',
   dataSent: (email) => `Une copie de vos données est en route vers ${email}.`,
+  subscribeHeading: 'Abonnez-vous à nos courriels',
+  subscribeLegend: 'Courriels à recevoir',
+  subscribeButton: 'M’envoyer un lien de confirmation',
+  subscribeSentIntro: 'Si cette adresse appartient à l’une de nos personnes-ressources clientes, un lien de confirmation est en route. Rien ne vous sera envoyé avant que vous cliquiez dessus.',
+  chooseCategory: 'Choisissez au moins un type de courriel.',
+  confirmSubscriptionHeading: 'Confirmez votre abonnement',
+  confirmSubscriptionButton: 'Oui, abonnez-moi',
+  reconfirmHeading: 'Continuer à recevoir ces courriels\u00a0?',
+  reconfirmButton: 'Oui, continuez de me les envoyer',
+  confirmedHeading: (categories) => `Vous êtes abonné à ${categories}.`,
+  confirmedIntro: 'Merci. Vous pouvez retirer votre consentement en tout temps grâce au lien au bas de chaque courriel.',
+  alreadyConfirmedHeading: 'C’est déjà confirmé',
+  alreadyConfirmedIntro: 'Vous n’avez rien d’autre à faire. Vous pouvez modifier vos choix en tout temps grâce au lien au bas de nos courriels.',
+  confirmExpiredHeading: 'Ce lien de confirmation a expiré',
+  confirmExpiredIntro: 'Rien n’a été modifié. Entrez votre adresse courriel pour recevoir un lien vers vos préférences, où vous pourrez choisir vos courriels.',
 };
 
 export const PAGE_STRINGS: Record<Locale, PageStrings> = { en, fr };
+
 
 /** The page language: an explicit `lang`, else the contact's, else the browser's Accept-Language. */
 export function pageLocale(explicit: unknown, contactLocale: Locale | undefined, acceptLanguage: string | undefined): Locale {

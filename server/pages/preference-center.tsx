@@ -8,17 +8,27 @@ export interface PreferenceCenterProps {
   preferences: Preferences;
   /** Where the form posts: the preferences link of this contact. */
   action: string;
+  /** The consent wording shown above the choices; its version goes back with the form. */
+  wording: ShownWording;
+}
+
+/** A consent wording as a page shows it: the version it records, and the filled-in text. */
+export interface ShownWording {
+  version: string;
+  text: string;
 }
 
 /** Every category with its description; required ones shown on and locked. Works without JavaScript. */
-export function PreferenceCenter({ locale, email, categories, preferences, action }: PreferenceCenterProps) {
+export function PreferenceCenter({ locale, email, categories, preferences, action, wording }: PreferenceCenterProps) {
   const t = PAGE_STRINGS[locale];
   return (
     <form method="post" action={action} class="card">
       <input type="hidden" name="lang" value={locale} />
+      <input type="hidden" name="wording" value={wording.version} />
       <fieldset>
         <legend>{t.centerHeading}</legend>
         <p class="muted">{t.centerIntro(email)}</p>
+        <p class="wording">{wording.text}</p>
         {categories.map((category) => {
           const id = `category-${category.key}`;
           return (

@@ -1,11 +1,79 @@
 import { problemResponses, type Endpoints } from '../http/endpoints.js';
+import { z } from 'zod';
 import { schemas as s } from '../../contract/index.js';
+const { locale } = s;
 import type { AuditLog } from './audit-log.js';
 import type { DataExport } from './data-export.js';
 import type { Erasure } from './erasure.js';
+import type { EvidencePacks } from './evidence.js';
+import { EVIDENCE_PAGE_CSP, renderContactEvidence, renderOrganizationEvidence, type EvidencePageDeps } from './evidence-page.js';
 
-/** The admin API's privacy routes: a contact's data (access), its erasure, and the audit log. */
-export function registerPrivacyRoutes(api: Endpoints, privacy: { dataExport: DataExport; erasure: Erasure; auditLog: AuditLog }): void {
+const pageQuery = z.object({ lang: locale.optional() }).strict();
+const PAGE_HEADERS = { 'Content-Security-Policy': EVIDENCE_PAGE_CSP, 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' };
+
+/** The admin API's privacy routes: a contact's data (access), its erasure, proof of consent, and the audit log. */
+export function registerPrivacyRoutes(
+  api: Endpoints,
+  privacy: { dataExport: DataExport; erasure: Erasure; auditLog: AuditLog; evidence: EvidencePacks; evidencePage: EvidencePageDeps },
+): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/contacts/:id/evidence',
+      summary:
+        'Proof of consent for a contact (also an erased one): each category’s basis and expiry, every change with the wording shown, the confirmations asked, and each message with the basis it relied on and when an opt-out took effect',
+      tag: 'Privacy',
+      auth: { apiKey: ['support'] },
+      responses: { 200: { description: 'The evidence pack', schema: s.evidence }, ...problemResponses(404) },
+    },
+    async ({ params }) => ({ status: 200, body: await privacy.evidence.ofContact(params.id!) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/contacts/:id/evidence.html',
+      summary: 'The same evidence pack as a printable page (no script); ?lang=fr for French',
+      tag: 'Privacy',
+      auth: { apiKey: ['support'] },
+      query: pageQuery,
+      answers: 'html',
+      headers: PAGE_HEADERS,
+      responses: { 200: { description: 'A printable page' } },
+    },
+    async ({ params, query }) => ({ status: 200, html: renderContactEvidence(await privacy.evidence.ofContact(params.id!), query.lang ?? 'en', privacy.evidencePage) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/organizations/:id/evidence',
+      summary: 'The evidence pack of every contact of an organization',
+      tag: 'Privacy',
+      auth: { apiKey: ['support'] },
+      responses: { 200: { description: 'One pack per contact', schema: s.organizationEvidence }, ...problemResponses(404) },
+    },
+    async ({ params }) => ({ status: 200, body: await privacy.evidence.ofOrganization(params.id!) }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/organizations/:id/evidence.html',
+      summary: 'The organization’s evidence packs as one printable page (each contact starts a new printed page)',
+      tag: 'Privacy',
+      auth: { apiKey: ['support'] },
+      query: pageQuery,
+      answers: 'html',
+      headers: PAGE_HEADERS,
+      responses: { 200: { description: 'A printable page' } },
+    },
+    async ({ params, query }) => ({
+      status: 200,
+      html: renderOrganizationEvidence(await privacy.evidence.ofOrganization(params.id!), query.lang ?? 'en', privacy.evidencePage),
+    }),
+  );
+
   api.route(
     {
       method: 'get',

@@ -43,3 +43,9 @@ export function formatMinutes(minutes: number, locale: Locale): string {
   );
   return format.format(minutes);
 }
+
+/** Category labels as a sentence lists them, each quoted the way the language quotes. */
+export function quotedList(labels: string[], locale: Locale): string {
+  const quoted = labels.map((label) => (locale === 'fr' ? `«\u00a0${label}\u00a0»` : `“${label}”`));
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} ${locale === 'fr' ? 'et' : 'and'} ${quoted.at(-1)}` : (quoted[0] ?? '');
+}
