@@ -87,6 +87,8 @@ export class ConsentRequests {
     db: Db = this.db,
   ): Promise<string | null> {
     const now = this.clock.now();
+    const order = this.deps.categories.list.map((c) => c.key);
+    input = { ...input, categories: [...input.categories].sort((a, b) => order.indexOf(a) - order.indexOf(b)) };
     if (input.kind === 'double-opt-in' && (await this.recentlyAsked(db, input.contactId, input.categories, now))) return null;
     const id = crypto.randomUUID();
     const days = input.kind === 'double-opt-in' ? DOUBLE_OPT_IN_DAYS : RECONFIRMATION_DAYS;
@@ -114,6 +116,11 @@ export class ConsentRequests {
   async get(id: string, contactId: string): Promise<ConsentRequest | null> {
     const row = await this.db.selectFrom('consent_requests').selectAll().where('id', '=', id).where('contact_id', '=', contactId).executeTakeFirst();
     return row ? toRequest(row) : null;
+  }
+
+  /** Past its time: confirming it would change nothing. */
+  expired(request: ConsentRequest): boolean {
+    return request.expiresAt <= new Date(this.clock.now()).toISOString();
   }
 
   /** What a queued request email needs, or null when it can no longer be confirmed (already confirmed or expired). */

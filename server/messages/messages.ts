@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../store/unique-violation.js';
 import type { Categories } from '../consent/categories.js';
 import type { ConsentRecords } from '../consent/consent.js';
 import { emailOrThrow } from '../contacts/contacts.js';
+import { notSubscribedReason } from '../consent/basis.js';
 import { isUuid } from '../store/ids.js';
 import { invalid, notFound } from '../errors.js';
 import type { NewMessage, Outbox } from '../outbox/outbox.js';
@@ -63,11 +64,11 @@ export class Messages {
       throw invalid(missing.length ? `Template data is missing or invalid: ${missing.join(', ')}.` : 'Some fields are not valid.', errors);
     }
     const contact = await this.resolve(request.to);
-    const preferences = (await this.consent.preferencesOf(this.db, [contact.id])).get(contact.id)!;
+    const consent = (await this.consent.statesOf(this.db, [contact.id])).get(contact.id)![request.category];
     const suppressedAddress = (await this.suppressions.reasonFor(contact.email)) !== null;
     const reason =
-      preferences[request.category] !== true
-        ? 'The contact is not subscribed to this category.'
+      consent?.subscribed !== true
+        ? notSubscribedReason(consent)
         : suppressedAddress
           ? 'The address is on the suppression list.'
           : undefined;

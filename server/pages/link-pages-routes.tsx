@@ -274,6 +274,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     const { contact, request } = found;
     const locale = localeOf(req, contact);
     if (request.confirmedAt) return page(req, 200, locale, <ConfirmedView locale={locale} outcome="already-confirmed" categories="" />);
+    if (consentRequests.expired(request)) return page(req, 410, locale, <ConfirmedView locale={locale} outcome="expired" categories="" />);
     return page(req, 200, locale, <ConfirmView locale={locale} kind={request.kind} wording={consentRequests.statement(request, locale)} action={selfAction(req)} />);
   });
 

@@ -14,6 +14,15 @@ export class TestClock implements Clock {
     this.offset += days * DAY;
   }
 
+  /** Now is `ms` (epoch milliseconds) until moved again. */
+  setTo(ms: number): void {
+    this.offset = ms - Date.now();
+  }
+
+  reset(): void {
+    this.offset = 0;
+  }
+
   iso(): string {
     return new Date(this.now()).toISOString();
   }
