@@ -167,21 +167,38 @@ describe('preferences', () => {
     expect(screen.getByRole('button', { name: 'Se déconnecter' })).toBeTruthy();
   });
 
-  it('when a switch is flipped, then it shows saving, sends only that key, then shows saved', async () => {
+  it('when a switch is flipped, then it shows saving, sends only that key with the wording shown, then shows saved', async () => {
     signedIn();
     const saving = deferred<ApiResult<Me>>();
     const api = stubApi({ getMe: vi.fn(async () => ok(sampleMe())), updatePreferences: vi.fn(() => saving.promise) });
     render(<PopupApp api={api} />);
-    const events = await screen.findByRole('switch', { name: 'Events and webinars' });
+    const newsletter = await screen.findByRole('switch', { name: 'Monthly newsletter' });
 
-    fireEvent.click(events);
-    expect(events.getAttribute('aria-checked')).toBe('true');
+    fireEvent.click(newsletter);
+    expect(newsletter.getAttribute('aria-checked')).toBe('false');
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saving…'));
-    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { events: true });
+    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { newsletter: false }, { wording: 'extension@1', locale: 'en' });
 
-    saving.resolve(ok(sampleMe({ security: true, newsletter: true, events: true })));
+    saving.resolve(ok(sampleMe({ security: true, newsletter: false, events: false })));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
-    expect(events.getAttribute('aria-checked')).toBe('true');
+    expect(newsletter.getAttribute('aria-checked')).toBe('false');
+  });
+
+  it('when a category that needs no confirmation is switched on, then it is on at once and stays on once saved', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMe({ security: true, newsletter: false, events: false }))),
+      updatePreferences: vi.fn(async () => ok(sampleMe({ security: true, newsletter: true, events: false }))),
+    });
+    render(<PopupApp api={api} />);
+    const newsletter = await screen.findByRole('switch', { name: 'Monthly newsletter' });
+
+    fireEvent.click(newsletter);
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
+    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { newsletter: true }, { wording: 'extension@1', locale: 'en' });
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+    expect(descriptionOf(newsletter)).toBe('Tips and news, once a month.');
   });
 
   it('when the server refuses a change, then the switch goes back and the failure is announced', async () => {
@@ -207,7 +224,7 @@ describe('preferences', () => {
     render(<PopupApp api={api} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Unsubscribe from all optional emails' }));
 
-    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { newsletter: false });
+    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { newsletter: false }, { wording: 'extension@1', locale: 'en' });
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
     expect(screen.getByRole('switch', { name: 'Monthly newsletter' }).getAttribute('aria-checked')).toBe('false');
     expect((screen.getByRole('button', { name: 'Unsubscribe from all optional emails' }) as HTMLButtonElement).disabled).toBe(true);
@@ -236,6 +253,118 @@ describe('preferences', () => {
     await screen.findByRole('textbox', { name: 'Work email' });
     expect(api.signOut).toHaveBeenCalledWith('tok-1');
     expect(fake.storage.get('sessionToken')).toBeNull();
+  });
+});
+
+describe('consent wording', () => {
+  const wordingOf = (container: Element) => container.querySelector('.consent-wording');
+
+  it('when the browser is in English, then the consent statement is shown in English, below the list of switches', async () => {
+    signedIn();
+    const { container } = render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+    const list = (await screen.findByRole('switch', { name: 'Monthly newsletter' })).closest('ul')!;
+
+    const wording = screen.getByText('Switching a category on is your express consent.');
+    expect(wording).toBe(wordingOf(container));
+    expect(wording.tagName).toBe('P');
+    expect(list.compareDocumentPosition(wording) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(list.contains(wording)).toBe(false);
+  });
+
+  it('when the browser is in French, then the consent statement is shown in French', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    const { container } = render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+    await screen.findByRole('switch', { name: 'Lettre mensuelle' });
+    expect(wordingOf(container)!.textContent).toBe('Activer une catégorie constitue votre consentement exprès.');
+  });
+
+  it('when a change is saved in French, then it sends the version of the wording shown and the locale fr', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    const me: Me = { ...sampleMe(), consentWording: { ...sampleMe().consentWording, version: 'extension@7' } };
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(me)),
+      updatePreferences: vi.fn(async () => ok({ ...me, preferences: { security: true, newsletter: false, events: false } })),
+    });
+    render(<PopupApp api={api} />);
+    fireEvent.click(await screen.findByRole('switch', { name: 'Lettre mensuelle' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Enregistré'));
+    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { newsletter: false }, { wording: 'extension@7', locale: 'fr' });
+  });
+});
+
+describe('confirmation by email (an express-only category)', () => {
+  const PENDING_EN = 'Check your inbox: we sent a link to confirm.';
+  const PENDING_FR = 'Vérifiez votre boîte de réception\u00a0: nous vous avons envoyé un lien de confirmation.';
+  const rowOf = (element: HTMLElement) => element.closest('li')!;
+
+  it('when an express-only category is switched on, then its switch stays off and its row says to check the inbox', async () => {
+    signedIn();
+    const saving = deferred<ApiResult<Me>>();
+    const api = stubApi({ getMe: vi.fn(async () => ok(sampleMe())), updatePreferences: vi.fn(() => saving.promise) });
+    render(<PopupApp api={api} />);
+    const events = await screen.findByRole('switch', { name: 'Events and webinars' });
+    expect(screen.queryByText(PENDING_EN)).toBeNull();
+
+    fireEvent.click(events);
+    expect(events.getAttribute('aria-checked')).toBe('false');
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saving…'));
+    expect(api.updatePreferences).toHaveBeenCalledWith('tok-1', { events: true }, { wording: 'extension@1', locale: 'en' });
+
+    saving.resolve(ok({ ...sampleMe(), pending: ['events'] }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Confirmation email sent.'));
+    expect(events.getAttribute('aria-checked')).toBe('false');
+    expect(rowOf(events).querySelector('.preference-pending')!.textContent).toBe(PENDING_EN);
+    expect(descriptionOf(events)).toBe(`Invitations to our sessions. ${PENDING_EN}`);
+    expect(document.querySelectorAll('.preference-pending')).toHaveLength(1);
+    const newsletter = screen.getByRole('switch', { name: 'Monthly newsletter' });
+    expect(descriptionOf(newsletter)).toBe('Tips and news, once a month.');
+  });
+
+  it('when the server refuses the request, then the switch stays off, no line appears and the failure is announced', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMe())),
+      updatePreferences: vi.fn(async () => fail({ kind: 'problem', problem: problem(400) })),
+    });
+    render(<PopupApp api={api} />);
+    const events = await screen.findByRole('switch', { name: 'Events and webinars' });
+    fireEvent.click(events);
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("Couldn't save. Your change was undone."));
+    expect(events.getAttribute('aria-checked')).toBe('false');
+    expect(screen.queryByText(PENDING_EN)).toBeNull();
+  });
+
+  it('when a category is pending on load, then its row says to check the inbox, in French with the French spacing', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok({ ...sampleMe(), pending: ['events'] })) })} />);
+
+    const events = await screen.findByRole('switch', { name: 'Événements et webinaires' });
+    expect(events.getAttribute('aria-checked')).toBe('false');
+    expect(rowOf(events).querySelector('.preference-pending')!.textContent).toBe(PENDING_FR);
+    expect(descriptionOf(events)).toBe(`Invitations à nos sessions. ${PENDING_FR}`);
+    expect(document.querySelectorAll('.preference-pending')).toHaveLength(1);
+    expect(descriptionOf(screen.getByRole('switch', { name: 'Lettre mensuelle' }))).toBe('Conseils et nouvelles, une fois par mois.');
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+
+  it('when a category is pending on load in English, then the line is in English and goes once the server says it is on', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok({ ...sampleMe(), pending: ['events'] })),
+      updatePreferences: vi.fn(async () => ok(sampleMe({ security: true, newsletter: false, events: true }))),
+    });
+    render(<PopupApp api={api} />);
+    const events = await screen.findByRole('switch', { name: 'Events and webinars' });
+    expect(rowOf(events).querySelector('.preference-pending')!.textContent).toBe(PENDING_EN);
+
+    // Confirmed in another tab meanwhile: the next answer has it on and no longer pending.
+    fireEvent.click(screen.getByRole('switch', { name: 'Monthly newsletter' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
+    expect(events.getAttribute('aria-checked')).toBe('true');
+    expect(screen.queryByText(PENDING_EN)).toBeNull();
   });
 });
 

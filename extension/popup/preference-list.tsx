@@ -20,13 +20,17 @@ function initialPreferences(me: Me) {
 }
 
 export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
-  const { preferences, status, change } = usePreferenceSaver({
+  const locale = uiLocale();
+  const { preferences, pending, status, change } = usePreferenceSaver({
     api,
     token,
     initial: initialPreferences(me),
+    initialPending: me.pending,
+    confirmedByEmail: new Set(me.categories.filter((c) => !c.required && c.basis === 'express').map((c) => c.key)),
+    // The server records which wording the person saw, in which language, with each change.
+    shown: { wording: me.consentWording.version, locale },
     onUnauthorized,
   });
-  const locale = uiLocale();
   const optionalOn = me.categories.filter((c) => !c.required && preferences[c.key]);
 
   return (
@@ -35,18 +39,22 @@ export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
         {t('prefs_heading')}
       </h1>
       <p class="muted">{t('prefs_signed_in_as', me.contact.email)}</p>
-      <ul class="preferences">
-        {me.categories.map((category) => (
-          <PreferenceSwitch
-            key={category.key}
-            label={category.label[locale]}
-            description={category.description[locale]}
-            checked={category.required || (preferences[category.key] ?? false)}
-            required={category.required}
-            onToggle={(subscribed) => change({ [category.key]: subscribed })}
-          />
-        ))}
-      </ul>
+      <div class="preferences-block">
+        <ul class="preferences">
+          {me.categories.map((category) => (
+            <PreferenceSwitch
+              key={category.key}
+              label={category.label[locale]}
+              description={category.description[locale]}
+              checked={category.required || (preferences[category.key] ?? false)}
+              required={category.required}
+              pending={pending.includes(category.key)}
+              onToggle={(subscribed) => change({ [category.key]: subscribed })}
+            />
+          ))}
+        </ul>
+        <p class="consent-wording">{me.consentWording.text[locale]}</p>
+      </div>
       <SaveStatus status={status} />
       <button
         type="button"

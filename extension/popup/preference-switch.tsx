@@ -6,12 +6,14 @@ interface Props {
   description: string;
   checked: boolean;
   required: boolean;
+  /** Waiting for the person to confirm from their inbox: the switch stays off until then. */
+  pending: boolean;
   onToggle: (subscribed: boolean) => void;
 }
 
-export function PreferenceSwitch({ label, description, checked, required, onToggle }: Props) {
+export function PreferenceSwitch({ label, description, checked, required, pending, onToggle }: Props) {
   const id = useId();
-  const describedBy = required ? `${id}-desc ${id}-req` : `${id}-desc`;
+  const describedBy = [`${id}-desc`, required && `${id}-req`, pending && `${id}-pending`].filter(Boolean).join(' ');
   return (
     <li class="preference">
       <div class="preference-text">
@@ -39,6 +41,12 @@ export function PreferenceSwitch({ label, description, checked, required, onTogg
       >
         <span class="switch-thumb" aria-hidden="true" />
       </button>
+      {/* Under the text and the switch, across the row: one line fewer than beside the switch. */}
+      {pending && (
+        <span id={`${id}-pending`} class="preference-pending">
+          {t('prefs_pending_confirmation')}
+        </span>
+      )}
     </li>
   );
 }

@@ -7,6 +7,7 @@ export function SaveStatus({ status }: { status: Status }) {
     <p class={`save-status ${status}`} role="status" aria-live="polite">
       {status === 'saving' && t('prefs_saving')}
       {status === 'saved' && t('prefs_saved')}
+      {status === 'confirm-sent' && t('prefs_confirmation_sent')}
       {status === 'failed' && t('prefs_save_failed')}
     </p>
   );

@@ -1,19 +1,30 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Preferences } from '../../contract/index.js';
-import type { ApiClient } from '../shared/api-client.js';
+import type { ApiClient, WordingShown } from '../shared/api-client.js';
 
-export type SaveStatus = 'idle' | 'saving' | 'saved' | 'failed';
+/** `confirm-sent`: the server emailed a confirmation link instead of turning a category on. */
+export type SaveStatus = 'idle' | 'saving' | 'saved' | 'confirm-sent' | 'failed';
 
 interface Options {
   api: ApiClient;
   token: string;
   initial: Preferences;
+  /** Categories waiting for the person to confirm from their inbox. */
+  initialPending: string[];
+  /** Categories that only the person's confirmation by email turns on (basis `express`). */
+  confirmedByEmail: ReadonlySet<string>;
+  shown: WordingShown;
   onUnauthorized: () => void;
 }
 
-/** Optimistic preference changes: shown at once, sent with only the changed keys, undone if refused. */
-export function usePreferenceSaver({ api, token, initial, onUnauthorized }: Options) {
+/**
+ * Optimistic preference changes: shown at once, sent with only the changed keys and the wording
+ * shown, undone if refused. A category that needs an emailed confirmation is not shown on before
+ * the server says so: it stays off, pending, until the person confirms from their inbox.
+ */
+export function usePreferenceSaver({ api, token, initial, initialPending, confirmedByEmail, shown, onUnauthorized }: Options) {
   const [preferences, setPreferences] = useState<Preferences>(initial);
+  const [pending, setPending] = useState<string[]>(initialPending);
   const [status, setStatus] = useState<SaveStatus>('idle');
   // Keys with a request in flight keep their optimistic value when another answer arrives.
   const inFlight = useRef(new Map<string, number>());
@@ -31,21 +42,26 @@ export function usePreferenceSaver({ api, token, initial, onUnauthorized }: Opti
     if (keys.length === 0) return;
     const previous: Preferences = {};
     for (const key of keys) previous[key] = preferences[key] ?? false;
+    const asksConfirmation = (key: string) => changes[key] === true && confirmedByEmail.has(key);
+    const optimistic = Object.fromEntries(keys.filter((key) => !asksConfirmation(key)).map((key) => [key, changes[key]!]));
 
-    setPreferences((current) => ({ ...current, ...changes }));
+    setPreferences((current) => ({ ...current, ...optimistic }));
     setStatus('saving');
     track(keys, 1);
-    const result = await api.updatePreferences(token, changes);
+    const result = await api.updatePreferences(token, changes, shown);
     track(keys, -1);
     const settled = inFlight.current.size === 0;
 
     if (result.ok) {
+      const answer = result.value;
       setPreferences((current) => {
-        const next = { ...current, ...result.value.preferences };
+        const next = { ...current, ...answer.preferences };
         for (const key of inFlight.current.keys()) next[key] = current[key] ?? false;
         return next;
       });
-      if (settled) setStatus((s) => (s === 'failed' ? s : 'saved'));
+      setPending(answer.pending);
+      const emailed = keys.some((key) => asksConfirmation(key) && answer.pending.includes(key) && !answer.preferences[key]);
+      if (settled) setStatus((s) => (s === 'failed' ? s : emailed ? 'confirm-sent' : 'saved'));
       return;
     }
     if (result.error.kind === 'unauthorized') return onUnauthorized();
@@ -53,5 +69,5 @@ export function usePreferenceSaver({ api, token, initial, onUnauthorized }: Opti
     setStatus('failed');
   }
 
-  return { preferences, status, change };
+  return { preferences, pending, status, change };
 }

@@ -18,15 +18,29 @@ const client = (fetch: typeof globalThis.fetch, online = true) =>
 
 describe('api client', () => {
   it('when a call succeeds, then it sends JSON with the bearer token to the right path', async () => {
-    const fetch = respond(200, { contact: {}, categories: [], preferences: {} });
-    const result = await client(fetch).updatePreferences('tok', { newsletter: false });
+    const fetch = respond(200, { contact: {}, categories: [], preferences: {}, pending: [] });
+    const result = await client(fetch).updatePreferences('tok', { newsletter: false }, { wording: 'extension@1', locale: 'en' });
 
     expect(result.ok).toBe(true);
     const [url, init] = fetch.mock.calls[0]!;
-    expect(url).toBe('https://consent.example/api/v1/me/preferences');
+    expect(url).toBe('https://consent.example/api/v1/me/preferences?wording=extension%401&locale=en');
     expect(init?.method).toBe('PUT');
     expect(init?.body).toBe('{"newsletter":false}');
     expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
+  });
+
+  it('when preferences change, then the wording shown and its language go in the query, encoded, and the body holds only the changes', async () => {
+    const fetch = respond(200, { contact: {}, categories: [], preferences: {}, pending: [] });
+    await client(fetch).updatePreferences('tok', { marketing: true }, { wording: 'extension@2 & more', locale: 'fr' });
+
+    const [url, init] = fetch.mock.calls[0]!;
+    const sent = new URL(String(url));
+    expect(sent.pathname).toBe('/api/v1/me/preferences');
+    expect([...sent.searchParams]).toEqual([
+      ['wording', 'extension@2 & more'],
+      ['locale', 'fr'],
+    ]);
+    expect(init?.body).toBe('{"marketing":true}');
   });
 
   it('when DELETE answers 204, then the value is null', async () => {

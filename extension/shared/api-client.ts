@@ -1,5 +1,6 @@
 import type {
   ErasureReceipt,
+  Locale,
   Me,
   MeUpdate,
   MyDataExport,
@@ -25,12 +26,21 @@ export type ApiFailure =
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiFailure };
 
+/** The consent wording shown next to the switches (`Me['consentWording'].version`), and the language it was shown in. */
+export interface WordingShown {
+  wording: string;
+  locale: Locale;
+}
+
 export interface ApiClient {
   requestCode(request: SignInCodeRequest): Promise<ApiResult<SignInCodeSent>>;
   signIn(request: SessionRequest): Promise<ApiResult<Session>>;
   getMe(token: string): Promise<ApiResult<Me>>;
-  /** Sends only the keys that change; the answer is the whole, current Me. */
-  updatePreferences(token: string, changes: Preferences): Promise<ApiResult<Me>>;
+  /**
+   * Sends only the keys that change, with the wording the person saw, so the consent history
+   * records it; the answer is the whole, current Me.
+   */
+  updatePreferences(token: string, changes: Preferences, shown: WordingShown): Promise<ApiResult<Me>>;
   updateMe(token: string, update: MeUpdate): Promise<ApiResult<Me>>;
   signOut(token: string): Promise<ApiResult<null>>;
   /** Everything the server holds about the signed-in contact, as one JSON document. */
@@ -92,7 +102,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     requestCode: (request) => call('POST', '/api/v1/session/code', { body: request }),
     signIn: (request) => call('POST', '/api/v1/session', { body: request }),
     getMe: (token) => call('GET', '/api/v1/me', { token }),
-    updatePreferences: (token, changes) => call('PUT', '/api/v1/me/preferences', { token, body: changes }),
+    updatePreferences: (token, changes, shown) =>
+      call('PUT', `/api/v1/me/preferences?${new URLSearchParams({ wording: shown.wording, locale: shown.locale })}`, { token, body: changes }),
     updateMe: (token, update) => call('PATCH', '/api/v1/me', { token, body: update }),
     signOut: (token) => call('DELETE', '/api/v1/session', { token }),
     exportMyData: (token) => call('GET', '/api/v1/me/export', { token }),

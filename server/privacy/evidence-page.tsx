@@ -10,7 +10,7 @@ import { formatDate } from '../rendering/format.js';
 
 const STYLE = `
 body { font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; margin: 24px; }
-h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 8px; } h3 { font-size: 14px; margin: 20px 0 6px; }
+h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 8px; } h3 { font-size: 14px; margin: 20px 0 6px; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
 th, td { border: 1px solid #9ca3af; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f3f4f6; }
@@ -67,6 +67,7 @@ const SOURCE: Record<Locale, Record<ConsentSource, string>> = {
 
 const en = {
   title: 'Proof of consent',
+  colon: ': ',
   generated: 'Generated',
   contact: 'Contact',
   email: 'Email',
@@ -96,7 +97,7 @@ const en = {
   requests: 'Confirmations asked by email',
   kind: 'Kind',
   asked: 'Asked',
-  via: 'From',
+  requestedVia: 'From',
   confirmed: 'Confirmed',
   notConfirmed: 'not confirmed',
   doubleOptIn: 'double opt-in',
@@ -113,10 +114,13 @@ const en = {
   none: 'None.',
   retention: (messages: number, history: number) => `Messages are kept ${messages} days, consent history ${history} days.`,
   erasedBody: 'Personal data was erased; what stays is what the law requires as proof.',
+  via: { 'subscribe-form': 'the subscribe form', extension: 'the browser extension', admin: 'MSP staff (admin API)', expiry: 'the lapse coming' } as Record<string, string>,
+  status: { queued: 'queued', sending: 'sending', sent: 'sent', failed: 'failed', suppressed: 'suppressed' } as Record<string, string>,
 };
 type Strings = typeof en;
 const fr: Strings = {
   title: 'Preuve de consentement',
+  colon: '\u00a0: ',
   generated: 'Produit le',
   contact: 'Personne',
   email: 'Courriel',
@@ -146,7 +150,7 @@ const fr: Strings = {
   requests: 'Confirmations demandées par courriel',
   kind: 'Type',
   asked: 'Demandée',
-  via: 'Depuis',
+  requestedVia: 'Depuis',
   confirmed: 'Confirmée',
   notConfirmed: 'non confirmée',
   doubleOptIn: 'double confirmation',
@@ -163,6 +167,8 @@ const fr: Strings = {
   none: 'Aucun.',
   retention: (messages, history) => `Les courriels sont conservés ${messages} jours, l’historique du consentement ${history} jours.`,
   erasedBody: 'Les renseignements personnels ont été effacés; il reste ce que la loi exige comme preuve.',
+  via: { 'subscribe-form': 'le formulaire d’abonnement', extension: 'l’extension du navigateur', admin: 'le personnel du fournisseur (API)', expiry: 'l’échéance prochaine' },
+  status: { queued: 'en file', sending: 'en cours d’envoi', sent: 'envoyé', failed: 'échec', suppressed: 'retenu' },
 };
 const STRINGS: Record<Locale, Strings> = { en, fr };
 
@@ -175,6 +181,7 @@ export interface EvidencePageDeps {
 const when = (iso: string | null, locale: Locale) => (iso ? `${formatDate(iso, locale)} (${iso.replace('T', ' ').slice(0, 19)} UTC)` : '—');
 
 function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; locale: Locale; deps: EvidencePageDeps; heading: 'h1' | 'h2' }) {
+  const Section = heading === 'h1' ? 'h2' : 'h3';
   const t = STRINGS[locale];
   const label = (key: string | null) => (key ? (deps.category(key)?.label[locale] ?? key) : '—');
   const Heading = heading;
@@ -191,7 +198,9 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
   return (
     <section class={heading === 'h2' ? 'contact' : undefined}>
       <Heading>
-        {t.contact}: {pack.contact.name ?? pack.contact.email ?? pack.contact.id}
+        {t.contact}
+        {t.colon}
+        {pack.contact.name ?? pack.contact.email ?? pack.contact.id}
       </Heading>
       <dl>
         <dt>ID</dt>
@@ -220,7 +229,7 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
         )}
       </dl>
 
-      <h3>{t.now}</h3>
+      <Section>{t.now}</Section>
       {pack.categories.length ? (
         <table>
           <thead>
@@ -250,7 +259,7 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
         <p class="muted">{t.none}</p>
       )}
 
-      <h3>{t.changes}</h3>
+      <Section>{t.changes}</Section>
       <table>
         <thead>
           <tr>
@@ -278,7 +287,7 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
         </tbody>
       </table>
 
-      <h3>{t.requests}</h3>
+      <Section>{t.requests}</Section>
       {pack.requests.length ? (
         <table>
           <thead>
@@ -286,7 +295,7 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
               <th>{t.kind}</th>
               <th>{t.category}</th>
               <th>{t.asked}</th>
-              <th>{t.via}</th>
+              <th>{t.requestedVia}</th>
               <th>{t.wording}</th>
               <th>{t.confirmed}</th>
             </tr>
@@ -297,7 +306,7 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
                 <td>{r.kind === 'double-opt-in' ? t.doubleOptIn : t.reconfirmation}</td>
                 <td>{r.categories.map(label).join(', ')}</td>
                 <td>{when(r.requestedAt, locale)}</td>
-                <td>{r.requestedVia}</td>
+                <td>{t.via[r.requestedVia] ?? r.requestedVia}</td>
                 <td>{r.wordingVersion}</td>
                 <td>{r.confirmedAt ? when(r.confirmedAt, locale) : t.notConfirmed}</td>
               </tr>
@@ -308,7 +317,7 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
         <p class="muted">{t.none}</p>
       )}
 
-      <h3>{t.messages}</h3>
+      <Section>{t.messages}</Section>
       {pack.messages.length ? (
         <table>
           <thead>
@@ -324,7 +333,7 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
           <tbody>
             {pack.messages.map((m) => (
               <tr key={m.id}>
-                <td>{m.sentAt ? when(m.sentAt, locale) : `${t.notSent} (${m.status}${m.suppressedBecause ? `: ${m.suppressedBecause}` : ''}); ${t.queued} ${when(m.queuedAt, locale)}`}</td>
+                <td>{m.sentAt ? when(m.sentAt, locale) : `${t.notSent} (${t.status[m.status] ?? m.status}${m.suppressedBecause ? `: ${m.suppressedBecause}` : ''}); ${t.queued} ${when(m.queuedAt, locale)}`}</td>
                 <td>{label(m.category)}</td>
                 <td>{m.template}</td>
                 <td>{m.basis ? BASIS[locale][m.basis] : '—'}</td>
@@ -352,11 +361,17 @@ function Page({ locale, title, generatedAt, retention, children }: { locale: Loc
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>
-        <p class="muted">
-          {t.title} · {t.generated} {when(generatedAt, locale)}
-        </p>
-        {children}
-        {retention && <p class="muted">{t.retention(retention.messageLogDays, retention.consentHistoryDays)}</p>}
+        <header>
+          <p class="muted">
+            {t.title} · {t.generated} {when(generatedAt, locale)}
+          </p>
+        </header>
+        <main>{children}</main>
+        {retention && (
+          <footer>
+            <p class="muted">{t.retention(retention.messageLogDays, retention.consentHistoryDays)}</p>
+          </footer>
+        )}
       </body>
     </html>
   );
@@ -379,7 +394,9 @@ export function renderOrganizationEvidence(pack: OrganizationEvidence, locale: L
   return `<!doctype html>${render(
     <Page locale={locale} title={title} generatedAt={pack.generatedAt} retention={pack.contacts[0]?.retention}>
       <h1>
-        {t.organization}: {pack.organization.name}
+        {t.organization}
+        {t.colon}
+        {pack.organization.name}
       </h1>
       <dl>
         <dt>ID</dt>

@@ -50,5 +50,5 @@ export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
 
   'confirm-subscription': (data, locale) => ({ url: data.url, statement: data.statement[locale], expiresAt: formatDate(data.expiresAt, locale) }),
 
-  'reconfirm-consent': (data, locale) => ({ url: data.url, statement: data.statement[locale], lapsesAt: formatDate(data.lapsesAt, locale) }),
+  'reconfirm-consent': (data, locale) => ({ url: data.url, statement: data.statement[locale], lapsesAt: formatDate(data.lapsesAt, locale), notice: true }),
 };

@@ -76,6 +76,8 @@ describe('OpenAPI document', () => {
         'GET /api/v1/consent-wordings',
         'GET /api/v1/consent-wordings/{version}',
         'GET /api/v1/contacts/{id}/export',
+        'GET /api/v1/contacts/{id}/evidence',
+        'GET /api/v1/organizations/{id}/evidence',
         'POST /api/v1/messages',
         'GET /api/v1/messages/{id}',
         'GET /api/v1/audit-log',
@@ -92,6 +94,12 @@ describe('OpenAPI document', () => {
         'GET /api/openapi.json',
       ].sort(),
     );
+    // An admin's preference is a boolean, or a setting saying what it rests on.
+    const setting = doc.paths['/api/v1/contacts/{id}/preferences'].put.requestBody.content['application/json'].schema.additionalProperties.anyOf;
+    expect(setting[0]).toEqual({ type: 'boolean' });
+    expect(setting[1].properties.basis.enum).toEqual(['express', 'implied-relationship', 'implied-inquiry', 'exempt', 'b2b']);
+    expect(Object.keys(setting[1].properties).sort()).toEqual(['basis', 'confirm', 'since', 'subscribed']);
+    expect(doc.paths['/api/v1/contacts/{id}/evidence'].get.responses['200'].content['application/json'].schema.properties.messages).toBeDefined();
     const create = doc.paths['/api/v1/contacts'].post;
     const schema = create.requestBody.content['application/json'].schema;
     expect(schema.required.sort()).toEqual(['email', 'organizationId']);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreKind } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
-import { eventually } from '../support/mail.js';
+import { eventually, linksIn } from '../support/mail.js';
 import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
 import { launchExtension, type LaunchedExtension } from './launch.js';
 import { BUILT_EXTENSION_IDS } from '../../server/config/extension-ids.js';
@@ -18,12 +18,18 @@ const messagesOf = (lang: 'en' | 'fr') =>
   >;
 
 // English on SQLite, French on PostgreSQL: both stores and both languages for the price of two runs.
-const RUNS: { kind: StoreKind; lang: 'en' | 'fr'; marketing: string; alerts: string }[] = [
-  { kind: 'sqlite', lang: 'en', marketing: 'News and offers', alerts: 'Service alerts' },
-  { kind: 'postgres', lang: 'fr', marketing: 'Nouvelles et offres', alerts: 'Alertes de service' },
+const RUNS: { kind: StoreKind; lang: 'en' | 'fr'; marketing: string; alerts: string; confirmSubject: string }[] = [
+  { kind: 'sqlite', lang: 'en', marketing: 'News and offers', alerts: 'Service alerts', confirmSubject: 'Confirm your subscription to SERVEITPRO' },
+  {
+    kind: 'postgres',
+    lang: 'fr',
+    marketing: 'Nouvelles et offres',
+    alerts: 'Alertes de service',
+    confirmSubject: 'Confirmez votre abonnement aux courriels de SERVEITPRO',
+  },
 ];
 
-describe.each(RUNS)('the extension end to end ($lang, $kind)', ({ kind, lang, marketing, alerts }) => {
+describe.each(RUNS)('the extension end to end ($lang, $kind)', ({ kind, lang, marketing, alerts, confirmSubject }) => {
   let server: TestServer;
   let smtp: TestSmtp;
   let launched: LaunchedExtension | undefined;
@@ -38,10 +44,13 @@ describe.each(RUNS)('the extension end to end ($lang, $kind)', ({ kind, lang, ma
     await smtp?.close();
   });
 
-  it('when a contact signs in with the emailed code and flips switches, then the server records them with source extension', async () => {
+  it('when a contact signs in with the emailed code and flips switches, then changes are recorded with the wording shown, and news and offers wait for the emailed confirmation', async () => {
     const email = `e2e.${lang}@example.com`;
     const org = await server.api.post('/api/v1/organizations', { name: 'Clinique Boréale', locale: lang });
     const contact = (await server.api.post('/api/v1/contacts', { organizationId: org.body.id, email, name: 'Alex Martin' })).body;
+    const contactNow = async () => (await server.api.get(`/api/v1/contacts/${contact.id}`)).body;
+    const historyNow = async () => (await server.api.get(`/api/v1/contacts/${contact.id}/consent-history`)).body;
+    const messages = messagesOf(lang);
     launched = await launchExtension({ serverUrl: server.url, ...(lang === 'fr' ? { lang } : {}) });
     // The manifest's key fixes the id: the one the server allows by default (EXTENSION_IDS).
     expect(launched.extensionId).toBe(BUILT_EXTENSION_IDS[0]);
@@ -60,7 +69,7 @@ describe.each(RUNS)('the extension end to end ($lang, $kind)', ({ kind, lang, ma
     const mailed = performance.now();
     await codeField.fill(code);
     const signingIn = performance.now();
-    await page.getByRole('button', { name: messagesOf(lang).code_sign_in!.message, exact: true }).click();
+    await page.getByRole('button', { name: messages.code_sign_in!.message, exact: true }).click();
 
     const marketingSwitch = page.getByRole('switch', { name: marketing, exact: true });
     await marketingSwitch.waitFor();
@@ -74,22 +83,80 @@ describe.each(RUNS)('the extension end to end ($lang, $kind)', ({ kind, lang, ma
     );
     expect(await marketingSwitch.getAttribute('aria-checked')).toBe('false');
 
+    // The consent statement the server serves for the extension, in the popup's language, under the switches.
+    const wording = (await server.api.get('/api/v1/consent-wordings/extension@1')).body;
+    expect(await page.locator('.consent-wording').textContent()).toBe(wording.texts[lang].replaceAll('{brand}', 'SERVEITPRO'));
+    expect(await page.locator('.consent-wording').isVisible()).toBe(true);
+
+    // News and offers is express-only: switching it on emails a confirmation link and leaves it off.
+    const marketingRow = page.locator('li.preference', { has: marketingSwitch });
+    expect(await marketingRow.locator('.preference-pending').count()).toBe(0);
     await marketingSwitch.click();
-    await page.getByText(messagesOf(lang).prefs_saved!.message, { exact: true }).waitFor();
-    expect(await marketingSwitch.getAttribute('aria-checked')).toBe('true');
-    expect((await server.api.get(`/api/v1/contacts/${contact.id}`)).body.preferences.marketing).toBe(true);
-    const history = (await server.api.get(`/api/v1/contacts/${contact.id}/consent-history`)).body;
-    expect(history.at(-1)).toEqual({ category: 'marketing', subscribed: true, source: 'extension', at: expect.any(String) });
+    await page.getByText(messages.prefs_confirmation_sent!.message, { exact: true }).waitFor();
+    expect(await marketingSwitch.getAttribute('aria-checked')).toBe('false');
+    expect(await marketingRow.locator('.preference-pending').textContent()).toBe(messages.prefs_pending_confirmation!.message);
+    expect(await marketingRow.locator('.preference-pending').isVisible()).toBe(true);
+    expect((await contactNow()).preferences.marketing).toBe(false);
 
     const alertsSwitch = page.getByRole('switch', { name: alerts, exact: true });
     await alertsSwitch.click();
     await eventually(
-      async () => (await server.api.get(`/api/v1/contacts/${contact.id}`)).body.preferences['service-alerts'],
+      async () => (await contactNow()).preferences['service-alerts'],
       (subscribed) => subscribed === false,
     );
     expect(await alertsSwitch.getAttribute('aria-checked')).toBe('false');
-    const last = (await server.api.get(`/api/v1/contacts/${contact.id}/consent-history`)).body.at(-1);
-    expect(last).toMatchObject({ category: 'service-alerts', subscribed: false, source: 'extension' });
+    expect((await historyNow()).at(-1)).toEqual({
+      category: 'service-alerts',
+      subscribed: false,
+      source: 'extension',
+      at: expect.any(String),
+      basis: 'implied-relationship',
+      basisSince: expect.any(String),
+      wordingVersion: 'extension@1',
+      wordingLocale: lang,
+    });
+
+    // The confirmation email, in the contact's language; its link's page changes nothing on GET.
+    const confirmation = await nthMailTo(smtp, email, 2);
+    expect(confirmation.parsed.subject).toBe(confirmSubject);
+    const confirmLinks = linksIn(confirmation).filter((link) => link.startsWith(`${server.url}/c/`));
+    expect(confirmLinks).toHaveLength(1);
+    const confirmUrl = confirmLinks[0]!;
+    const confirmPage = await fetch(confirmUrl);
+    expect(confirmPage.status).toBe(200);
+    expect(await confirmPage.text()).toMatch(/<form method="post"[^>]*>[\s\S]*name="action" value="confirm"/);
+    expect((await contactNow()).preferences.marketing).toBe(false);
+
+    const confirmed = await fetch(confirmUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=confirm',
+      redirect: 'manual',
+    });
+    expect(confirmed.status).toBe(200);
+    expect((await contactNow()).preferences.marketing).toBe(true);
+    const history = await historyNow();
+    expect(history.at(-1)).toEqual({
+      category: 'marketing',
+      subscribed: true,
+      source: 'double-opt-in',
+      at: expect.any(String),
+      basis: 'express',
+      basisSince: null,
+      wordingVersion: 'double-opt-in-email@1',
+      wordingLocale: lang,
+    });
+    // The click in the popup asked; it changed nothing by itself.
+    expect(history.filter((row: { category: string }) => row.category === 'marketing')).toEqual([
+      { category: 'marketing', subscribed: false, source: 'default', at: expect.any(String), basis: 'express', basisSince: null, wordingVersion: null, wordingLocale: null },
+      history.at(-1),
+    ]);
+
+    // Reopened, the popup shows it on and no longer waiting.
+    await page.reload();
+    await marketingSwitch.waitFor();
+    expect(await marketingSwitch.getAttribute('aria-checked')).toBe('true');
+    expect(await page.locator('.preference-pending').count()).toBe(0);
 
     const send = (category: string) =>
       server.api.post('/api/v1/messages', {

@@ -276,7 +276,7 @@ describe('the footer', () => {
           expect(part).toContain('SERVEITPRO');
         }
         const why =
-          template === 'email-changed'
+          template === 'email-changed' || template === 'reconfirm-consent'
             ? { en: 'because it concerns your address', fr: 'parce qu’il concerne votre adresse' }
             : SYSTEM_TEMPLATES.includes(template)
               ? { en: 'because it was requested for your address', fr: 'parce qu’il a été demandé pour votre adresse' }

@@ -1,10 +1,13 @@
-import { createApiClient, type ApiClient as ExtensionApiClient } from '../../extension/shared/api-client.js';
+import { createApiClient, type ApiClient as ExtensionApiClient, type WordingShown } from '../../extension/shared/api-client.js';
 import type { Preferences } from '../../contract/index.js';
 import type { TestServer, ApiResponse } from '../support/server.js';
 import type { TestSmtp, ReceivedMail } from '../support/smtp.js';
 import { eventually } from '../support/mail.js';
 
 let nextIp = 1;
+
+/** What the extension sends with a change when it showed the current wording in English (`me.consentWording`). */
+export const SHOWN_IN_ENGLISH: WordingShown = { wording: 'extension@1', locale: 'en' };
 
 /**
  * The extension's side of the self-service API: the extension's own API client
@@ -54,7 +57,8 @@ export class SelfServiceClient {
   requestCode = (email: string) => this.through((client) => client.requestCode({ email, locale: 'en' }));
   signIn = (email: string, code: string) => this.through((client) => client.signIn({ email, code }));
   me = () => this.through((client) => client.getMe(this.token ?? ''));
-  setPreferences = (preferences: Record<string, unknown>) => this.through((client) => client.updatePreferences(this.token ?? '', preferences as Preferences));
+  setPreferences = (preferences: Record<string, unknown>, shown: WordingShown = SHOWN_IN_ENGLISH) =>
+    this.through((client) => client.updatePreferences(this.token ?? '', preferences as Preferences, shown));
   signOut = () => this.through((client) => client.signOut(this.token ?? ''));
 }
 

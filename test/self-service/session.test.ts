@@ -93,21 +93,45 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
     expect(smtp.to(email)).toHaveLength(1);
   });
 
-  it('when a preference is changed from the extension, then it is saved with source extension and later mail in that category is suppressed', async () => {
+  it('when a preference is changed from the extension, then it is saved with source extension and the wording shown, and later mail in that category is suppressed', async () => {
     const { id, ext } = await signedIn('toggler@example.com');
-    const on = await ext.setPreferences({ marketing: true });
-    expect(on.status).toBe(200);
-    expect(on.body.preferences.marketing).toBe(true);
-    const off = await ext.request('PUT', '/api/v1/me/preferences', { marketing: false, invoices: false }, { 'user-agent': 'Extension/0.1' });
+    const off = await ext.setPreferences({ 'service-alerts': false });
     expect(off.status).toBe(200);
-    expect(off.body.preferences).toMatchObject({ marketing: false, invoices: false, 'ticket-updates': true, 'account-notices': true });
-    expect(off.body.contact.id).toBe(id);
+    expect(off.body.preferences['service-alerts']).toBe(false);
+    // The extension says which wording it showed, and in which language: here French.
+    const changed = await ext.request(
+      'PUT',
+      '/api/v1/me/preferences?wording=extension%401&locale=fr',
+      { 'service-alerts': true, invoices: false },
+      { 'user-agent': 'Extension/0.1' },
+    );
+    expect(changed.status).toBe(200);
+    expect(changed.body.preferences).toEqual({
+      'ticket-updates': true,
+      invoices: false,
+      'security-advisories': true,
+      'service-alerts': true,
+      marketing: false,
+      'account-notices': true,
+    });
+    expect(changed.body.pending).toEqual([]);
+    expect(changed.body.contact.id).toBe(id);
 
     const history = (await server.api.get(`/api/v1/contacts/${id}/consent-history`)).body;
     expect(history.slice(-3)).toEqual([
-      { category: 'marketing', subscribed: true, source: 'extension', at: expect.any(String) },
-      { category: 'marketing', subscribed: false, source: 'extension', at: expect.any(String) },
-      { category: 'invoices', subscribed: false, source: 'extension', at: expect.any(String) },
+      {
+        category: 'service-alerts',
+        subscribed: false,
+        source: 'extension',
+        at: expect.any(String),
+        basis: 'implied-relationship',
+        basisSince: expect.any(String),
+        wordingVersion: 'extension@1',
+        wordingLocale: 'en',
+      },
+      // Switched back on by the person: express consent now, which does not lapse.
+      { category: 'service-alerts', subscribed: true, source: 'extension', at: expect.any(String), basis: 'express', basisSince: null, wordingVersion: 'extension@1', wordingLocale: 'fr' },
+      { category: 'invoices', subscribed: false, source: 'extension', at: expect.any(String), basis: 'exempt', basisSince: null, wordingVersion: 'extension@1', wordingLocale: 'fr' },
     ]);
     const [row] = await server.testStore.store.db
       .selectFrom('consent_history')
@@ -116,7 +140,7 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
       .orderBy('id', 'desc')
       .limit(1)
       .execute();
-    expect(row).toMatchObject({ source: 'extension', user_agent: 'Extension/0.1', ip: '198.51.0.0' });
+    expect(row).toMatchObject({ source: 'extension', user_agent: 'Extension/0.1', ip: '198.51.0.0', wording_version: 'extension@1', wording_locale: 'fr' });
 
     const message = await server.api.post('/api/v1/messages', {
       category: 'invoices',
@@ -128,6 +152,31 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
     expect(message.body.status).toBe('suppressed');
   });
 
+  it('when an express-only category is switched on from the extension, then it stays off and pending, nothing is recorded, and a confirmation goes to the contact’s own address', async () => {
+    const email = 'asks.for.news@example.com';
+    const { id, ext } = await signedIn(email);
+    const asked = await ext.setPreferences({ marketing: true });
+    expect(asked.status).toBe(200);
+    expect(asked.body.preferences.marketing).toBe(false);
+    expect(asked.body.pending).toEqual(['marketing']);
+    expect((await ext.me()).body.pending).toEqual(['marketing']);
+    expect((await server.api.get(`/api/v1/contacts/${id}`)).body.preferences.marketing).toBe(false);
+
+    const confirmation = await nthMailTo(smtp, email, 2);
+    expect(confirmation.parsed.subject).toBe('Confirm your subscription to SERVEITPRO');
+    expect(linksIn(confirmation).filter((link) => link.startsWith(`${server.url}/c/`))).toHaveLength(1);
+    const history = (await server.api.get(`/api/v1/contacts/${id}/consent-history`)).body;
+    expect(history.filter((h: { category: string }) => h.category === 'marketing')).toEqual([
+      { category: 'marketing', subscribed: false, source: 'default', at: expect.any(String), basis: 'express', basisSince: null, wordingVersion: null, wordingLocale: null },
+    ]);
+
+    // Asked again at once (a second click): still pending, and no second email.
+    expect((await ext.setPreferences({ marketing: true })).body.pending).toEqual(['marketing']);
+    await server.services.selfService.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.to(email)).toHaveLength(2);
+  });
+
   it('when a required category is turned off, or a category is unknown, then 400 and nothing changes', async () => {
     const { id, ext } = await signedIn('required.one@example.com');
     for (const body of [{ 'account-notices': false }, { newsletter: true }, {}, { marketing: 'yes' }]) {
@@ -137,7 +186,10 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
     }
     const required = await ext.setPreferences({ 'account-notices': false, marketing: true });
     expect(required.body.errors).toEqual([{ pointer: '#/account-notices', detail: expect.stringMatching(/required/) }]);
-    expect((await ext.me()).body.preferences).toMatchObject({ 'account-notices': true, marketing: false });
+    const me = (await ext.me()).body;
+    expect(me.preferences).toMatchObject({ 'account-notices': true, marketing: false });
+    // Refused whole: not even the confirmation of marketing was asked.
+    expect(me.pending).toEqual([]);
     const history = (await server.api.get(`/api/v1/contacts/${id}/consent-history`)).body;
     expect(history.every((h: { source: string }) => h.source === 'default')).toBe(true);
   });
@@ -148,10 +200,10 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
     expect((await a.ext.me()).body.contact).toMatchObject({ id: a.id, email: 'first.person@example.com' });
     expect((await b.ext.me()).body.contact).toMatchObject({ id: b.id, email: 'second.person@example.com' });
 
-    await a.ext.setPreferences({ marketing: true });
+    expect((await a.ext.setPreferences({ invoices: false })).body.preferences.invoices).toBe(false);
     await a.ext.request('PATCH', '/api/v1/me', { name: 'First Person' });
     const other = (await server.api.get(`/api/v1/contacts/${b.id}`)).body;
-    expect(other.preferences.marketing).toBe(false);
+    expect(other.preferences.invoices).toBe(true);
     expect(other.name).toBe('Ana Tremblay');
     // Nothing in a request can point a session at another contact.
     const sneaky = await a.ext.request('GET', `/api/v1/me?contactId=${b.id}`);

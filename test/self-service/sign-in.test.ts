@@ -66,15 +66,33 @@ describe.each(STORES)('signing in to the extension by emailed code on %s', (kind
     ext.token = session.body.token;
     const me = await ext.me();
     expect(me.status).toBe(200);
-    expect(me.body.contact).toEqual({ id, email: 'ana.signin@example.com', name: 'Ana Tremblay', locale: 'en', organizationName: 'Acme Dental' });
-    expect(me.body.categories).toEqual(server.services.categories.list);
-    expect(me.body.preferences).toEqual({
-      'ticket-updates': true,
-      invoices: true,
-      'security-advisories': true,
-      'service-alerts': true,
-      marketing: false,
+    expect(me.body).toEqual({
+      contact: { id, email: 'ana.signin@example.com', name: 'Ana Tremblay', locale: 'en', organizationName: 'Acme Dental' },
+      categories: server.services.categories.list,
+      preferences: {
+        'ticket-updates': true,
+        invoices: true,
+        'security-advisories': true,
+        'service-alerts': true,
+        marketing: false,
+      },
+      // What the extension shows under the switches, in both languages, and sends back with each change.
+      consentWording: {
+        version: 'extension@1',
+        text: {
+          en: 'Switching a category on is your express consent to receive those emails from SERVEITPRO; switching it off withdraws it. Some categories start only once you confirm from your inbox.',
+          fr: 'Activer une catégorie constitue votre consentement exprès à recevoir ces courriels de SERVEITPRO; la désactiver retire ce consentement. Certaines catégories ne commencent qu’une fois confirmées depuis votre boîte de réception.',
+        },
+      },
+      pending: [],
     });
+    expect(me.body.categories.map((c: { key: string; basis: string }) => [c.key, c.basis])).toEqual([
+      ['ticket-updates', 'exempt'],
+      ['invoices', 'exempt'],
+      ['security-advisories', 'implied-relationship'],
+      ['service-alerts', 'implied-relationship'],
+      ['marketing', 'express'],
+    ]);
     const sessions = await server.testStore.store.db.selectFrom('sessions').selectAll().where('contact_id', '=', id).execute();
     expect(sessions).toHaveLength(1);
     expect(sessions[0]!.revoked_at).toBeNull();
