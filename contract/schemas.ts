@@ -30,11 +30,18 @@ export const problem = z.object({
 
 // ---- Organizations, contacts, consent ----
 
+/** YYYY-MM-DD names a day that exists (Date.parse reads 2026-02-30 as March 2). */
+export function isCalendarDate(day: string): boolean {
+  const [y, m, d] = day.split('-').map(Number);
+  const date = new Date(Date.UTC(y!, m! - 1, d!));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m! - 1 && date.getUTCDate() === d;
+}
+
 /** A calendar date or an instant, not in the future: when something happened. */
 export const pastDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2}))?$/, 'An ISO 8601 date such as 2026-03-01 or 2026-03-01T14:30:00Z.')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'Not a real date.')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && isCalendarDate(s.slice(0, 10)), 'Not a real date.')
   .refine((s) => Date.parse(s) <= Date.now() + 60_000, 'Cannot be in the future.')
   .transform((s) => new Date(s).toISOString());
 
@@ -122,23 +129,27 @@ export const contactQuery = z
   })
   .strict();
 
-export const consentHistoryEntry = z.object({
+/** A history row in full, with its previous value and the origin of the change (export, evidence). */
+export const consentHistoryRecord = z.object({
   category: z.string(),
+  previous: z.boolean().nullable(),
   subscribed: z.boolean(),
   source: consentSource,
   at: z.string(),
-  /** What the category rests on after this change, and when an implied basis started. */
   basis: consentBasis.nullable(),
   basisSince: z.string().nullable(),
-  /** The wording the person saw (GET /api/v1/consent-wordings/:version), and in which language. */
   wordingVersion: z.string().nullable(),
   wordingLocale: locale.nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
 });
+
+/** A history row as the history route answers it: the change, its basis and the wording shown. */
+export const consentHistoryEntry = consentHistoryRecord.omit({ previous: true, ip: true, userAgent: true });
 export const consentHistory = z.array(consentHistoryEntry);
 
 /** A consent wording as it was shown, by version (`<surface>@<n>`); `{brand}`, `{categories}`, `{date}` are filled in where shown. */
 export const consentWording = z.object({ version: z.string(), surface: wordingSurface, texts: localized });
-
 
 export const importReport = z.object({
   created: z.number(),
@@ -154,6 +165,7 @@ export const csvBody = z.string();
 
 // ---- Privacy ----
 
+
 /** Everything held about a contact: the admin export, the contact's own, and the emailed copy. */
 export const myDataExport = z.object({
   exportedAt: z.string(),
@@ -167,21 +179,7 @@ export const myDataExport = z.object({
     organization: organization.nullable(),
   }),
   preferences,
-  consentHistory: z.array(
-    z.object({
-      category: z.string(),
-      previous: z.boolean().nullable(),
-      subscribed: z.boolean(),
-      source: consentSource,
-      at: z.string(),
-      basis: consentBasis.nullable(),
-      basisSince: z.string().nullable(),
-      wordingVersion: z.string().nullable(),
-      wordingLocale: locale.nullable(),
-      ip: z.string().nullable(),
-      userAgent: z.string().nullable(),
-    }),
-  ),
+  consentHistory: z.array(consentHistoryRecord),
   messages: z.array(
     z.object({
       id: z.string(),
@@ -227,21 +225,7 @@ export const evidence = z.object({
       lapsedAt: z.string().nullable(),
     }),
   ),
-  history: z.array(
-    z.object({
-      category: z.string(),
-      previous: z.boolean().nullable(),
-      subscribed: z.boolean(),
-      source: consentSource,
-      at: z.string(),
-      basis: consentBasis.nullable(),
-      basisSince: z.string().nullable(),
-      wordingVersion: z.string().nullable(),
-      wordingLocale: locale.nullable(),
-      ip: z.string().nullable(),
-      userAgent: z.string().nullable(),
-    }),
-  ),
+  history: z.array(consentHistoryRecord),
   /** The wordings the history refers to, by version, exactly as kept in the repository. */
   wordings: z.record(z.string(), z.object({ surface: wordingSurface, texts: localized })),
   requests: z.array(

@@ -125,11 +125,16 @@ export class ConsentRecords {
    */
   async change(trx: Transaction<Database>, contactId: string, wanted: Record<string, boolean | ConsentChange>, origin: ChangeOrigin): Promise<string[]> {
     const current = (await this.statesOf(trx, [contactId], { lock: true })).get(contactId)!;
-    const lastPurchase = (await this.lastPurchases(trx, [contactId])).get(contactId) ?? null;
-    const rows = Object.entries(wanted).flatMap(([category, value]) => {
+    const resolved = Object.entries(wanted).map(([category, value]) => {
       const change = typeof value === 'boolean' ? { subscribed: value } : value;
+      return { category, value, resolved: this.resolve(category, change, current[category]!, origin) };
+    });
+    // Only implied consent turned on needs the organization's last purchase (one-click never does).
+    const needsPurchase = resolved.some((r) => r.resolved.subscribed && isImplied(r.resolved.basis));
+    const lastPurchase = needsPurchase ? ((await this.lastPurchases(trx, [contactId])).get(contactId) ?? null) : null;
+    const rows = resolved.flatMap(({ category, value, resolved: change }) => {
       const before = current[category]!;
-      const row = this.consentRow(contactId, category, this.resolve(category, change, before, origin), lastPurchase, origin);
+      const row = this.consentRow(contactId, category, change, lastPurchase, origin);
       const explicit = typeof value !== 'boolean' && value.basis !== undefined;
       const differs = row.subscribed !== bit(before.subscribed) || (explicit && (row.basis !== before.basis || row.basis_since !== before.basisSince));
       if (!differs) return [];

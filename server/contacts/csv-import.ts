@@ -8,7 +8,7 @@ import { nowIso } from '../store/time.js';
 import type { ConsentChange, ConsentRecords } from '../consent/consent.js';
 import type { Categories } from '../consent/categories.js';
 import { addMonths, IMPLIED_MONTHS, isImplied } from '../consent/basis.js';
-import { CONSENT_BASES, type ConsentBasis } from '../../contract/index.js';
+import { CONSENT_BASES, schemas, type ConsentBasis } from '../../contract/index.js';
 import type { Organizations } from '../organizations/organizations.js';
 import { invalid } from '../errors.js';
 import { normalizeEmail } from './email-address.js';
@@ -46,7 +46,7 @@ function consentCell(cell: string, key: string, categories: Categories, now: str
   if (categories.isExpressOnly(key) && basis !== 'express') return { error: 'This category is sent only with express consent.' };
   if (since === undefined) return { subscribed: true, basis };
   if (!isImplied(basis)) return { error: 'Only an implied basis has a start date.' };
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since))) return { error: 'The start date must be YYYY-MM-DD.' };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || !schemas.isCalendarDate(since)) return { error: 'The start date must be a real day, YYYY-MM-DD.' };
   const start = new Date(since).toISOString();
   if (start > now) return { error: 'The start date cannot be in the future.' };
   const lapsed = addMonths(start, IMPLIED_MONTHS[basis]);

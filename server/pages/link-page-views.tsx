@@ -249,3 +249,13 @@ export function SubscribeView(props: { locale: Locale; categories: readonly Cate
     </form>
   );
 }
+
+/** The subscribe form's answer, the same for every address. */
+export function SubscribeSentView({ locale }: { locale: Locale }) {
+  const t = PAGE_STRINGS[locale];
+  return (
+    <Card heading={t.sentHeading}>
+      <p>{t.subscribeSentIntro}</p>
+    </Card>
+  );
+}

@@ -19,10 +19,10 @@ import type { ShownWording } from './preference-center.js';
 import {
   BadAddressView,
   BrokenLinkView,
-  Card,
   ConfirmedView,
   ConfirmView,
   Done,
+  SubscribeSentView,
   SubscribeView,
   NoticeView,
   PreferencesView,
@@ -254,6 +254,23 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   }
 
   const addressOf = (req: Request) => normalizeEmail(String((req.body as Record<string, unknown> | undefined)?.email ?? ''));
+  /** Forms that email an address: 10 posts per client in 15 minutes. */
+  const perIp = (name: string) =>
+    rateLimit({ store: rateLimits(name), windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
+  /** …and 3 emails an hour per address, counted under a hash of it; `handler` answers past that. */
+  const perAddressHourly = (name: string, handler: RequestHandler) =>
+    rateLimit({
+      store: rateLimits(name),
+      windowMs: 60 * 60_000,
+      limit: 3,
+      standardHeaders: false,
+      legacyHeaders: false,
+      keyGenerator: (req) => {
+        const normalized = addressOf(req);
+        return crypto.createHash('sha256').update(`${name}:${normalized.ok ? normalized.email : ''}`).digest('hex');
+      },
+      handler,
+    });
 
   // ---- Confirm link: a double opt-in or a reconfirmation, from its email ----
 
@@ -295,20 +312,9 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   // ---- The public subscribe form: double opt-in for the express-only categories ----
 
   const expressOnly = () => categories.list.filter((c) => categories.isExpressOnly(c.key));
-  const subscribePerIp = rateLimit({ store: rateLimits('subscribe-per-ip'), windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
-  const subscribePerAddress = rateLimit({
-    store: rateLimits('subscribe-per-address'),
-    windowMs: 60 * 60_000,
-    limit: 3,
-    standardHeaders: false,
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const normalized = addressOf(req);
-      return crypto.createHash('sha256').update(`subscribe:${normalized.ok ? normalized.email : ''}`).digest('hex');
-    },
-    // Over the limit the visitor sees the usual answer; only the email is not sent again.
-    handler: (req, res) => sendPage(req, res, 200, (locale) => <Card heading={PAGE_STRINGS[locale].sentHeading}><p>{PAGE_STRINGS[locale].subscribeSentIntro}</p></Card>),
-  });
+  const subscribePerIp = perIp('subscribe-per-ip');
+  // Over the limit the visitor sees the usual answer; only the email is not sent again.
+  const subscribePerAddress = perAddressHourly('subscribe-per-address', (req, res) => sendPage(req, res, 200, (locale) => <SubscribeSentView locale={locale} />));
   const subscribePage = (req: Request, status: number, chosen: string[], problem?: string): Reply => {
     const locale = localeOf(req);
     const offered = expressOnly();
@@ -367,27 +373,15 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         const settings = Object.fromEntries(chosen.map((key) => [key, { subscribed: true, confirm: true }]));
         await contacts.changeConsent(contactId, settings, origin, 'subscribe-form');
       });
-      return page(req, 200, locale, <Card heading={PAGE_STRINGS[locale].sentHeading}><p>{PAGE_STRINGS[locale].subscribeSentIntro}</p></Card>, false);
+      return page(req, 200, locale, <SubscribeSentView locale={locale} />, false);
     },
   );
 
   // ---- "Email me a fresh link": the same answer whether the address is known or not ----
 
   const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => <NoticeView locale={locale} notice="sent" />);
-  const freshLinkPerIp = rateLimit({ store: rateLimits('fresh-links-per-ip'), windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
-  const freshLinkPerAddress = rateLimit({
-    store: rateLimits('fresh-links-per-address'),
-    windowMs: 60 * 60_000,
-    limit: 3,
-    standardHeaders: false,
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const normalized = addressOf(req);
-      return crypto.createHash('sha256').update(`fresh-link:${normalized.ok ? normalized.email : ''}`).digest('hex');
-    },
-    // Over the limit the visitor sees the usual answer; only the email is not sent again.
-    handler: sent,
-  });
+  const freshLinkPerIp = perIp('fresh-links-per-ip');
+  const freshLinkPerAddress = perAddressHourly('fresh-links-per-address', sent);
 
   api.route(
     {

@@ -16,62 +16,59 @@ export function registerPrivacyRoutes(
   api: Endpoints,
   privacy: { dataExport: DataExport; erasure: Erasure; auditLog: AuditLog; evidence: EvidencePacks; evidencePage: EvidencePageDeps },
 ): void {
-  api.route(
+  /** An evidence pack as JSON at `path`, and as a printable page at `path`.html. */
+  const evidenceRoutes = <T extends object>(
+    path: string,
+    what: { summary: string; pageSummary: string; schema: z.ZodType },
+    load: (id: string) => Promise<T>,
+    render: (pack: T, locale: 'en' | 'fr', deps: EvidencePageDeps) => string,
+  ) => {
+    api.route(
+      {
+        method: 'get',
+        path,
+        summary: what.summary,
+        tag: 'Privacy',
+        auth: { apiKey: ['support'] },
+        responses: { 200: { description: 'The evidence', schema: what.schema }, ...problemResponses(404) },
+      },
+      async ({ params }) => ({ status: 200, body: await load(params.id!) }),
+    );
+    api.route(
+      {
+        method: 'get',
+        path: `${path}.html`,
+        summary: what.pageSummary,
+        tag: 'Privacy',
+        auth: { apiKey: ['support'] },
+        query: pageQuery,
+        answers: 'html',
+        headers: PAGE_HEADERS,
+        responses: { 200: { description: 'A printable page' } },
+      },
+      async ({ params, query }) => ({ status: 200, html: render(await load(params.id!), query.lang ?? 'en', privacy.evidencePage) }),
+    );
+  };
+  evidenceRoutes(
+    '/api/v1/contacts/:id/evidence',
     {
-      method: 'get',
-      path: '/api/v1/contacts/:id/evidence',
       summary:
         'Proof of consent for a contact (also an erased one): each category’s basis and expiry, every change with the wording shown, the confirmations asked, and each message with the basis it relied on and when an opt-out took effect',
-      tag: 'Privacy',
-      auth: { apiKey: ['support'] },
-      responses: { 200: { description: 'The evidence pack', schema: s.evidence }, ...problemResponses(404) },
+      pageSummary: 'The same evidence pack as a printable page (no script); ?lang=fr for French',
+      schema: s.evidence,
     },
-    async ({ params }) => ({ status: 200, body: await privacy.evidence.ofContact(params.id!) }),
+    (id) => privacy.evidence.ofContact(id),
+    renderContactEvidence,
   );
-
-  api.route(
+  evidenceRoutes(
+    '/api/v1/organizations/:id/evidence',
     {
-      method: 'get',
-      path: '/api/v1/contacts/:id/evidence.html',
-      summary: 'The same evidence pack as a printable page (no script); ?lang=fr for French',
-      tag: 'Privacy',
-      auth: { apiKey: ['support'] },
-      query: pageQuery,
-      answers: 'html',
-      headers: PAGE_HEADERS,
-      responses: { 200: { description: 'A printable page' } },
-    },
-    async ({ params, query }) => ({ status: 200, html: renderContactEvidence(await privacy.evidence.ofContact(params.id!), query.lang ?? 'en', privacy.evidencePage) }),
-  );
-
-  api.route(
-    {
-      method: 'get',
-      path: '/api/v1/organizations/:id/evidence',
       summary: 'The evidence pack of every contact of an organization',
-      tag: 'Privacy',
-      auth: { apiKey: ['support'] },
-      responses: { 200: { description: 'One pack per contact', schema: s.organizationEvidence }, ...problemResponses(404) },
+      pageSummary: 'The organization’s evidence packs as one printable page (each contact starts a new printed page)',
+      schema: s.organizationEvidence,
     },
-    async ({ params }) => ({ status: 200, body: await privacy.evidence.ofOrganization(params.id!) }),
-  );
-
-  api.route(
-    {
-      method: 'get',
-      path: '/api/v1/organizations/:id/evidence.html',
-      summary: 'The organization’s evidence packs as one printable page (each contact starts a new printed page)',
-      tag: 'Privacy',
-      auth: { apiKey: ['support'] },
-      query: pageQuery,
-      answers: 'html',
-      headers: PAGE_HEADERS,
-      responses: { 200: { description: 'A printable page' } },
-    },
-    async ({ params, query }) => ({
-      status: 200,
-      html: renderOrganizationEvidence(await privacy.evidence.ofOrganization(params.id!), query.lang ?? 'en', privacy.evidencePage),
-    }),
+    (id) => privacy.evidence.ofOrganization(id),
+    renderOrganizationEvidence,
   );
 
   api.route(

@@ -18,6 +18,44 @@ describe.each(STORES)('CSV import on %s', (kind) => {
   });
   afterAll(() => server.close());
 
+  it('when a file has a column per category, then each cell sets that category and its basis, recorded with source import; bad cells reject their row', async () => {
+    const recent = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const csv = [
+      'email,name,locale,organizationId,marketing,security-advisories,invoices',
+      `basis1@import.example,B1,en,${org},express,implied-inquiry:${recent},off`,
+      `basis2@import.example,B2,en,${org},,b2b,`,
+      `basis3@import.example,B3,en,${org},implied-relationship,,`,
+      `basis4@import.example,B4,en,${org},,implied-inquiry:2020-01-01,`,
+      `basis5@import.example,B5,en,${org},,implied-inquiry:2026-02-30,`,
+      `basis6@import.example,B6,en,${org},,exempt:${recent},`,
+      `basis7@import.example,B7,en,${org},,sometimes,`,
+    ].join('\n');
+    const res = await importCsv(csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 2, rejected: 5, ignoredColumns: [] });
+    expect(res.body.errors).toEqual([
+      { line: 4, field: 'marketing', reason: 'This category is sent only with express consent.' },
+      { line: 5, field: 'security-advisories', reason: expect.stringMatching(/^Implied consent from 2020-01-01 lapsed on 2020-07-01/) },
+      { line: 6, field: 'security-advisories', reason: 'The start date must be a real day, YYYY-MM-DD.' },
+      { line: 7, field: 'security-advisories', reason: 'Only an implied basis has a start date.' },
+      { line: 8, field: 'security-advisories', reason: expect.stringMatching(/^Use off, on, or a basis/) },
+    ]);
+    const first = (await server.api.get('/api/v1/contacts?email=basis1@import.example')).body.items[0];
+    expect(first.preferences).toMatchObject({ marketing: true, 'security-advisories': true, invoices: false });
+    const changes = (await server.api.get(`/api/v1/contacts/${first.id}/consent-history`)).body.slice(5);
+    expect(changes).toEqual([
+      { category: 'invoices', subscribed: false, source: 'import', at: expect.any(String), basis: 'exempt', basisSince: null, wordingVersion: null, wordingLocale: null },
+      { category: 'security-advisories', subscribed: true, source: 'import', at: expect.any(String), basis: 'implied-inquiry', basisSince: new Date(recent).toISOString(), wordingVersion: null, wordingLocale: null },
+      { category: 'marketing', subscribed: true, source: 'import', at: expect.any(String), basis: 'express', basisSince: null, wordingVersion: null, wordingLocale: null },
+    ]);
+
+    // The same file again for an existing contact: a consent cell that changes something counts as an update.
+    const again = await importCsv(['email,name,locale,organizationId,marketing', `basis2@import.example,B2,en,${org},express`].join('\n'));
+    expect(again.body).toMatchObject({ created: 0, updated: 1, unchanged: 0, rejected: 0 });
+    const unchanged = await importCsv(['email,name,locale,organizationId,marketing', `basis2@import.example,B2,en,${org},express`].join('\n'));
+    expect(unchanged.body).toMatchObject({ created: 0, updated: 0, unchanged: 1, rejected: 0 });
+  });
+
   it('when a file has a bad email on line 5, then that line is reported and the others imported with source import', async () => {
     const csv = [
       'email,name,locale,organizationId',
