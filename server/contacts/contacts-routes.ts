@@ -92,10 +92,11 @@ export function registerContactRoutes(
       body: { json: s.adminPreferencesUpdate },
       responses: { 200: { description: 'The contact', schema: s.contact }, ...problemResponses(400, 404) },
     },
-    async ({ params, body, req }) => ({
-      status: 200,
-      body: await contacts.setPreferences(params.id!, body, originOf(req, 'admin')),
-    }),
+    async ({ params, body, req, audit }) => {
+      const { contact, asked } = await contacts.setPreferencesAsking(params.id!, body, originOf(req, 'admin'));
+      if (asked.length) audit.detail = `double opt-in emailed for ${asked.join(', ')}`;
+      return { status: 200, body: contact };
+    },
   );
 
   api.route(

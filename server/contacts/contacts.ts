@@ -178,17 +178,24 @@ export class Contacts {
 
   /** Sets some categories and answers the contact; see changeConsent. */
   async setPreferences(id: string, wanted: Record<string, boolean | ConsentSetting>, origin: ChangeOrigin): Promise<Contact> {
-    if (!(await this.changeConsent(id, wanted, origin))) throw notFound('contact');
-    return this.getOrThrow(id);
+    return (await this.setPreferencesAsking(id, wanted, origin)).contact;
+  }
+
+  /** The same, saying which categories a confirmation was emailed for. */
+  async setPreferencesAsking(id: string, wanted: Record<string, boolean | ConsentSetting>, origin: ChangeOrigin): Promise<{ contact: Contact; asked: string[] }> {
+    const asked = await this.changeConsent(id, wanted, origin);
+    if (!asked) throw notFound('contact');
+    return { contact: await this.getOrThrow(id), asked };
   }
 
   /**
    * Sets some categories in one transaction; unknown keys, turning off a required category, or an
    * express-only category on another basis are refused whole. A setting with `confirm` asks the
-   * person by email instead (double opt-in) and leaves the category as it is. False when there is
-   * no such contact. (One-click uses this alone: six statements.)
+   * person by email instead (double opt-in) and leaves the category as it is. Answers the
+   * categories a confirmation was emailed for (none for one already on), or null when there is no
+   * such contact. (One-click uses this alone: six statements.)
    */
-  async changeConsent(id: string, wanted: Record<string, boolean | ConsentSetting>, origin: ChangeOrigin, via: RequestedVia = 'admin'): Promise<boolean> {
+  async changeConsent(id: string, wanted: Record<string, boolean | ConsentSetting>, origin: ChangeOrigin, via: RequestedVia = 'admin'): Promise<string[] | null> {
     const errors = Object.entries(wanted).flatMap(([key, value]) => {
       const category = this.categories.get(key);
       const setting = typeof value === 'boolean' ? { subscribed: value } : value;
@@ -200,17 +207,17 @@ export class Contacts {
       return [];
     });
     if (errors.length) throw invalid('Some preferences cannot be set.', errors);
-    if (!isUuid(id)) return false;
+    if (!isUuid(id)) return null;
     const toConfirm = Object.entries(wanted).filter(([, v]) => typeof v !== 'boolean' && v.confirm).map(([key]) => key);
     const changes = Object.fromEntries(Object.entries(wanted).filter(([key]) => !toConfirm.includes(key))) as Record<string, boolean | ConsentChange>;
     return this.db.transaction().execute(async (trx) => {
       const exists = await trx.selectFrom('contacts').select('id').where('id', '=', id).executeTakeFirst();
-      if (!exists) return false;
+      if (!exists) return null;
       await this.consent.change(trx, id, changes, origin);
       const current = (await this.consent.preferencesOf(trx, [id])).get(id)!;
       const asked = toConfirm.filter((key) => !current[key]);
       if (asked.length) await this.requests.ask({ contactId: id, kind: 'double-opt-in', categories: asked, via, requestWording: origin.wording?.version ?? null }, trx);
-      return true;
+      return asked;
     });
   }
 
