@@ -11,7 +11,9 @@ const categoriesSchema = z
   .min(1)
   .refine((list) => new Set(list.map((c) => c.key)).size === list.length, 'category keys must be unique')
   // CASL: express consent is never a pre-checked box.
-  .refine((list) => list.every((c) => c.required || c.basis !== 'express' || !c.subscribedByDefault), 'an express-only category (basis "express") cannot be subscribed by default');
+  .refine((list) => list.every((c) => c.required || c.basis !== 'express' || !c.subscribedByDefault), 'an express-only category (basis "express") cannot be subscribed by default')
+  // A required category cannot be turned off, so it cannot rest on consent that lapses.
+  .refine((list) => list.every((c) => !c.required || !c.basis?.startsWith('implied-')), 'a required category cannot rest on implied consent (it could not lapse)');
 
 export const DEFAULT_CATEGORIES_FILE = fileURLToPath(new URL('./categories.json', import.meta.url));
 
@@ -20,13 +22,14 @@ export class Categories {
   private readonly byKey: Map<string, CategoryInfo>;
 
   constructor(list: CategoryConfig[]) {
-    // A required category is always on, whatever its default says. Without a basis, a category on
-    // by default rests on the business relationship, and one off by default on express consent.
+    // A required category is always on, whatever its default says. Without a basis, a required
+    // category is transactional, one on by default rests on the business relationship, and one
+    // off by default on express consent.
     this.list = list.map((c) => ({
       ...c,
       required: c.required ?? false,
       subscribedByDefault: c.required ? true : c.subscribedByDefault,
-      basis: c.basis ?? (c.subscribedByDefault || c.required ? 'implied-relationship' : 'express'),
+      basis: c.basis ?? (c.required ? 'exempt' : c.subscribedByDefault ? 'implied-relationship' : 'express'),
     }));
     this.byKey = new Map(this.list.map((c) => [c.key, c]));
   }
