@@ -214,6 +214,7 @@ export class Contacts {
       const exists = await trx.selectFrom('contacts').select('id').where('id', '=', id).executeTakeFirst();
       if (!exists) return null;
       await this.consent.change(trx, id, changes, origin);
+      if (!toConfirm.length) return [];
       const current = (await this.consent.preferencesOf(trx, [id])).get(id)!;
       const asked = toConfirm.filter((key) => !current[key]);
       if (asked.length) await this.requests.ask({ contactId: id, kind: 'double-opt-in', categories: asked, via, requestWording: origin.wording?.version ?? null }, trx);
