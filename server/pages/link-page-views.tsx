@@ -98,14 +98,7 @@ export function UnsubscribeView(props: {
     card = (
       <Card heading={state === 'unsubscribed' ? t.unsubscribedHeading(label) : t.alreadyUnsubscribed(label)} status={state === 'unsubscribed'}>
         {state === 'unsubscribed' && <p>{t.unsubscribedIntro}</p>}
-        <p class="wording">{unsubscribeWording.text}</p>
-        <form method="post" action={action}>
-          <input type="hidden" name="lang" value={locale} />
-          <input type="hidden" name="wording" value={unsubscribeWording.version} />
-          <button type="submit" name="action" value="resubscribe" class="secondary">
-            {t.undoButton}
-          </button>
-        </form>
+        <WordingButton locale={locale} action={action} wording={unsubscribeWording} value="resubscribe" label={t.undoButton} kind="secondary" />
       </Card>
     );
   } else if (state === 'resubscribed') {
@@ -114,14 +107,7 @@ export function UnsubscribeView(props: {
     card = (
       <Card heading={t.confirmHeading(label)}>
         <p>{t.confirmIntro}</p>
-        <p class="wording">{unsubscribeWording.text}</p>
-        <form method="post" action={action}>
-          <input type="hidden" name="lang" value={locale} />
-          <input type="hidden" name="wording" value={unsubscribeWording.version} />
-          <button type="submit" name="action" value="unsubscribe" class="primary">
-            {t.confirmButton}
-          </button>
-        </form>
+        <WordingButton locale={locale} action={action} wording={unsubscribeWording} value="unsubscribe" label={t.confirmButton} kind="primary" />
       </Card>
     );
   }
@@ -129,6 +115,26 @@ export function UnsubscribeView(props: {
     <>
       {card}
       <PreferencesView {...props} />
+    </>
+  );
+}
+
+/**
+ * A consent wording and the one button that acts on it. The form posts the wording's version back
+ * when the page chose it; a confirm link's wording is the request's own.
+ */
+function WordingButton(props: { locale: Locale; action: string; wording: { text: string; version?: string }; value: string; label: string; kind: 'primary' | 'secondary' }) {
+  const { locale, action, wording, value, label, kind } = props;
+  return (
+    <>
+      <p class="wording">{wording.text}</p>
+      <form method="post" action={action}>
+        <input type="hidden" name="lang" value={locale} />
+        {wording.version && <input type="hidden" name="wording" value={wording.version} />}
+        <button type="submit" name="action" value={value} class={kind}>
+          {label}
+        </button>
+      </form>
     </>
   );
 }
@@ -181,13 +187,14 @@ export function ConfirmView({ locale, kind, wording, action }: { locale: Locale;
   const t = PAGE_STRINGS[locale];
   return (
     <Card heading={kind === 'double-opt-in' ? t.confirmSubscriptionHeading : t.reconfirmHeading}>
-      <p class="wording">{wording}</p>
-      <form method="post" action={action}>
-        <input type="hidden" name="lang" value={locale} />
-        <button type="submit" name="action" value="confirm" class="primary">
-          {kind === 'double-opt-in' ? t.confirmSubscriptionButton : t.reconfirmButton}
-        </button>
-      </form>
+      <WordingButton
+        locale={locale}
+        action={action}
+        wording={{ text: wording }}
+        value="confirm"
+        label={kind === 'double-opt-in' ? t.confirmSubscriptionButton : t.reconfirmButton}
+        kind="primary"
+      />
     </Card>
   );
 }
