@@ -259,6 +259,8 @@ export const evidence = z.object({
           from: z.string(),
           postalAddress: z.string(),
           unsubscribe: z.enum(['one-click-and-footer', 'preferences-link', 'none']),
+          /** How long its links work after sending (CASL s. 11(1)(b): at least 60 days). */
+          linksValidDays: z.number().nullable(),
         })
         .nullable(),
       /** Why it was not sent, when suppressed. */

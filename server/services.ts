@@ -99,7 +99,12 @@ export function createServices(deps: ServiceDeps) {
     senderIdentity: (unsubscribe: SenderIdentity['unsubscribe']) => {
       let id = identities.get(unsubscribe);
       if (!id) {
-        id = outbox.identify({ from: config.mailFrom, postalAddress: config.brand.postalAddress, unsubscribe });
+        id = outbox.identify({
+          from: config.mailFrom,
+          postalAddress: config.brand.postalAddress,
+          unsubscribe,
+          linksValidDays: unsubscribe === 'none' ? null : config.linkTtlDays,
+        });
         identities.set(unsubscribe, id);
         id.catch(() => identities.delete(unsubscribe));
       }

@@ -49,6 +49,8 @@ export interface SenderIdentity {
   postalAddress: string;
   /** `one-click-and-footer`: List-Unsubscribe (RFC 8058) and the footer's link; `preferences-link`: the footer's link to the preferences. */
   unsubscribe: 'one-click-and-footer' | 'preferences-link' | 'none';
+  /** How long its links work after sending (CASL s. 11(1)(b) asks at least 60 days); null without links. */
+  linksValidDays: number | null;
 }
 
 /**
@@ -227,7 +229,12 @@ export class Outbox {
 
   /** The id of a sender identity, stored once for every message that carries it. */
   async identify(identity: SenderIdentity): Promise<string> {
-    const json = JSON.stringify({ from: identity.from, postalAddress: identity.postalAddress, unsubscribe: identity.unsubscribe });
+    const json = JSON.stringify({
+      from: identity.from,
+      postalAddress: identity.postalAddress,
+      unsubscribe: identity.unsubscribe,
+      linksValidDays: identity.linksValidDays,
+    });
     const id = crypto.createHash('sha256').update(json).digest('hex').slice(0, 32);
     await this.db
       .insertInto('sender_identities')

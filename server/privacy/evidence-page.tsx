@@ -110,6 +110,7 @@ const en = {
   carried: 'Sender identified, postal address, unsubscribe',
   unsubscribe: { 'one-click-and-footer': 'one-click (List-Unsubscribe) and footer link', 'preferences-link': 'footer link to preferences', none: 'none (notice to another address)' },
   optOut: 'Opt-out took effect',
+  validFor: (days: number) => `, valid ${days} days after sending`,
   notSent: 'Not sent',
   none: 'None.',
   retention: (messages: number, history: number) => `Messages are kept ${messages} days, consent history ${history} days.`,
@@ -163,6 +164,7 @@ const fr: Strings = {
   carried: 'Expéditeur, adresse postale, désabonnement',
   unsubscribe: { 'one-click-and-footer': 'en un clic (List-Unsubscribe) et lien au bas', 'preferences-link': 'lien au bas vers les préférences', none: 'aucun (avis à une autre adresse)' },
   optOut: 'Désabonnement en vigueur',
+  validFor: (days) => `, valide ${days} jours après l’envoi`,
   notSent: 'Non envoyé',
   none: 'Aucun.',
   retention: (messages, history) => `Les courriels sont conservés ${messages} jours, l’historique du consentement ${history} jours.`,
@@ -337,7 +339,11 @@ function ContactSection({ pack, locale, deps, heading }: { pack: Evidence; local
                 <td>{label(m.category)}</td>
                 <td>{m.template}</td>
                 <td>{m.basis ? BASIS[locale][m.basis] : '—'}</td>
-                <td>{m.carried ? `${m.carried.from}; ${m.carried.postalAddress}; ${t.unsubscribe[m.carried.unsubscribe]}` : '—'}</td>
+                <td>
+                  {m.carried
+                    ? `${m.carried.from}; ${m.carried.postalAddress}; ${t.unsubscribe[m.carried.unsubscribe]}${m.carried.linksValidDays ? t.validFor(m.carried.linksValidDays) : ''}`
+                    : '—'}
+                </td>
                 <td>{m.unsubscribed ? `${when(m.unsubscribed.at, locale)} (${SOURCE[locale][m.unsubscribed.source]})` : '—'}</td>
               </tr>
             ))}

@@ -348,7 +348,7 @@ describe.each(STORES)('proof of consent on %s', (kind) => {
       category: 'ticket-updates',
       status: 'sent',
       basis: 'exempt',
-      carried: { from: server.config.mailFrom, postalAddress: server.config.brand.postalAddress, unsubscribe: 'one-click-and-footer' },
+      carried: { from: server.config.mailFrom, postalAddress: server.config.brand.postalAddress, unsubscribe: 'one-click-and-footer', linksValidDays: server.config.linkTtlDays },
       unsubscribed: { at: oneClick.at, source: 'one-click' },
     });
     const code = pack.messages.find((m: { template: string }) => m.template === 'sign-in-code');
@@ -368,6 +368,7 @@ describe.each(STORES)('proof of consent on %s', (kind) => {
       'extension@1 (fr)',
       'Échu : le consentement tacite a pris fin',
       server.config.brand.postalAddress,
+      `en un clic (List-Unsubscribe) et lien au bas, valide ${server.config.linkTtlDays} jours après l’envoi`,
     ]) {
       expect(page, fact).toContain(fact.replace(/&/g, '&amp;'));
     }
