@@ -19,6 +19,8 @@ export const CONSENT_SOURCES = [
   'reconfirmation',
   /** The person confirmed, from the email sent to the address, a subscription asked for elsewhere. */
   'double-opt-in',
+  /** The contact's organization set a default (for those who never chose) or locked a category on, or lifted a lock. */
+  'organization-policy',
 ] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 

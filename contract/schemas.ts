@@ -55,6 +55,12 @@ export const organizationCreate = z
   .strict();
 export const organization = z.object({ id: z.string(), name: z.string(), locale, lastPurchaseAt: z.string().nullable() });
 
+/** An organization's say per optional category: a default for contacts who never chose (null: the category's own), and a lock. */
+export const organizationPolicy = z.record(z.string(), z.object({ default: z.boolean().nullable(), locked: z.boolean() }));
+export const organizationPolicyUpdate = z
+  .record(z.string(), z.object({ default: z.boolean().nullable().optional(), locked: z.boolean().optional() }).strict())
+  .refine((p) => Object.keys(p).length > 0, 'Send at least one category.');
+
 /** Category key → subscribed. */
 export const preferences = z.record(z.string(), z.boolean());
 export const preferencesUpdate = preferences.refine((p) => Object.keys(p).length > 0, 'Send at least one category.');
@@ -97,6 +103,8 @@ export const contactCreate = z
     phone: text(40).nullable().optional(),
     jobTitle: text(200).nullable().optional(),
     locale: locale.optional(),
+    /** The client's organization lead: sees its staff and sets its defaults and locks (admin only). */
+    orgLead: z.boolean().optional(),
     restoreErased: z.boolean().optional(),
   })
   .strict();
@@ -115,7 +123,10 @@ export const contact = z.object({
   phone: z.string().nullable(),
   jobTitle: z.string().nullable(),
   locale,
+  orgLead: z.boolean(),
   preferences,
+  /** Categories the contact's organization locked on: on in `preferences`, and nobody may turn them off. */
+  lockedCategories: z.array(z.string()),
 });
 
 export const contactList = z.object({ items: z.array(contact), nextCursor: z.string().nullable() });
@@ -353,9 +364,11 @@ export const sessionRequest = z
   .strict();
 export const session = z.object({ token: z.string(), expiresAt: z.string() });
 export const me = z.object({
-  contact: z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), locale, organizationName: z.string() }),
+  contact: z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), locale, organizationName: z.string(), orgLead: z.boolean() }),
   categories: z.array(categoryInfo),
   preferences,
+  /** Categories the contact's organization locked on (shown on, disabled, "required by" the organization). */
+  locked: z.array(z.string()),
   /** What the extension shows next to the switches, by version; sent back with each change. */
   consentWording: z.object({ version: z.string(), text: localized }),
   /** Categories waiting for the person to confirm from their inbox (double opt-in). */

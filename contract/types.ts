@@ -5,6 +5,7 @@ import type * as s from './schemas.js';
 
 export type Problem = z.output<typeof s.problem>;
 export type Organization = z.output<typeof s.organization>;
+export type OrganizationPolicy = z.output<typeof s.organizationPolicy>;
 export type Preferences = z.output<typeof s.preferences>;
 export type CategoryInfo = z.output<typeof s.categoryInfo>;
 export type Contact = z.output<typeof s.contact>;

@@ -83,7 +83,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   registerApiKeyRoutes(api, services.apiKeys);
   registerOrganizationRoutes(api, services.organizations);
   registerContactRoutes(api, services.contacts);
-  registerConsentRoutes(api, services.wordings);
+  registerConsentRoutes(api, services);
   registerMessageRoutes(api, services.messages);
   registerPrivacyRoutes(api, services);
 

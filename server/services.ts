@@ -35,6 +35,7 @@ import { systemClock, type Clock } from './consent/clock.js';
 import { ConsentWordings } from './consent/consent-wordings.js';
 import { ConsentRequests } from './consent/consent-requests.js';
 import { ImpliedConsent } from './consent/implied-consent.js';
+import { OrganizationPolicies } from './consent/organization-policy.js';
 import { formatDate } from './rendering/format.js';
 
 export interface ServiceDeps {
@@ -62,6 +63,7 @@ export function createServices(deps: ServiceDeps) {
   const wordings = new ConsentWordings();
   const consentRequests = new ConsentRequests({ db, consent, outbox, wordings, categories, clock, brandName: config.brand.name, formatDate });
   const impliedConsent = new ImpliedConsent(db, consent, organizations, consentRequests, clock);
+  const organizationPolicies = new OrganizationPolicies(db, consent, categories);
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
   const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'), new SignInFailures(db, dialect));
   const sessions = new Sessions(db, tokens);
@@ -163,6 +165,7 @@ export function createServices(deps: ServiceDeps) {
     wordings,
     consentRequests,
     impliedConsent,
+    organizationPolicies,
     clock,
     organizations,
     contacts,

@@ -7,10 +7,15 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Contacts of some organizations (all when `organizationIds` is null) with whether each is subscribed to a category. */
 export function audienceQuery(db: Db, category: CategoryInfo, organizationIds: string[] | null) {
   const fallback = category.subscribedByDefault ? 1 : 0;
-  const subscribed = category.required ? sql<number>`1` : sql<number>`coalesce(cs.subscribed, ${fallback})`;
+  // On when required, locked on by the contact's organization, or by the contact's own consent
+  // (a category added after the contact: the organization's default, else its own).
+  const subscribed = category.required
+    ? sql<number>`1`
+    : sql<number>`case when op.locked = 1 then 1 else coalesce(cs.subscribed, op.default_subscribed, ${fallback}) end`;
   let query = db
     .selectFrom('contacts as c')
-    .leftJoin('consents as cs', (join) => join.onRef('cs.contact_id', '=', 'c.id').on('cs.category', '=', category.key));
+    .leftJoin('consents as cs', (join) => join.onRef('cs.contact_id', '=', 'c.id').on('cs.category', '=', category.key))
+    .leftJoin('organization_policies as op', (join) => join.onRef('op.organization_id', '=', 'c.organization_id').on('op.category', '=', category.key));
   if (organizationIds) query = query.where('c.organization_id', 'in', organizationIds);
   return { query, subscribed };
 }

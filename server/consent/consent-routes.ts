@@ -2,9 +2,42 @@ import { z } from 'zod';
 import { schemas as s } from '../../contract/index.js';
 import { problemResponses, type Endpoints } from '../http/endpoints.js';
 import { notFound } from '../http/problem.js';
+import { originOf } from '../http/origin.js';
 import type { ConsentWordings } from './consent-wordings.js';
+import type { OrganizationPolicies } from './organization-policy.js';
 
-export function registerConsentRoutes(api: Endpoints, wordings: ConsentWordings): void {
+export function registerConsentRoutes(api: Endpoints, consent: { wordings: ConsentWordings; organizationPolicies: OrganizationPolicies }): void {
+  const { wordings, organizationPolicies } = consent;
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/organizations/:id/policy',
+      summary: 'An organization’s defaults and locks per optional category',
+      tag: 'Consent',
+      auth: { apiKey: ['support'] },
+      responses: { 200: { description: 'The policy', schema: s.organizationPolicy }, ...problemResponses(404) },
+    },
+    async ({ params }) => ({ status: 200, body: await organizationPolicies.get(params.id!) }),
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/v1/organizations/:id/policy',
+      summary:
+        'Set an organization’s default (for contacts who never chose; null: the category’s own) or lock per category; a lock turns the category on for all its staff and nobody may turn it off; express-only categories are never locked nor on by default. Changes of what people receive are in the history with source organization-policy',
+      tag: 'Consent',
+      auth: { apiKey: [] },
+      body: { json: s.organizationPolicyUpdate },
+      responses: { 200: { description: 'The policy', schema: s.organizationPolicy }, ...problemResponses(400, 404) },
+    },
+    async ({ params, body, req, audit }) => {
+      const { policy, changed } = await organizationPolicies.set(params.id!, body, originOf(req, 'organization-policy'));
+      audit.detail = `policy set for ${Object.keys(body).join(', ')}; ${changed} consent change(s) for its staff`;
+      return { status: 200, body: policy };
+    },
+  );
+
   api.route(
     {
       method: 'get',

@@ -30,7 +30,10 @@ export interface ConsentChange {
 
 /** What a contact's consent to one category is now, and what it rests on. */
 export interface ConsentState {
+  /** What the contact receives: on when required, locked by its organization, or its own choice. */
   subscribed: boolean;
+  /** Its organization requires it for its staff: on, and nobody may turn it off (organization-policy.ts). */
+  locked: boolean;
   basis: ConsentBasis;
   basisSince: string | null;
   expiresAt: string | null;
@@ -40,6 +43,9 @@ export interface ConsentState {
 }
 
 const bit = (value: boolean) => (value ? 1 : 0);
+
+/** Sources that are someone's choice for the contact: an organization's default no longer applies after one. */
+const CHOICES: ReadonlySet<ConsentSource> = new Set(['one-click', 'unsubscribe-page', 'preference-page', 'extension', 'admin', 'import', 'reconfirmation', 'double-opt-in']);
 
 /** Consent lives in one row per contact and category; every change appends a history row. */
 export class ConsentRecords {
@@ -60,18 +66,22 @@ export class ConsentRecords {
     for (const ids of chunks(contactIds, 500)) {
       if (!ids.length) continue;
       let query = db
-        .selectFrom('consents')
-        .select(['contact_id', 'category', 'subscribed', 'basis', 'basis_since', 'expires_at', 'renewed_at', 'renewed_by', 'lapsed_at'])
-        .where('contact_id', 'in', ids);
+        .selectFrom('consents as cs')
+        .innerJoin('contacts as c', 'c.id', 'cs.contact_id')
+        .leftJoin('organization_policies as p', (join) => join.onRef('p.organization_id', '=', 'c.organization_id').onRef('p.category', '=', 'cs.category'))
+        .select(['cs.contact_id', 'cs.category', 'cs.subscribed', 'cs.basis', 'cs.basis_since', 'cs.expires_at', 'cs.renewed_at', 'cs.renewed_by', 'cs.lapsed_at', 'p.locked'])
+        .where('cs.contact_id', 'in', ids);
       // PostgreSQL: serialize concurrent changes of one contact so each history row has the true old value.
       // SQLite: a transaction already holds the only connection.
-      if (options.lock && this.dialect === 'postgres') query = query.forUpdate();
+      if (options.lock && this.dialect === 'postgres') query = query.forUpdate('cs');
       const rows = await query.execute();
       for (const row of rows) {
         const category = this.categories.get(row.category);
         if (!category) continue;
+        const locked = row.locked === 1;
         result.get(row.contact_id)![row.category] = {
-          subscribed: category.required || row.subscribed === 1,
+          subscribed: category.required || locked || row.subscribed === 1,
+          locked,
           basis: (row.basis ?? category.basis) as ConsentBasis,
           basisSince: row.basis_since,
           expiresAt: row.expires_at,
@@ -92,7 +102,7 @@ export class ConsentRecords {
     return Object.fromEntries(
       this.categories.list.map((c) => [
         c.key,
-        { subscribed: c.subscribedByDefault, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
+        { subscribed: c.subscribedByDefault, locked: false, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
       ]),
     );
   }
@@ -103,14 +113,19 @@ export class ConsentRecords {
    */
   async initialize(trx: Transaction<Database>, contactIds: string[], origin: ChangeOrigin): Promise<void> {
     const purchases = await this.lastPurchases(trx, contactIds);
+    const defaults = await this.organizationDefaults(trx, contactIds);
     const rows = contactIds.flatMap((contactId) =>
       this.categories.list.map((c) => {
         const since = c.basis === 'implied-relationship' ? (purchases.get(contactId) ?? origin.at) : origin.at;
-        return this.consentRow(contactId, c.key, { subscribed: c.subscribedByDefault, basis: c.basis, since }, purchases.get(contactId) ?? null, origin);
+        const subscribed = c.required || (defaults.get(contactId)?.get(c.key) ?? c.subscribedByDefault);
+        return this.consentRow(contactId, c.key, { subscribed, basis: c.basis, since }, purchases.get(contactId) ?? null, origin);
       }),
     );
     for (const batch of chunks(rows, 1000)) {
-      await trx.insertInto('consents').values(batch).execute();
+      await trx
+        .insertInto('consents')
+        .values(batch.map((row) => ({ ...row, chosen: 0 })))
+        .execute();
       await trx
         .insertInto('consent_history')
         .values(batch.map((r) => this.historyRow(r, null, origin)))
@@ -129,6 +144,13 @@ export class ConsentRecords {
       const change = typeof value === 'boolean' ? { subscribed: value } : value;
       return { category, value, resolved: this.resolve(category, change, current[category]!, origin) };
     });
+    const lockedOff = resolved.filter((r) => !r.resolved.subscribed && current[r.category]!.locked && origin.source !== 'organization-policy');
+    if (lockedOff.length) {
+      throw invalid(
+        'The contact’s organization requires some of these categories.',
+        lockedOff.map((r) => ({ pointer: `#/${r.category}`, detail: 'Locked on by the contact’s organization: only it can lift the lock.' })),
+      );
+    }
     // Only implied consent turned on needs the organization's last purchase (one-click never does).
     const needsPurchase = resolved.some((r) => r.resolved.subscribed && isImplied(r.resolved.basis));
     const lastPurchase = needsPurchase ? ((await this.lastPurchases(trx, [contactId])).get(contactId) ?? null) : null;
@@ -146,7 +168,9 @@ export class ConsentRecords {
       return [{ row, previous: before.subscribed }];
     });
     for (const { row } of rows) {
-      const { contact_id: _c, category: _k, ...set } = row;
+      const { contact_id: _c, category: _k, chosen, ...kept } = row;
+      // A lapse or an organization's policy is nobody's choice: it keeps whether someone chose.
+      const set = chosen ? { ...kept, chosen } : kept;
       await trx
         .insertInto('consents')
         .values(row)
@@ -162,10 +186,33 @@ export class ConsentRecords {
     return rows.map(({ row }) => row.category);
   }
 
+  /**
+   * History rows for what contacts receive changing without their own consent row changing: an
+   * organization locking a category on, or lifting the lock.
+   */
+  async recordReceiving(trx: Transaction<Database>, changes: { contactId: string; category: string; state: ConsentState }[], origin: ChangeOrigin): Promise<void> {
+    for (const batch of chunks(changes, 500)) {
+      if (!batch.length) continue;
+      await trx
+        .insertInto('consent_history')
+        .values(
+          batch.map(({ contactId, category, state }) =>
+            this.historyRow(
+              { contact_id: contactId, category, subscribed: bit(state.subscribed), basis: state.locked ? 'b2b' : state.basis, basis_since: state.locked ? null : state.basisSince },
+              bit(!state.subscribed),
+              origin,
+            ),
+          ),
+        )
+        .execute();
+    }
+  }
+
   /** Turns off, as `expiry`, the contact's implied consent that has run out by `now`; returns the categories. */
   async lapse(trx: Transaction<Database>, contactId: string, now: string): Promise<string[]> {
     const states = (await this.statesOf(trx, [contactId], { lock: true })).get(contactId)!;
-    const due = Object.entries(states).filter(([, s]) => s.subscribed && s.expiresAt !== null && s.expiresAt <= now && isImplied(s.basis));
+    // A locked category stays on whatever its own consent says: the organization requires it.
+    const due = Object.entries(states).filter(([, s]) => s.subscribed && !s.locked && s.expiresAt !== null && s.expiresAt <= now && isImplied(s.basis));
     if (!due.length) return [];
     return this.change(trx, contactId, Object.fromEntries(due.map(([key]) => [key, false])), { source: 'expiry', at: now });
   }
@@ -194,7 +241,28 @@ export class ConsentRecords {
       renewed_by: null,
       lapsed_at: origin.source === 'expiry' ? origin.at : null,
       reconfirm_sent_at: null,
+      chosen: CHOICES.has(origin.source) ? 1 : 0,
     };
+  }
+
+  /** The defaults the contacts' organizations set, per contact and category. */
+  private async organizationDefaults(db: Db, contactIds: string[]): Promise<Map<string, Map<string, boolean>>> {
+    const result = new Map<string, Map<string, boolean>>();
+    for (const ids of chunks(contactIds, 500)) {
+      if (!ids.length) continue;
+      const rows = await db
+        .selectFrom('contacts as c')
+        .innerJoin('organization_policies as p', 'p.organization_id', 'c.organization_id')
+        .select(['c.id', 'p.category', 'p.default_subscribed'])
+        .where('c.id', 'in', ids)
+        .where('p.default_subscribed', 'is not', null)
+        .execute();
+      for (const row of rows) {
+        if (!result.has(row.id)) result.set(row.id, new Map());
+        result.get(row.id)!.set(row.category, row.default_subscribed === 1);
+      }
+    }
+    return result;
   }
 
   private async lastPurchases(db: Db, contactIds: string[]): Promise<Map<string, string | null>> {

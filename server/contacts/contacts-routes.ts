@@ -75,6 +75,10 @@ export function registerContactRoutes(
       if (body.email !== undefined && caller.role !== 'admin') {
         throw new AppError(403, 'forbidden', 'Your API key may not do this.', "Only an admin key may change a contact's email address.");
       }
+      // The organization lead sets what its whole staff must receive: only an admin names one.
+      if (body.orgLead !== undefined && caller.role !== 'admin') {
+        throw new AppError(403, 'forbidden', 'Your API key may not do this.', 'Only an admin key may name or remove an organization lead.');
+      }
       const { contact, emailChanged } = await contacts.update(params.id!, body);
       if (emailChanged) audit.detail = 'email changed; sessions and sign-in codes revoked; the old address notified';
       return { status: 200, body: contact };

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { ConsentSetting, Contact, Preferences, schemas } from '../../contract/index.js';
+import type { ConsentSetting, Contact, schemas } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/time.js';
 import { isUuid } from '../store/ids.js';
-import type { ConsentRecords, ChangeOrigin, ConsentChange } from '../consent/consent.js';
+import type { ConsentRecords, ChangeOrigin, ConsentChange, ConsentState } from '../consent/consent.js';
 import type { ConsentRequests, RequestedVia } from '../consent/consent-requests.js';
 import type { Categories } from '../consent/categories.js';
 import type { Organizations } from '../organizations/organizations.js';
@@ -81,6 +81,7 @@ export class Contacts {
       job_title: null,
       ...this.codec.seal({ email, name: input.name ?? null, phone: input.phone ?? null, jobTitle: input.jobTitle ?? null }),
       locale: input.locale ?? organization.locale,
+      org_lead: input.orgLead ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -93,7 +94,7 @@ export class Contacts {
       if (isUniqueViolation(error)) throw conflict('A contact with this email address already exists.');
       throw error;
     }
-    return this.toContact(row, this.consent.defaults());
+    return (await this.get(row.id))!;
   }
 
   /** Upserts contacts from CSV; bad rows are reported by line (see csv-import.ts). */
@@ -106,8 +107,8 @@ export class Contacts {
     if (!isUuid(id)) return null;
     const row = await this.db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return null;
-    const preferences = await this.consent.preferencesOf(this.db, [id]);
-    return this.toContact(row, preferences.get(id)!);
+    const states = await this.consent.statesOf(this.db, [id]);
+    return this.toContact(row, states.get(id)!);
   }
 
   async getOrThrow(id: string): Promise<Contact> {
@@ -136,9 +137,9 @@ export class Contacts {
     if (query.cursor) select = select.where('id', '>', query.cursor);
     const rows = await select.execute();
     const page = rows.slice(0, query.limit);
-    const preferences = await this.consent.preferencesOf(this.db, page.map((r) => r.id));
+    const states = await this.consent.statesOf(this.db, page.map((r) => r.id));
     return {
-      items: page.map((r) => this.toContact(r, preferences.get(r.id)!)),
+      items: page.map((r) => this.toContact(r, states.get(r.id)!)),
       nextCursor: rows.length > query.limit ? page.at(-1)!.id : null,
     };
   }
@@ -158,6 +159,7 @@ export class Contacts {
       updated_at: now,
       ...this.codec.seal({ email: emailChanged ? email : undefined, name: patch.name, phone: patch.phone, jobTitle: patch.jobTitle }),
       ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+      ...(patch.orgLead !== undefined ? { org_lead: patch.orgLead ? 1 : 0 } : {}),
     };
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -238,8 +240,14 @@ export class Contacts {
     await trx.deleteFrom('contacts').where('id', '=', id).execute();
   }
 
-  private toContact(row: ContactRow, preferences: Preferences): Contact {
+  private toContact(row: ContactRow, states: Record<string, ConsentState>): Contact {
     const open = this.codec.open(row);
-    return { ...open, preferences };
+    const entries = Object.entries(states);
+    return {
+      ...open,
+      orgLead: row.org_lead === 1,
+      preferences: Object.fromEntries(entries.map(([key, state]) => [key, state.subscribed])),
+      lockedCategories: entries.filter(([, state]) => state.locked).map(([key]) => key),
+    };
   }
 }

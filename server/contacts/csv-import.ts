@@ -145,6 +145,7 @@ export async function importContactsCsv(
           ...deps.codec.seal({ email: row.email, name: row.name }),
           name: deps.codec.crypto.encryptNullable(row.name),
           locale: row.locale ?? locales.get(row.organizationId)!,
+          org_lead: 0,
           created_at: now,
           updated_at: now,
         });

@@ -57,6 +57,8 @@ export interface FanOuts {
 /** A contact's consent to one category as the worker checks it: on or off, on what basis, and whether it lapsed. */
 export interface ConsentCheck {
   subscribed: boolean;
+  /** Required by the contact's organization: it cannot be left, so its mail offers no way to. */
+  locked: boolean;
   basis: string;
   lapsedAt: string | null;
 }
@@ -263,8 +265,10 @@ export class SendWorker {
     const { queue, composer, mailer, audience, logger } = this.deps;
     const recipient = context.recipients.get(message.contact_id);
     if (!recipient) return queue.suppressed(message.id, 'The contact was erased.');
-    const category = message.category ? audience.category(message.category) : undefined;
     const consent = message.category ? context.consent.get(message.contact_id)?.[message.category] : undefined;
+    const configured = message.category ? audience.category(message.category) : undefined;
+    // A category the contact's organization locked is, for this contact, one that cannot be left.
+    const category = configured && consent?.locked ? { ...configured, required: true } : configured;
     // Consent is checked again here: an unsubscribe (or a lapse) after queueing wins.
     if (message.category && (!category || !consent?.subscribed)) return queue.suppressed(message.id, notSubscribedReason(consent));
     if (context.suppressed.has(recipient.email)) return queue.suppressed(message.id, 'The address is on the suppression list.');
@@ -304,7 +308,9 @@ export class SendWorker {
     }
     this.relayDown = false;
     const unsubscribe = to !== undefined ? 'none' : category && !category.required ? 'one-click-and-footer' : 'preferences-link';
-    await queue.sent(message.id, subject, { basis: consent?.basis ?? null, senderIdentity: await this.deps.evidence.senderIdentity(unsubscribe) });
+    // Mail of a locked category rests on the client organization's own requirement.
+    const basis = consent ? (consent.locked ? 'b2b' : consent.basis) : null;
+    await queue.sent(message.id, subject, { basis, senderIdentity: await this.deps.evidence.senderIdentity(unsubscribe) });
     await this.deps.evidence.sent(message.template, message.contact_id).catch((error: unknown) => {
       logger.error({ err: error, messageId: message.id }, 'could not renew the relationship this message proves');
     });

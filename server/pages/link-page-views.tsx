@@ -46,17 +46,28 @@ export function PreferencesView({
   categories,
   action,
   wording,
+  lockedBy,
 }: {
   contact: Contact;
   locale: Locale;
   categories: readonly CategoryInfo[];
   action: string;
   wording: ShownWording;
+  /** The organization that locked some categories on, if any. */
+  lockedBy: string | null;
 }) {
   const t = PAGE_STRINGS[locale];
   return (
     <>
-      <PreferenceCenter locale={locale} email={contact.email} categories={categories} preferences={contact.preferences} action={action} wording={wording} />
+      <PreferenceCenter
+        locale={locale}
+        email={contact.email}
+        categories={categories}
+        preferences={contact.preferences}
+        locked={lockedBy ? { keys: contact.lockedCategories, by: lockedBy } : null}
+        action={action}
+        wording={wording}
+      />
       <form method="post" action={action} class="card">
         <input type="hidden" name="lang" value={locale} />
         <h2>{t.dataHeading}</h2>
@@ -81,17 +92,18 @@ export function UnsubscribeView(props: {
   wording: ShownWording;
   /** This page's own wording, about the one category. */
   unsubscribeWording: ShownWording;
+  lockedBy: string | null;
 }) {
-  const { contact, locale, category, state, action, unsubscribeWording } = props;
+  const { contact, locale, category, state, action, unsubscribeWording, lockedBy } = props;
   const t = PAGE_STRINGS[locale];
   if (!category) return <PreferencesView {...props} />;
   const label = category.label[locale];
   const subscribed = contact.preferences[category.key] === true;
   let card: ComponentChildren;
-  if (category.required) {
+  if (category.required || (lockedBy && contact.lockedCategories.includes(category.key))) {
     card = (
       <Card heading={label}>
-        <p>{t.requiredCategoryIntro}</p>
+        <p>{category.required ? t.requiredCategoryIntro : t.lockedCategoryIntro(lockedBy!)}</p>
       </Card>
     );
   } else if (state === 'unsubscribed' || (state === 'confirm' && !subscribed)) {

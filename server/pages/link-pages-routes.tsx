@@ -8,10 +8,12 @@ import type { AfterAnswer } from '../after-answer.js';
 import type { Categories } from '../consent/categories.js';
 import type { Contacts } from '../contacts/contacts.js';
 import { normalizeEmail } from '../contacts/email-address.js';
+import { DomainError } from '../errors.js';
 import type { Endpoints, LinkCheck, LinkPurpose, Reply } from '../http/endpoints.js';
 import { originOf } from '../http/origin.js';
 import type { RateLimitStores } from '../http/rate-limit-stores.js';
 import type { Messages } from '../messages/messages.js';
+import type { Organizations } from '../organizations/organizations.js';
 import type { ConsentWordings } from '../consent/consent-wordings.js';
 import type { ConsentRequests } from '../consent/consent-requests.js';
 import { quotedList } from '../rendering/format.js';
@@ -41,6 +43,7 @@ export interface LinkPagesDeps {
   afterAnswer: AfterAnswer;
   wordings: ConsentWordings;
   consentRequests: ConsentRequests;
+  organizations: Organizations;
 }
 
 // Pages reached from email links: no script at all, no framing, no referrer (the token is in the
@@ -62,7 +65,7 @@ const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), '
 
 /** The pages behind the links in every email: unsubscribe, preferences, and a fresh link by email. */
 export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): void {
-  const { brand, contacts, categories, messages, rateLimits, afterAnswer, wordings, consentRequests } = deps;
+  const { brand, contacts, organizations, categories, messages, rateLimits, afterAnswer, wordings, consentRequests } = deps;
   const css = pageCss.replace('--brand: #0b5cad', `--brand: ${brand.color}`);
 
   const localeOf = (req: Request, contact?: Contact) =>
@@ -136,9 +139,12 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   };
 
   /** A page about the contact: `view` in its language, under what was just done, if anything. */
-  const contactPage = (req: Request, contact: Contact, view: (locale: Locale) => ComponentChildren, done?: (locale: Locale) => string) => {
+  const contactPage = async (req: Request, contact: Contact, view: (locale: Locale, lockedBy: string | null) => ComponentChildren, done?: (locale: Locale) => string) => {
     const locale = localeOf(req, contact);
-    return page(req, 200, locale, done ? <Done message={done(locale)}>{view(locale)}</Done> : view(locale));
+    // The name a locked category is "required by".
+    const lockedBy = contact.lockedCategories.length ? ((await organizations.get(contact.organizationId))?.name ?? null) : null;
+    const children = view(locale, lockedBy);
+    return page(req, 200, locale, done ? <Done message={done(locale)}>{children}</Done> : children);
   };
   /** A surface's current wording, filled in for this page. */
   const shown = (surface: WordingSurface, locale: Locale, categoryKeys: string[] = []): ShownWording => {
@@ -151,8 +157,9 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     ...originOf(req, source),
     wording: wordings.shown(source, (req.body as Record<string, unknown>).wording, localeOf(req)),
   });
-  const unsubscribeView = (req: Request, contact: Contact, key: string | undefined, state: UnsubscribeState) => (locale: Locale) => (
+  const unsubscribeView = (req: Request, contact: Contact, key: string | undefined, state: UnsubscribeState) => (locale: Locale, lockedBy: string | null) => (
     <UnsubscribeView
+      lockedBy={lockedBy}
       contact={contact}
       locale={locale}
       categories={categories.list}
@@ -163,8 +170,8 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       unsubscribeWording={shown('unsubscribe-page', locale, key ? [key] : [])}
     />
   );
-  const preferencesView = (req: Request, contact: Contact) => (locale: Locale) => (
-    <PreferencesView contact={contact} locale={locale} categories={categories.list} action={selfAction(req)} wording={shown('preference-page', locale)} />
+  const preferencesView = (req: Request, contact: Contact) => (locale: Locale, lockedBy: string | null) => (
+    <PreferencesView lockedBy={lockedBy} contact={contact} locale={locale} categories={categories.list} action={selfAction(req)} wording={shown('preference-page', locale)} />
   );
 
   /** The contact a valid link names, or the page to answer instead. */
@@ -208,14 +215,22 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (action === 'one-click') {
       // RFC 8058: changed before answering, 200 with a tiny body, no redirect, no cookie; repeatable.
       // An erased contact has nothing left to change: still a 200, as repeating is harmless.
-      if (category && !category.required) await contacts.changeConsent(contactId, { [category.key]: false }, originOf(req, 'one-click'));
+      if (!category || category.required) return { status: 200, text: 'Unsubscribed.' };
+      try {
+        await contacts.changeConsent(contactId, { [category.key]: false }, originOf(req, 'one-click'));
+      } catch (error) {
+        // Locked on by the contact's organization since this email went: nothing to change, still a 200.
+        if (error instanceof DomainError && error.kind === 'invalid') return { status: 200, text: 'Required by your organization: not changed.' };
+        throw error;
+      }
       return { status: 200, text: 'Unsubscribed.' };
     }
     if (action !== 'unsubscribe' && action !== 'resubscribe') {
       return preferenceAction(req, contactId, (contact, done) => contactPage(req, contact, unsubscribeView(req, contact, key, 'confirm'), done));
     }
-    if (!(await contacts.get(contactId))) return gone(req);
-    if (category && !category.required) {
+    const before = await contacts.get(contactId);
+    if (!before) return gone(req);
+    if (category && !category.required && !before.lockedCategories.includes(category.key)) {
       await contacts.setPreferences(contactId, { [category.key]: action === 'resubscribe' }, pageOrigin(req, 'unsubscribe-page'));
     }
     const contact = (await contacts.get(contactId))!;
@@ -235,7 +250,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   });
 
   /** The preference center's buttons, from either link: save, unsubscribe from all optional, email a copy of the data. */
-  async function preferenceAction(req: Request, contactId: string, answer: (contact: Contact, done: (locale: Locale) => string) => Reply): Promise<Reply> {
+  async function preferenceAction(req: Request, contactId: string, answer: (contact: Contact, done: (locale: Locale) => string) => Promise<Reply>): Promise<Reply> {
     const action = formAction(req);
     if (action === 'email-export') {
       const contact = await contacts.get(contactId);
@@ -247,8 +262,11 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (action !== 'save' && action !== 'unsubscribe-all') return { status: 400, text: 'Unknown action.' };
     const checked = [(req.body as Record<string, unknown>).category ?? []].flat().map(String);
     if (checked.some((key) => !categories.has(key))) return { status: 400, text: 'Unknown category.' };
-    if (!(await contacts.get(contactId))) return gone(req);
-    const wanted = Object.fromEntries(categories.list.filter((c) => !c.required).map((c) => [c.key, action === 'save' && checked.includes(c.key)]));
+    const before = await contacts.get(contactId);
+    if (!before) return gone(req);
+    // Locked categories are not the person's to change: their boxes are disabled, so never sent.
+    const choosable = categories.list.filter((c) => !c.required && !before.lockedCategories.includes(c.key));
+    const wanted = Object.fromEntries(choosable.map((c) => [c.key, action === 'save' && checked.includes(c.key)]));
     const contact = await contacts.setPreferences(contactId, wanted, pageOrigin(req, 'preference-page'));
     return answer(contact, (locale) => (action === 'save' ? PAGE_STRINGS[locale].saved : PAGE_STRINGS[locale].allOff));
   }

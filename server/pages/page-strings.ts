@@ -33,6 +33,8 @@ const en = {
   goneHeading: 'These preferences no longer exist',
   goneIntro: 'The contact this link was for has been removed. No more emails will be sent to it.',
   requiredCategoryIntro: 'This category is required and cannot be turned off.',
+  lockedBy: (organization: string) => `Required by ${organization}: your organization decides this one.`,
+  lockedCategoryIntro: (organization: string) => `Required by ${organization}: your organization asks that all its staff receive these emails. Ask your organization’s IT lead to change it.`,
   dataHeading: 'Your data',
   dataIntro: 'Get a copy of everything we hold about you: your details, your choices and their history, and the list of emails we sent you.',
   dataButton: 'Email me a copy of my data',
@@ -88,6 +90,9 @@ const fr: PageStrings = {
   goneHeading: 'Ces préférences n’existent plus',
   goneIntro: 'Le contact visé par ce lien a été supprimé. Aucun autre courriel ne lui sera envoyé.',
   requiredCategoryIntro: 'Cette catégorie est obligatoire et ne peut pas être désactivée.',
+  lockedBy: (organization) => `Exigé par ${organization}\u00a0: votre organisation en décide.`,
+  lockedCategoryIntro: (organization) =>
+    `Exigé par ${organization}\u00a0: votre organisation demande que tout son personnel reçoive ces courriels. Adressez-vous au responsable des TI de votre organisation pour le changer.`,
   dataHeading: 'Vos données',
   dataIntro: 'Obtenez une copie de tout ce que nous détenons à votre sujet\u00a0: vos coordonnées, vos choix et leur historique, et la liste des courriels que nous vous avons envoyés.',
   dataButton: 'M’envoyer une copie de mes données',

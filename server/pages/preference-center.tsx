@@ -10,6 +10,8 @@ export interface PreferenceCenterProps {
   action: string;
   /** The consent wording shown above the choices; its version goes back with the form. */
   wording: ShownWording;
+  /** Categories the contact's organization locked on, and its name. */
+  locked: { keys: string[]; by: string } | null;
 }
 
 /** A consent wording as a page shows it: the version it records, and the filled-in text. */
@@ -19,7 +21,7 @@ export interface ShownWording {
 }
 
 /** Every category with its description; required ones shown on and locked. Works without JavaScript. */
-export function PreferenceCenter({ locale, email, categories, preferences, action, wording }: PreferenceCenterProps) {
+export function PreferenceCenter({ locale, email, categories, preferences, action, wording, locked }: PreferenceCenterProps) {
   const t = PAGE_STRINGS[locale];
   return (
     <form method="post" action={action} class="card">
@@ -31,6 +33,7 @@ export function PreferenceCenter({ locale, email, categories, preferences, actio
         <p class="wording">{wording.text}</p>
         {categories.map((category) => {
           const id = `category-${category.key}`;
+          const lockedOn = !category.required && !!locked && locked.keys.includes(category.key);
           return (
             <div class="category" key={category.key}>
               <input
@@ -38,8 +41,8 @@ export function PreferenceCenter({ locale, email, categories, preferences, actio
                 id={id}
                 name="category"
                 value={category.key}
-                checked={category.required || preferences[category.key] === true}
-                disabled={category.required}
+                checked={category.required || lockedOn || preferences[category.key] === true}
+                disabled={category.required || lockedOn}
                 aria-describedby={`${id}-description`}
               />
               <div>
@@ -47,6 +50,7 @@ export function PreferenceCenter({ locale, email, categories, preferences, actio
                 <p class="description" id={`${id}-description`}>
                   {category.description[locale]}
                   {category.required && <span class="lock"> {t.required}</span>}
+                  {lockedOn && <span class="lock"> {t.lockedBy(locked.by)}</span>}
                 </p>
               </div>
             </div>

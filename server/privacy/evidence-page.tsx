@@ -50,6 +50,7 @@ const SOURCE: Record<Locale, Record<ConsentSource, string>> = {
     expiry: 'Lapsed: implied consent ran out',
     reconfirmation: 'Button of a reconfirmation email',
     'double-opt-in': 'Button of a double opt-in email',
+    'organization-policy': 'The contact’s organization (a default or a lock for its staff)',
   },
   fr: {
     default: 'Valeur par défaut à l’ajout de la personne',
@@ -62,6 +63,7 @@ const SOURCE: Record<Locale, Record<ConsentSource, string>> = {
     expiry: 'Échu : le consentement tacite a pris fin',
     reconfirmation: 'Bouton d’un courriel de reconfirmation',
     'double-opt-in': 'Bouton d’un courriel de double confirmation',
+    'organization-policy': 'L’organisation de la personne (un choix par défaut ou un verrou pour son personnel)',
   },
 };
 

@@ -95,9 +95,11 @@ export class SelfService {
         name: contact.name,
         locale: contact.locale,
         organizationName: organization?.name ?? '',
+        orgLead: contact.orgLead,
       },
       categories: [...this.deps.categories.list],
       preferences: contact.preferences,
+      locked: contact.lockedCategories,
       consentWording: this.wording(),
       pending: await this.deps.requests.pending(contactId),
     };

@@ -7,6 +7,7 @@ import { privacy } from './migrations/004-privacy.js';
 import { leaseIndex } from './migrations/005-lease-index.js';
 import { trustHardening } from './migrations/006-trust-hardening.js';
 import { consentProof } from './migrations/007-consent-proof.js';
+import { organizationPolicy } from './migrations/008-organization-policy.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -18,6 +19,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '005-lease-index': leaseIndex,
   '006-trust-hardening': trustHardening,
   '007-consent-proof': consentProof,
+  '008-organization-policy': organizationPolicy,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

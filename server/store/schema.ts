@@ -26,6 +26,8 @@ export interface ContactsTable {
   locale: string;
   created_at: string;
   updated_at: string;
+  /** 1: the client's organization lead. */
+  org_lead: number;
 }
 
 export interface ConsentsTable {
@@ -46,6 +48,19 @@ export interface ConsentsTable {
   lapsed_at: string | null;
   /** When a reconfirmation was asked for the current `expires_at`. */
   reconfirm_sent_at: string | null;
+  /** 1 once someone chose it (a person, an admin, an import's cell): an organization's default no longer applies. */
+  chosen: number;
+}
+
+/** An organization's say over a category for its staff (server/consent/organization-policy.ts). */
+export interface OrganizationPoliciesTable {
+  organization_id: string;
+  category: string;
+  /** 0/1 for contacts who never chose; null: the category's own default. */
+  default_subscribed: number | null;
+  /** 1: on for every contact of the organization, and nobody may turn it off. */
+  locked: number;
+  updated_at: string;
 }
 
 export interface ConsentHistoryTable {
@@ -223,6 +238,7 @@ export interface Database {
   consents: ConsentsTable;
   consent_history: ConsentHistoryTable;
   consent_requests: ConsentRequestsTable;
+  organization_policies: OrganizationPoliciesTable;
   sender_identities: SenderIdentitiesTable;
   api_keys: ApiKeysTable;
   messages: MessagesTable;

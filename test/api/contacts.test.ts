@@ -25,7 +25,9 @@ describe.each(STORES)('contacts API on %s', (kind) => {
       phone: null,
       jobTitle: null,
       locale: 'fr', // the organization's
+      orgLead: false,
       preferences: { 'ticket-updates': true, invoices: true, 'security-advisories': true, 'service-alerts': true, marketing: false },
+      lockedCategories: [],
     });
     const read = await server.api.get(`/api/v1/contacts/${res.body.id}`);
     expect(read.status).toBe(200);

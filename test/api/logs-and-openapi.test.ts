@@ -78,6 +78,8 @@ describe('OpenAPI document', () => {
         'GET /api/v1/contacts/{id}/export',
         'GET /api/v1/contacts/{id}/evidence',
         'GET /api/v1/organizations/{id}/evidence',
+        'GET /api/v1/organizations/{id}/policy',
+        'PUT /api/v1/organizations/{id}/policy',
         'POST /api/v1/messages',
         'GET /api/v1/messages/{id}',
         'GET /api/v1/audit-log',

@@ -24,7 +24,7 @@ export function stubApi(overrides: Partial<ApiClient> = {}) {
 
 export function sampleMe(preferences: Me['preferences'] = { security: true, newsletter: true, events: false }): Me {
   return {
-    contact: { id: 'c1', email: 'alex@client.example', name: 'Alex Martin', locale: 'en', organizationName: 'Client Co' },
+    contact: { id: 'c1', email: 'alex@client.example', name: 'Alex Martin', locale: 'en', organizationName: 'Client Co', orgLead: false },
     categories: [
       {
         key: 'security',
@@ -52,6 +52,7 @@ export function sampleMe(preferences: Me['preferences'] = { security: true, news
       },
     ],
     preferences,
+    locked: [],
     consentWording: {
       version: 'extension@1',
       text: { en: 'Switching a category on is your express consent.', fr: 'Activer une catégorie constitue votre consentement exprès.' },

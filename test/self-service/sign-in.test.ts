@@ -67,7 +67,7 @@ describe.each(STORES)('signing in to the extension by emailed code on %s', (kind
     const me = await ext.me();
     expect(me.status).toBe(200);
     expect(me.body).toEqual({
-      contact: { id, email: 'ana.signin@example.com', name: 'Ana Tremblay', locale: 'en', organizationName: 'Acme Dental' },
+      contact: { id, email: 'ana.signin@example.com', name: 'Ana Tremblay', locale: 'en', organizationName: 'Acme Dental', orgLead: false },
       categories: server.services.categories.list,
       preferences: {
         'ticket-updates': true,
@@ -76,6 +76,7 @@ describe.each(STORES)('signing in to the extension by emailed code on %s', (kind
         'service-alerts': true,
         marketing: false,
       },
+      locked: [],
       // What the extension shows under the switches, in both languages, and sends back with each change.
       consentWording: {
         version: 'extension@1',

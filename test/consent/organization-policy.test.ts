@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, header, listUnsubscribeUrl } from '../support/mail.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { postAdvisory } from '../support/seed.js';
+import { STORES } from '../support/stores.js';
+
+const advisory = { title: 'Patch the VPN', severity: 'critical', summary: 'Update the firmware.', body: 'Update the **firmware** today.' };
+
+describe.each(STORES)('an organization’s defaults and locks on %s', (kind) => {
+  let server: TestServer;
+  let smtp: TestSmtp;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    server = await startServer(kind, { smtpUrl: smtp.url });
+  });
+  afterAll(async () => {
+    await server.close();
+    await smtp.close();
+  });
+
+  const organization = async (name: string) => (await server.api.post('/api/v1/organizations', { name, locale: 'en' })).body.id as string;
+  const contact = async (organizationId: string, email: string) => {
+    const res = await server.api.post('/api/v1/contacts', { organizationId, email, name: 'Sam Roy' });
+    expect(res.status).toBe(201);
+    return res.body as { id: string; email: string };
+  };
+  const read = async (id: string) => (await server.api.get(`/api/v1/contacts/${id}`)).body;
+  const history = async (id: string) => (await server.api.get(`/api/v1/contacts/${id}/consent-history`)).body as Record<string, unknown>[];
+  const setPolicy = (id: string, body: unknown) => server.api.put(`/api/v1/organizations/${id}/policy`, body);
+  const postForm = async (url: string, fields: Record<string, string>) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+    return { status: res.status, text: await res.text() };
+  };
+
+  it('when an organization locks a category, then it is on for all its staff, nobody can turn it off, its mail offers no way out, and lifting the lock gives each person back their own choice', async () => {
+    const org = await organization('Cabinet Lock');
+    const kept = await contact(org, 'kept@lock.example');
+    const optedOut = await contact(org, 'out@lock.example');
+    // Before the lock, one person left the category through an email's one-click.
+    await server.api.post('/api/v1/messages', { category: 'security-advisories', template: 'security-advisory', to: { contactId: optedOut.id }, data: advisory });
+    const [first] = await eventually(async () => smtp.to(optedOut.email), (m) => m.length >= 1);
+    const oldOneClick = listUnsubscribeUrl(first!);
+    expect((await postForm(oldOneClick, { 'List-Unsubscribe': 'One-Click' })).status).toBe(200);
+    expect((await read(optedOut.id)).preferences['security-advisories']).toBe(false);
+
+    const locked = await setPolicy(org, { 'security-advisories': { locked: true } });
+    expect(locked.status).toBe(200);
+    expect(locked.body['security-advisories']).toEqual({ default: null, locked: true });
+    const now = await read(optedOut.id);
+    expect(now.preferences['security-advisories']).toBe(true);
+    expect(now.lockedCategories).toEqual(['security-advisories']);
+    expect((await history(optedOut.id)).at(-1)).toEqual({
+      category: 'security-advisories',
+      subscribed: true,
+      source: 'organization-policy',
+      at: expect.any(String),
+      basis: 'b2b',
+      basisSince: null,
+      wordingVersion: null,
+      wordingLocale: null,
+    });
+    // Only what changed for someone is recorded: the other person already received it.
+    expect((await history(kept.id)).filter((row) => row.source === 'organization-policy')).toEqual([]);
+
+    // Nobody turns it off: not an admin, not the old one-click link, not the preference page.
+    const refused = await server.api.put(`/api/v1/contacts/${optedOut.id}/preferences`, { 'security-advisories': false });
+    expect(refused.status).toBe(400);
+    const oneClick = await postForm(oldOneClick, { 'List-Unsubscribe': 'One-Click' });
+    expect(oneClick.status).toBe(200);
+    const preferencesUrl = `${server.url}/p/${server.services.tokens.link('preferences', optedOut.id)}`;
+    const pageText = await (await fetch(preferencesUrl)).text();
+    const box = /<input[^>]*value="security-advisories"[^>]*>/.exec(pageText)?.[0] ?? '';
+    expect(box).toMatch(/\bchecked\b/);
+    expect(box).toMatch(/\bdisabled\b/);
+    expect(pageText).toContain('Required by Cabinet Lock');
+    const saved = await postForm(preferencesUrl, { action: 'save', category: 'invoices' });
+    expect(saved.status).toBe(200);
+    const afterSave = await read(optedOut.id);
+    expect(afterSave.preferences).toMatchObject({ 'security-advisories': true, invoices: true, 'ticket-updates': false });
+
+    // The advisory reaches everyone in the organization, without List-Unsubscribe, on the organization's requirement.
+    const before = smtp.to(optedOut.email).length;
+    expect((await postAdvisory(server.url, { id: `lock-${kind}`, ...advisory, organizationIds: [org] })).status).toBe(202);
+    const mails = await eventually(async () => smtp.to(optedOut.email), (m) => m.length > before);
+    expect(header(mails.at(-1)!, 'List-Unsubscribe')).toBeUndefined();
+    await eventually(async () => smtp.to(kept.email), (m) => m.length >= 1);
+    const pack = (await server.api.get(`/api/v1/contacts/${optedOut.id}/evidence`)).body;
+    expect(pack.messages.at(-1)).toMatchObject({ template: 'security-advisory', basis: 'b2b', carried: { unsubscribe: 'preferences-link' } });
+
+    // Lifting the lock: the person who had left it has left it again; the other still receives it.
+    expect((await setPolicy(org, { 'security-advisories': { locked: false } })).status).toBe(200);
+    expect((await read(optedOut.id)).preferences['security-advisories']).toBe(false);
+    expect((await read(kept.id)).preferences['security-advisories']).toBe(true);
+    expect((await history(optedOut.id)).at(-1)).toMatchObject({ category: 'security-advisories', subscribed: false, source: 'organization-policy' });
+  });
+
+  it('when an organization sets a default, then it applies to its new contacts and to those who never chose, never to someone’s own choice', async () => {
+    const org = await organization('Cabinet Default');
+    const never = await contact(org, 'never@default.example');
+    const chose = await contact(org, 'chose@default.example');
+    expect((await server.api.put(`/api/v1/contacts/${chose.id}/preferences`, { 'service-alerts': false })).status).toBe(200);
+    const other = await contact(await organization('Elsewhere'), 'other@default.example');
+
+    const res = await setPolicy(org, { 'service-alerts': { default: false } });
+    expect(res.status).toBe(200);
+    expect(res.body['service-alerts']).toEqual({ default: false, locked: false });
+    expect((await read(never.id)).preferences['service-alerts']).toBe(false);
+    expect((await history(never.id)).at(-1)).toMatchObject({ category: 'service-alerts', subscribed: false, source: 'organization-policy' });
+    expect((await history(chose.id)).filter((row) => row.source === 'organization-policy')).toEqual([]);
+    expect((await read(other.id)).preferences['service-alerts']).toBe(true);
+
+    const newcomer = await contact(org, 'new@default.example');
+    expect((await read(newcomer.id)).preferences['service-alerts']).toBe(false);
+    expect((await history(newcomer.id)).find((row) => row.category === 'service-alerts')).toMatchObject({ subscribed: false, source: 'default' });
+
+    // On by default: those who never chose get it; the person who left it stays out.
+    expect((await setPolicy(org, { 'service-alerts': { default: true } })).status).toBe(200);
+    expect((await read(never.id)).preferences['service-alerts']).toBe(true);
+    expect((await read(newcomer.id)).preferences['service-alerts']).toBe(true);
+    expect((await read(chose.id)).preferences['service-alerts']).toBe(false);
+  });
+
+  it('when a policy would override commercial consent or is not valid, then it is refused and nothing changes; support may read it, not set it', async () => {
+    const org = await organization('Cabinet Refused');
+    const person = await contact(org, 'person@refused.example');
+    const before = await history(person.id);
+    for (const body of [
+      { marketing: { locked: true } },
+      { marketing: { default: true } },
+      { 'no-such-category': { locked: true } },
+      { 'service-alerts': { locked: 'yes' } },
+      { 'service-alerts': { lock: true } },
+      {},
+    ]) {
+      const res = await setPolicy(org, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(await history(person.id)).toEqual(before);
+    expect((await setPolicy('00000000-0000-4000-8000-000000000000', { 'service-alerts': { locked: true } })).status).toBe(404);
+
+    const support = (await server.api.post('/api/v1/api-keys', { name: 'helpdesk', role: 'support' })).body.key as string;
+    expect((await server.api.as(support).get(`/api/v1/organizations/${org}/policy`)).body).toEqual({
+      'ticket-updates': { default: null, locked: false },
+      invoices: { default: null, locked: false },
+      'security-advisories': { default: null, locked: false },
+      'service-alerts': { default: null, locked: false },
+      marketing: { default: null, locked: false },
+    });
+    expect((await server.api.as(support).put(`/api/v1/organizations/${org}/policy`, { invoices: { locked: true } })).status).toBe(403);
+    const audit = (await server.api.get('/api/v1/audit-log?limit=200')).body.items.map((e: { detail: string | null }) => e.detail);
+    expect(audit).toContain('policy set for security-advisories; 1 consent change(s) for its staff');
+  });
+});
