@@ -377,6 +377,15 @@ export const me = z.object({
 /** Which consent wording the extension showed next to the switches it sends (from `me.consentWording`). */
 export const wordingShownQuery = z.object({ wording: z.string().max(64).optional(), locale: locale.optional() }).strict();
 
+/** What an organization lead sees of its organization in the extension: its policy, and who receives what. */
+export const myOrganization = z.object({
+  organization: z.object({ id: z.string(), name: z.string() }),
+  policy: organizationPolicy,
+  staff: z.array(
+    z.object({ id: z.string(), name: z.string().nullable(), email: z.string(), orgLead: z.boolean(), preferences, lockedCategories: z.array(z.string()) }),
+  ),
+});
+
 export const meUpdate = z
   .object({
     // An empty name clears it.

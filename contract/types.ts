@@ -29,4 +29,6 @@ export type SignInCodeSent = z.output<typeof s.signInCodeSent>;
 export type SessionRequest = z.input<typeof s.sessionRequest>;
 export type Session = z.output<typeof s.session>;
 export type Me = z.output<typeof s.me>;
+export type MyOrganization = z.output<typeof s.myOrganization>;
+export type OrganizationPolicyUpdate = z.input<typeof s.organizationPolicyUpdate>;
 export type MeUpdate = z.input<typeof s.meUpdate>;

@@ -158,6 +158,8 @@ export function createServices(deps: ServiceDeps) {
     wordings,
     requests: consentRequests,
     brandName: config.brand.name,
+    policies: organizationPolicies,
+    audit: (entry) => auditLog.record(entry),
   });
   return {
     categories,

@@ -191,4 +191,32 @@ export function registerSelfServiceRoutes(api: Endpoints, selfService: SelfServi
       body: await selfService.setPreferences(session.contactId, body, originOf(req, 'extension'), query),
     }),
   );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/me/organization',
+      summary: 'For an organization lead: the organization’s defaults and locks, and who on its staff receives what',
+      tag: TAG,
+      auth: { session: true },
+      responses: { 200: { description: 'The organization', schema: s.myOrganization }, ...problemResponses(403) },
+    },
+    async ({ session }) => ({ status: 200, body: await selfService.organization(session.contactId) }),
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/v1/me/organization/policy',
+      summary: 'For an organization lead: set the organization’s defaults and locks (never a person’s own choice); audited',
+      tag: TAG,
+      auth: { session: true },
+      body: { json: s.organizationPolicyUpdate, limit: JSON_LIMIT },
+      responses: { 200: { description: 'The organization', schema: s.myOrganization }, ...problemResponses(400, 403, 415) },
+    },
+    async ({ session, body, req }) => ({
+      status: 200,
+      body: await selfService.setOrganizationPolicy(session.contactId, body, originOf(req, 'organization-policy')),
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { SIGN_IN_PROBLEMS, type Me, type MeUpdate, type Preferences, type Session } from '../../contract/index.js';
+import { SIGN_IN_PROBLEMS, type Me, type MyOrganization, type MeUpdate, type Preferences, type Session } from '../../contract/index.js';
 import type { Categories } from '../consent/categories.js';
 import type { ChangeOrigin } from '../consent/consent.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -14,6 +14,8 @@ import type { DataExport } from '../privacy/data-export.js';
 import type { Erasure } from '../privacy/erasure.js';
 import type { ConsentWordings } from '../consent/consent-wordings.js';
 import type { ConsentRequests } from '../consent/consent-requests.js';
+import type { OrganizationPolicies, PolicyChange } from '../consent/organization-policy.js';
+import type { AuditRecord } from '../privacy/audit-log.js';
 
 export interface SelfServiceDeps {
   db: Kysely<Database>;
@@ -31,6 +33,8 @@ export interface SelfServiceDeps {
   wordings: ConsentWordings;
   requests: ConsentRequests;
   brandName: string;
+  policies: OrganizationPolicies;
+  audit: (entry: AuditRecord) => Promise<void>;
 }
 
 const slug = (type: string) => type.replace(/^\/problems\//, '');
@@ -132,6 +136,40 @@ export class SelfService {
   async update(contactId: string, update: MeUpdate): Promise<Me> {
     await this.deps.contacts.update(contactId, update);
     return this.me(contactId);
+  }
+
+  /** An organization lead's view: the organization's policy and who on its staff receives what. */
+  async organization(contactId: string): Promise<MyOrganization> {
+    const lead = await this.lead(contactId);
+    const staff = await this.deps.contacts.list({ organizationId: lead.organizationId, limit: 200 });
+    const organization = await this.deps.organizations.get(lead.organizationId);
+    return {
+      organization: { id: lead.organizationId, name: organization?.name ?? '' },
+      policy: await this.deps.policies.get(lead.organizationId),
+      staff: staff.items.map((c) => ({ id: c.id, name: c.name, email: c.email, orgLead: c.orgLead, preferences: c.preferences, lockedCategories: c.lockedCategories })),
+    };
+  }
+
+  /** The lead sets the organization's defaults and locks (never a person's own choice); audited like an admin's call. */
+  async setOrganizationPolicy(contactId: string, changes: Record<string, PolicyChange>, origin: ChangeOrigin): Promise<MyOrganization> {
+    const lead = await this.lead(contactId);
+    const { changed } = await this.deps.policies.set(lead.organizationId, changes, { ...origin, source: 'organization-policy' });
+    await this.deps.audit({
+      keyId: null,
+      action: 'PUT /api/v1/me/organization/policy',
+      target: lead.organizationId,
+      outcome: 200,
+      requestId: null,
+      detail: `organization lead ${contactId} set the policy for ${Object.keys(changes).join(', ')}; ${changed} consent change(s) for its staff`,
+    });
+    return this.organization(contactId);
+  }
+
+  private async lead(contactId: string) {
+    const contact = await this.deps.contacts.get(contactId);
+    if (!contact) throw notFound('contact');
+    if (!contact.orgLead) throw new DomainError('forbidden', 'not-organization-lead', 'Only your organization’s lead may do this.', 'Ask the MSP to name you your organization’s lead.');
+    return contact;
   }
 
   /** The contact's own copy of everything held about them. */

@@ -91,6 +91,8 @@ describe('OpenAPI document', () => {
         'DELETE /api/v1/me',
         'GET /api/v1/me/export',
         'PUT /api/v1/me/preferences',
+        'GET /api/v1/me/organization',
+        'PUT /api/v1/me/organization/policy',
         'POST /hooks/advisories',
         'GET /healthz',
         'GET /api/openapi.json',

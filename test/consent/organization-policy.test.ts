@@ -4,6 +4,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { postAdvisory } from '../support/seed.js';
 import { STORES } from '../support/stores.js';
+import { SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
 
 const advisory = { title: 'Patch the VPN', severity: 'critical', summary: 'Update the firmware.', body: 'Update the **firmware** today.' };
 
@@ -13,7 +14,7 @@ describe.each(STORES)('an organization’s defaults and locks on %s', (kind) => 
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    server = await startServer(kind, { smtpUrl: smtp.url });
+    server = await startServer(kind, { smtpUrl: smtp.url, env: { TRUST_PROXY: 'loopback' } });
   });
   afterAll(async () => {
     await server.close();
@@ -151,5 +152,41 @@ describe.each(STORES)('an organization’s defaults and locks on %s', (kind) => 
     expect((await server.api.as(support).put(`/api/v1/organizations/${org}/policy`, { invoices: { locked: true } })).status).toBe(403);
     const audit = (await server.api.get('/api/v1/audit-log?limit=200')).body.items.map((e: { detail: string | null }) => e.detail);
     expect(audit).toContain('policy set for security-advisories; 1 consent change(s) for its staff');
+  });
+
+  it('when the organization lead signs in to the extension, then they see who on their staff receives what and set the organization’s locks; nobody else may', async () => {
+    const org = await organization('Cabinet Lead');
+    const lead = (await server.api.post('/api/v1/contacts', { organizationId: org, email: 'lead@lead.example', name: 'Lou Lead', orgLead: true })).body;
+    expect(lead.orgLead).toBe(true);
+    const colleague = await contact(org, 'staff@lead.example');
+    expect((await server.api.put(`/api/v1/contacts/${colleague.id}/preferences`, { 'service-alerts': false })).status).toBe(200);
+
+    const asLead = new SelfServiceClient(server);
+    await signInByMail(asLead, smtp, lead.email);
+    const seen = await asLead.request('GET', '/api/v1/me/organization');
+    expect(seen.status).toBe(200);
+    expect(seen.body.organization).toEqual({ id: org, name: 'Cabinet Lead' });
+    expect(seen.body.staff.map((p: { email: string; preferences: Record<string, boolean> }) => [p.email, p.preferences['service-alerts']])).toEqual(
+      expect.arrayContaining([
+        ['lead@lead.example', true],
+        ['staff@lead.example', false],
+      ]),
+    );
+    const set = await asLead.request('PUT', '/api/v1/me/organization/policy', { 'service-alerts': { locked: true } });
+    expect(set.status).toBe(200);
+    expect(set.body.policy['service-alerts']).toEqual({ default: null, locked: true });
+    expect((await read(colleague.id)).preferences['service-alerts']).toBe(true);
+    expect((await history(colleague.id)).at(-1)).toMatchObject({ category: 'service-alerts', subscribed: true, source: 'organization-policy' });
+    const audit = (await server.api.get('/api/v1/audit-log?limit=200')).body.items.find((e: { target: string | null }) => e.target === org);
+    expect(audit).toMatchObject({ action: 'PUT /api/v1/me/organization/policy', detail: `organization lead ${lead.id} set the policy for service-alerts; 1 consent change(s) for its staff` });
+    expect((await asLead.request('PUT', '/api/v1/me/organization/policy', { marketing: { locked: true } })).status).toBe(400);
+
+    const asStaff = new SelfServiceClient(server);
+    await signInByMail(asStaff, smtp, colleague.email);
+    expect((await asStaff.request('GET', '/api/v1/me/organization')).status).toBe(403);
+    expect((await asStaff.request('PUT', '/api/v1/me/organization/policy', { 'service-alerts': { locked: false } })).status).toBe(403);
+    const me = await asStaff.me();
+    expect(me.body.locked).toEqual(['service-alerts']);
+    expect((await asStaff.setPreferences({ 'service-alerts': false })).status).toBe(400);
   });
 });
