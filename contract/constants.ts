@@ -60,7 +60,15 @@ export type ApiTemplate = (typeof API_TEMPLATES)[number];
  * The service's own emails, in no category: a sign-in code, a fresh link, a data copy, an
  * email-change notice, a double opt-in confirmation, and a reconfirmation before implied consent lapses.
  */
-export const SYSTEM_TEMPLATES = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed', 'confirm-subscription', 'reconfirm-consent'] as const;
+export const SYSTEM_TEMPLATES = [
+  'sign-in-code',
+  'preferences-link',
+  'data-export',
+  'email-changed',
+  'confirm-subscription',
+  'reconfirm-consent',
+  'coverage-lost',
+] as const;
 export type SystemTemplate = (typeof SYSTEM_TEMPLATES)[number];
 
 export const TEMPLATE_NAMES = [...API_TEMPLATES, ...SYSTEM_TEMPLATES] as const;

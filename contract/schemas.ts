@@ -377,6 +377,13 @@ export const me = z.object({
 /** Which consent wording the extension showed next to the switches it sends (from `me.consentWording`). */
 export const wordingShownQuery = z.object({ wording: z.string().max(64).optional(), locale: locale.optional() }).strict();
 
+/** Who at an organization receives the categories its contract needs, and when nobody did. */
+export const coverage = z.object({
+  organizationId: z.string(),
+  categories: z.array(z.object({ category: z.string(), receivers: z.number(), covered: z.boolean() })),
+  losses: z.array(z.object({ category: z.string(), lostAt: z.string(), restoredAt: z.string().nullable() })),
+});
+
 /** What an organization lead sees of its organization in the extension: its policy, and who receives what. */
 export const myOrganization = z.object({
   organization: z.object({ id: z.string(), name: z.string() }),

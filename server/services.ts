@@ -36,6 +36,7 @@ import { ConsentWordings } from './consent/consent-wordings.js';
 import { ConsentRequests } from './consent/consent-requests.js';
 import { ImpliedConsent } from './consent/implied-consent.js';
 import { OrganizationPolicies } from './consent/organization-policy.js';
+import { CoverageGuard } from './consent/coverage.js';
 import { formatDate } from './rendering/format.js';
 
 export interface ServiceDeps {
@@ -64,6 +65,9 @@ export function createServices(deps: ServiceDeps) {
   const consentRequests = new ConsentRequests({ db, consent, outbox, wordings, categories, clock, brandName: config.brand.name, formatDate });
   const impliedConsent = new ImpliedConsent(db, consent, organizations, consentRequests, clock);
   const organizationPolicies = new OrganizationPolicies(db, consent, categories);
+  const auditLog = new AuditLog(db);
+  const coverage = new CoverageGuard({ db, categories, outbox, audit: (entry, trx) => auditLog.record(entry, trx) });
+  consent.observe((trx, contactId, changed, at) => coverage.afterChange(trx, contactId, changed, at));
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
   const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'), new SignInFailures(db, dialect));
   const sessions = new Sessions(db, tokens);
@@ -139,7 +143,6 @@ export function createServices(deps: ServiceDeps) {
     },
   );
   const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
-  const auditLog = new AuditLog(db);
   const evidence = new EvidencePacks({ db, contacts, organizations, consent, consentRequests, outbox, wordings, categories, retention: config.retention });
   const evidencePage = { brandName: config.brand.name, wordings, category: (key: string) => categories.get(key) };
   const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));
@@ -168,6 +171,7 @@ export function createServices(deps: ServiceDeps) {
     consentRequests,
     impliedConsent,
     organizationPolicies,
+    coverage,
     clock,
     organizations,
     contacts,

@@ -5,9 +5,26 @@ import { notFound } from '../http/problem.js';
 import { originOf } from '../http/origin.js';
 import type { ConsentWordings } from './consent-wordings.js';
 import type { OrganizationPolicies } from './organization-policy.js';
+import type { CoverageGuard } from './coverage.js';
 
-export function registerConsentRoutes(api: Endpoints, consent: { wordings: ConsentWordings; organizationPolicies: OrganizationPolicies }): void {
-  const { wordings, organizationPolicies } = consent;
+export function registerConsentRoutes(
+  api: Endpoints,
+  consent: { wordings: ConsentWordings; organizationPolicies: OrganizationPolicies; coverage: CoverageGuard },
+): void {
+  const { wordings, organizationPolicies, coverage } = consent;
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/organizations/:id/coverage',
+      summary:
+        'Who at an organization receives its invoices, service alerts and security advisories, and every time nobody did (audited, and its lead emailed, when it happens)',
+      tag: 'Consent',
+      auth: { apiKey: ['support'] },
+      responses: { 200: { description: 'The coverage', schema: s.coverage }, ...problemResponses(404) },
+    },
+    async ({ params }) => ({ status: 200, body: await coverage.of(params.id!) }),
+  );
+
   api.route(
     {
       method: 'get',

@@ -47,12 +47,27 @@ const bit = (value: boolean) => (value ? 1 : 0);
 /** Sources that are someone's choice for the contact: an organization's default no longer applies after one. */
 const CHOICES: ReadonlySet<ConsentSource> = new Set(['one-click', 'unsubscribe-page', 'preference-page', 'extension', 'admin', 'import', 'reconfirmation', 'double-opt-in']);
 
+/** Told, inside the transaction, of every change of what a contact receives (coverage.ts). */
+export type ConsentListener = (trx: Transaction<Database>, contactId: string, changed: { category: string; subscribed: boolean }[], at: string) => Promise<void>;
+
 /** Consent lives in one row per contact and category; every change appends a history row. */
 export class ConsentRecords {
+  private readonly listeners: ConsentListener[] = [];
+
   constructor(
     private readonly categories: Categories,
     private readonly dialect: Dialect,
   ) {}
+
+  /** Adds a listener told of every change of what a contact receives. */
+  observe(listener: ConsentListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async told(trx: Transaction<Database>, contactId: string, changed: { category: string; subscribed: boolean }[], at: string): Promise<void> {
+    if (!changed.length) return;
+    for (const listener of this.listeners) await listener(trx, contactId, changed, at);
+  }
 
   /** Current preferences; a category with no row yet (added after the contact) reads as its default. */
   async preferencesOf(db: Db, contactIds: string[], options: { lock?: boolean } = {}): Promise<Map<string, Preferences>> {
@@ -183,6 +198,8 @@ export class ConsentRecords {
         .values(rows.map(({ row, previous }) => this.historyRow(row, bit(previous), origin)))
         .execute();
     }
+    const receiving = rows.filter(({ row, previous }) => (row.subscribed === 1) !== previous);
+    await this.told(trx, contactId, receiving.map(({ row }) => ({ category: row.category, subscribed: row.subscribed === 1 })), origin.at);
     return rows.map(({ row }) => row.category);
   }
 
@@ -206,6 +223,7 @@ export class ConsentRecords {
         )
         .execute();
     }
+    for (const { contactId, category, state } of changes) await this.told(trx, contactId, [{ category, subscribed: state.subscribed }], origin.at);
   }
 
   /** Turns off, as `expiry`, the contact's implied consent that has run out by `now`; returns the categories. */

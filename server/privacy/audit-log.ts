@@ -15,8 +15,9 @@ export type AuditRecord = Omit<AuditEntry, 'id' | 'at'>;
 export class AuditLog {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async record(entry: AuditRecord): Promise<void> {
-    await this.db
+  /** Writes one entry, in the caller's transaction if given (what it audits commits with it). */
+  async record(entry: AuditRecord, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    await db
       .insertInto('audit_log')
       .values({
         at: nowIso(),

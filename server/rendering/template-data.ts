@@ -89,6 +89,11 @@ const schemas = {
     statement: z.object({ en: text(2_000), fr: text(2_000) }),
     lapsesAt: isoDate(),
   }),
+  /** To an organization's lead, when nobody there receives a category its contract needs. */
+  'coverage-lost': z.object({
+    organizationName: text(200),
+    categoryLabel: z.object({ en: text(200), fr: text(200) }),
+  }),
   /** Sent to the address that was replaced; the new one is never named. */
   'email-changed': z.object({
     changedAt: isoDate(),

@@ -48,6 +48,8 @@ export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
 
   'email-changed': (data, locale) => ({ changedAt: formatDate(data.changedAt, locale), notice: true }),
 
+  'coverage-lost': (data, locale) => ({ organizationName: data.organizationName, lostCategory: data.categoryLabel[locale], notice: true }),
+
   'confirm-subscription': (data, locale) => ({ url: data.url, statement: data.statement[locale], expiresAt: formatDate(data.expiresAt, locale) }),
 
   'reconfirm-consent': (data, locale) => ({ url: data.url, statement: data.statement[locale], lapsesAt: formatDate(data.lapsesAt, locale), notice: true }),

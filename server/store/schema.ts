@@ -52,6 +52,15 @@ export interface ConsentsTable {
   chosen: number;
 }
 
+/** A category an organization's contract needs that nobody there receives (server/consent/coverage.ts). */
+export interface CoverageLossesTable {
+  organization_id: string;
+  category: string;
+  lost_at: string;
+  /** When someone received it again; null while nobody does. */
+  restored_at: string | null;
+}
+
 /** An organization's say over a category for its staff (server/consent/organization-policy.ts). */
 export interface OrganizationPoliciesTable {
   organization_id: string;
@@ -239,6 +248,7 @@ export interface Database {
   consent_history: ConsentHistoryTable;
   consent_requests: ConsentRequestsTable;
   organization_policies: OrganizationPoliciesTable;
+  coverage_losses: CoverageLossesTable;
   sender_identities: SenderIdentitiesTable;
   api_keys: ApiKeysTable;
   messages: MessagesTable;

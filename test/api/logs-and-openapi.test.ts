@@ -79,6 +79,7 @@ describe('OpenAPI document', () => {
         'GET /api/v1/contacts/{id}/evidence',
         'GET /api/v1/organizations/{id}/evidence',
         'GET /api/v1/organizations/{id}/policy',
+        'GET /api/v1/organizations/{id}/coverage',
         'PUT /api/v1/organizations/{id}/policy',
         'POST /api/v1/messages',
         'GET /api/v1/messages/{id}',

@@ -189,4 +189,50 @@ describe.each(STORES)('an organization’s defaults and locks on %s', (kind) => 
     expect(me.body.locked).toEqual(['service-alerts']);
     expect((await asStaff.setPreferences({ 'service-alerts': false })).status).toBe(400);
   });
+
+  it('when the last person receiving invoices at an organization leaves by one-click, then it takes effect, the loss shows in coverage and the audit log, and the lead gets one email; someone subscribing again closes it', async () => {
+    const org = await organization('Cabinet Coverage');
+    const lead = (await server.api.post('/api/v1/contacts', { organizationId: org, email: 'lead@coverage.example', name: 'Lea Lead', orgLead: true })).body;
+    const staff = await contact(org, 'billing@coverage.example');
+    expect((await server.api.put(`/api/v1/contacts/${lead.id}/preferences`, { invoices: false })).status).toBe(200);
+    const covered = await server.api.get(`/api/v1/organizations/${org}/coverage`);
+    expect(covered.body).toEqual({
+      organizationId: org,
+      categories: [
+        { category: 'invoices', receivers: 1, covered: true },
+        { category: 'service-alerts', receivers: 2, covered: true },
+        { category: 'security-advisories', receivers: 2, covered: true },
+      ],
+      losses: [],
+    });
+
+    await server.api.post('/api/v1/messages', {
+      category: 'invoices',
+      template: 'invoice-receipt',
+      to: { contactId: staff.id },
+      data: { invoiceNumber: 'INV-9', amount: '10.00', currency: 'CAD', issuedAt: '2026-11-01' },
+    });
+    const [invoiceMail] = await eventually(async () => smtp.to(staff.email), (m) => m.length >= 1);
+    expect((await postForm(listUnsubscribeUrl(invoiceMail!), { 'List-Unsubscribe': 'One-Click' })).status).toBe(200);
+    expect((await read(staff.id)).preferences.invoices).toBe(false);
+
+    const lost = (await server.api.get(`/api/v1/organizations/${org}/coverage`)).body;
+    expect(lost.categories[0]).toEqual({ category: 'invoices', receivers: 0, covered: false });
+    expect(lost.losses).toEqual([{ category: 'invoices', lostAt: expect.any(String), restoredAt: null }]);
+    const audit = (await server.api.get('/api/v1/audit-log?limit=200')).body.items.find((e: { action: string; target: string | null }) => e.action === 'coverage lost' && e.target === org);
+    expect(audit).toMatchObject({ detail: 'nobody at the organization receives invoices any more' });
+    const [notice] = await eventually(async () => smtp.to(lead.email), (m) => m.length >= 1);
+    expect(notice!.parsed.subject).toBe('Nobody at Cabinet Coverage receives Invoices and receipts any more');
+
+    // A second opt-out path changes nothing more: one loss, one email.
+    expect((await server.api.put(`/api/v1/contacts/${staff.id}/preferences`, { invoices: false })).status).toBe(200);
+    expect((await server.api.get(`/api/v1/organizations/${org}/coverage`)).body.losses).toHaveLength(1);
+
+    expect((await server.api.put(`/api/v1/contacts/${staff.id}/preferences`, { invoices: true })).status).toBe(200);
+    const restored = (await server.api.get(`/api/v1/organizations/${org}/coverage`)).body;
+    expect(restored.categories[0]).toEqual({ category: 'invoices', receivers: 1, covered: true });
+    expect(restored.losses).toEqual([{ category: 'invoices', lostAt: lost.losses[0].lostAt, restoredAt: expect.any(String) }]);
+    await server.services.worker.notify();
+    expect(smtp.to(lead.email).filter((m) => /receives/.test(m.parsed.subject ?? ''))).toHaveLength(1);
+  });
 });

@@ -58,6 +58,7 @@ export const SAMPLE_DATA: Record<TemplateName, Record<string, unknown>> = {
   'preferences-link': { url: 'https://mail.serveitpro.example/preferences?token=abc.def.ghi' },
   'data-export': { requestedAt: '2026-11-26T14:30:00Z' },
   'email-changed': { changedAt: '2026-11-30T15:05:00Z' },
+  'coverage-lost': { organizationName: 'Clinique Lavoie', categoryLabel: { en: 'Invoices and receipts', fr: 'Factures et reçus' } },
   'confirm-subscription': {
     url: 'https://mail.serveitpro.example/c/abc.def.ghi',
     statement: {
@@ -76,7 +77,7 @@ export const SAMPLE_DATA: Record<TemplateName, Record<string, unknown>> = {
   },
 };
 
-export const SYSTEM_TEMPLATES: readonly TemplateName[] = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed', 'confirm-subscription', 'reconfirm-consent'];
+export const SYSTEM_TEMPLATES: readonly TemplateName[] = ['sign-in-code', 'preferences-link', 'data-export', 'email-changed', 'confirm-subscription', 'reconfirm-consent', 'coverage-lost'];
 
 const CATEGORY: Partial<Record<TemplateName, Record<Locale, string>>> = {
   'ticket-update': { en: 'Ticket updates', fr: 'Suivi des demandes' },

@@ -120,6 +120,18 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
       text: ['ne recevra plus le suivi des demandes', 'ont été fermées'],
     },
   },
+  'coverage-lost': {
+    en: {
+      subject: 'Nobody at Clinique Lavoie receives Invoices and receipts any more',
+      html: ['The last person at Clinique Lavoie who received “Invoices and receipts” from SERVEITPRO has unsubscribed.', 'make this category required'],
+      text: ['That was their choice, and it has taken effect.', 'relies on someone at your organization'],
+    },
+    fr: {
+      subject: `Plus personne chez Clinique Lavoie ne reçoit les courriels «${NBSP}Factures et reçus${NBSP}»`,
+      html: [`La dernière personne chez Clinique Lavoie qui recevait les courriels «${NBSP}Factures et reçus${NBSP}» de SERVEITPRO s’est désabonnée.`],
+      text: ['C’était son choix, et il a pris effet.', 'rendre cette catégorie obligatoire pour votre personnel'],
+    },
+  },
   'confirm-subscription': {
     en: {
       subject: 'Confirm your subscription to SERVEITPRO',
@@ -276,7 +288,7 @@ describe('the footer', () => {
           expect(part).toContain('SERVEITPRO');
         }
         const why =
-          template === 'email-changed' || template === 'reconfirm-consent'
+          template === 'email-changed' || template === 'reconfirm-consent' || template === 'coverage-lost'
             ? { en: 'because it concerns your address', fr: 'parce qu’il concerne votre adresse' }
             : SYSTEM_TEMPLATES.includes(template)
               ? { en: 'because it was requested for your address', fr: 'parce qu’il a été demandé pour votre adresse' }
