@@ -384,6 +384,9 @@ export const coverage = z.object({
   losses: z.array(z.object({ category: z.string(), lostAt: z.string(), restoredAt: z.string().nullable() })),
 });
 
+/** The tickets a contact stopped hearing about, oldest first. */
+export const mutedTickets = z.array(z.object({ ticketId: z.string(), mutedAt: z.string() }));
+
 /** What an organization lead sees of its organization in the extension: its policy, and who receives what. */
 export const myOrganization = z.object({
   organization: z.object({ id: z.string(), name: z.string() }),

@@ -31,5 +31,6 @@ export type Session = z.output<typeof s.session>;
 export type Me = z.output<typeof s.me>;
 export type MyOrganization = z.output<typeof s.myOrganization>;
 export type Coverage = z.output<typeof s.coverage>;
+export type MutedTickets = z.output<typeof s.mutedTickets>;
 export type OrganizationPolicyUpdate = z.input<typeof s.organizationPolicyUpdate>;
 export type MeUpdate = z.input<typeof s.meUpdate>;

@@ -37,6 +37,7 @@ import { ConsentRequests } from './consent/consent-requests.js';
 import { ImpliedConsent } from './consent/implied-consent.js';
 import { OrganizationPolicies } from './consent/organization-policy.js';
 import { CoverageGuard } from './consent/coverage.js';
+import { TicketMutes } from './tickets/ticket-mutes.js';
 import { formatDate } from './rendering/format.js';
 
 export interface ServiceDeps {
@@ -65,6 +66,7 @@ export function createServices(deps: ServiceDeps) {
   const consentRequests = new ConsentRequests({ db, consent, outbox, wordings, categories, clock, brandName: config.brand.name, formatDate });
   const impliedConsent = new ImpliedConsent(db, consent, organizations, consentRequests, clock);
   const organizationPolicies = new OrganizationPolicies(db, consent, categories);
+  const ticketMutes = new TicketMutes(db);
   const auditLog = new AuditLog(db);
   const coverage = new CoverageGuard({ db, categories, outbox, audit: (entry, trx) => auditLog.record(entry, trx) });
   consent.observe((trx, contactId, changed, at) => coverage.afterChange(trx, contactId, changed, at));
@@ -132,6 +134,7 @@ export function createServices(deps: ServiceDeps) {
       completeData,
       mailer: deps.mailer,
       evidence: sendingEvidence,
+      mutes: ticketMutes,
       logger: logger.child({ component: 'worker' }),
     },
     {
@@ -162,6 +165,7 @@ export function createServices(deps: ServiceDeps) {
     requests: consentRequests,
     brandName: config.brand.name,
     policies: organizationPolicies,
+    mutes: ticketMutes,
     audit: (entry) => auditLog.record(entry),
   });
   return {
@@ -172,6 +176,7 @@ export function createServices(deps: ServiceDeps) {
     impliedConsent,
     organizationPolicies,
     coverage,
+    ticketMutes,
     clock,
     organizations,
     contacts,

@@ -15,6 +15,7 @@ export interface LinkBuilder {
   preferencesUrl(contactId: string): string;
   /** A double opt-in or reconfirmation button: the request's own link, valid until the request expires (ms). */
   confirmUrl(contactId: string, requestId: string, expiresAt: number): string;
+  muteTicketUrl(contactId: string, ticketId: string): string;
 }
 
 /** Links under PUBLIC_URL that name the contact by a signed opaque id only. */
@@ -22,6 +23,7 @@ export function linkBuilder(publicUrl: string, tokens: Tokens): LinkBuilder {
   return {
     unsubscribeUrl: (contactId, category) => `${publicUrl}/u/${tokens.link('unsubscribe', contactId, category)}`,
     preferencesUrl: (contactId) => `${publicUrl}/p/${tokens.link('preferences', contactId)}`,
+    muteTicketUrl: (contactId, ticketId) => `${publicUrl}/t/${tokens.muteLink(contactId, ticketId)}`,
     confirmUrl: (contactId, requestId, expiresAt) => `${publicUrl}/c/${tokens.confirmLink(contactId, requestId, expiresAt)}`,
   };
 }
@@ -49,11 +51,12 @@ export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; f
       // A required category may not be left, so its mail offers no way to leave it.
       const unsubscribe = withLinks && category && !category.required ? deps.links.unsubscribeUrl(recipient.contactId, category.key) : undefined;
       const preferences = withLinks ? deps.links.preferencesUrl(recipient.contactId) : undefined;
+      const muteTicket = withLinks && template === 'ticket-update' && data.ticketId !== undefined ? deps.links.muteTicketUrl(recipient.contactId, String(data.ticketId)) : undefined;
       const rendered = await deps.renderer.render(template, data, {
         locale: recipient.locale,
         recipientName: recipient.name,
         ...(category ? { categoryLabel: category.label[recipient.locale] } : {}),
-        links: { ...(preferences ? { preferences } : {}), ...(unsubscribe ? { unsubscribe } : {}) },
+        links: { ...(preferences ? { preferences } : {}), ...(unsubscribe ? { unsubscribe } : {}), ...(muteTicket ? { muteTicket } : {}) },
       });
       const headers: Record<string, string> = { 'Content-Language': recipient.locale === 'fr' ? 'fr-CA' : 'en-CA' };
       if (unsubscribe) {

@@ -78,6 +78,7 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
         composer,
         completeData: async (_template, _contactId, stored) => ({ data: stored }),
         mailer,
+        mutes: { mayReceive: async () => true },
         evidence: { senderIdentity: async (unsubscribe) => `id-${unsubscribe}`, sent: async (template, contactId) => void renewals.push(`${template} to ${contactId}`) },
         logger: pino({ level: 'silent' }),
       },

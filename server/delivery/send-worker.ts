@@ -84,6 +84,12 @@ export interface Suppressions {
   add(email: string, reason: string): Promise<void>;
 }
 
+/** Tickets a contact asked to hear no more about (tickets/ticket-mutes.ts). */
+export interface Mutes {
+  /** False while the ticket is muted; a reopen lifts the mute and answers true. */
+  mayReceive(contactId: string, update: Record<string, unknown>): Promise<boolean>;
+}
+
 /** What the worker works with: small interfaces it declares, so it runs without a database in a test. */
 export interface WorkerDeps {
   queue: Queue;
@@ -95,6 +101,7 @@ export interface WorkerDeps {
   completeData: CompleteData;
   mailer: Mailer;
   evidence: Evidence;
+  mutes: Mutes;
   logger: Logger;
 }
 
@@ -274,6 +281,9 @@ export class SendWorker {
     if (context.suppressed.has(recipient.email)) return queue.suppressed(message.id, 'The address is on the suppression list.');
     const stored = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (queue.templateData(message) ?? {});
     if (!stored) return queue.failed(message.id, 'The advisory is gone.');
+    if (message.template === 'ticket-update' && !(await this.deps.mutes.mayReceive(message.contact_id, stored))) {
+      return queue.suppressed(message.id, 'The contact muted updates about this ticket.');
+    }
     const completed = await this.deps.completeData(message.template, message.contact_id, stored);
     if ('skip' in completed) return queue.suppressed(message.id, completed.skip);
     const { data, attachments, to } = completed;

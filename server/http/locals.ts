@@ -14,7 +14,7 @@ export interface ActiveSession {
 
 /** A link token checked: the contact it names, or why it cannot be used (the page says so). */
 export type LinkCheck =
-  | { ok: true; claims: { contactId: string; category?: string; /** A confirm link's request. */ tokenId?: string } }
+  | { ok: true; claims: { contactId: string; category?: string; /** A confirm link's request. */ tokenId?: string; /** A mute link's ticket. */ ticketId?: string } }
   | { ok: false; reason: 'expired' | 'invalid' };
 
 /** What a route tells the audit trail about its call. */

@@ -278,3 +278,29 @@ export function SubscribeSentView({ locale }: { locale: Locale }) {
     </Card>
   );
 }
+
+/** One ticket to stop hearing about, or stopped (with Undo), or back on. */
+export function MuteTicketView({ locale, ticketId, state, action }: { locale: Locale; ticketId: string; state: 'confirm' | 'muted' | 'unmuted'; action: string }) {
+  const t = PAGE_STRINGS[locale];
+  const form = (value: string, label: string, kind: 'primary' | 'secondary') => (
+    <form method="post" action={action}>
+      <input type="hidden" name="lang" value={locale} />
+      <button type="submit" name="action" value={value} class={kind}>
+        {label}
+      </button>
+    </form>
+  );
+  if (state === 'confirm') {
+    return (
+      <Card heading={t.muteHeading(ticketId)}>
+        <p>{t.muteIntro}</p>
+        {form('mute', t.muteButton, 'primary')}
+      </Card>
+    );
+  }
+  return (
+    <Card heading={state === 'muted' ? t.mutedHeading(ticketId) : t.unmutedHeading(ticketId)} status>
+      {state === 'muted' && form('unmute', t.unmuteButton, 'secondary')}
+    </Card>
+  );
+}

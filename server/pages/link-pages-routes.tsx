@@ -14,6 +14,7 @@ import { originOf } from '../http/origin.js';
 import type { RateLimitStores } from '../http/rate-limit-stores.js';
 import type { Messages } from '../messages/messages.js';
 import type { Organizations } from '../organizations/organizations.js';
+import type { TicketMutes } from '../tickets/ticket-mutes.js';
 import type { ConsentWordings } from '../consent/consent-wordings.js';
 import type { ConsentRequests } from '../consent/consent-requests.js';
 import { quotedList } from '../rendering/format.js';
@@ -24,6 +25,7 @@ import {
   ConfirmedView,
   ConfirmView,
   Done,
+  MuteTicketView,
   SubscribeSentView,
   SubscribeView,
   NoticeView,
@@ -44,6 +46,7 @@ export interface LinkPagesDeps {
   wordings: ConsentWordings;
   consentRequests: ConsentRequests;
   organizations: Organizations;
+  ticketMutes: TicketMutes;
 }
 
 // Pages reached from email links: no script at all, no framing, no referrer (the token is in the
@@ -59,13 +62,13 @@ const PAGE_HEADERS: Record<string, string> = {
 
 /** Consent changes a contact may make from its links in an hour (one-click excluded). */
 export const PAGE_ACTIONS_PER_HOUR = 20;
-const CONSENT_ACTIONS = new Set(['unsubscribe', 'resubscribe', 'save', 'unsubscribe-all', 'confirm']);
+const CONSENT_ACTIONS = new Set(['unsubscribe', 'resubscribe', 'save', 'unsubscribe-all', 'confirm', 'mute', 'unmute']);
 
 const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), 'utf8');
 
 /** The pages behind the links in every email: unsubscribe, preferences, and a fresh link by email. */
 export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): void {
-  const { brand, contacts, organizations, categories, messages, rateLimits, afterAnswer, wordings, consentRequests } = deps;
+  const { brand, contacts, organizations, categories, messages, rateLimits, afterAnswer, wordings, consentRequests, ticketMutes } = deps;
   const css = pageCss.replace('--brand: #0b5cad', `--brand: ${brand.color}`);
 
   const localeOf = (req: Request, contact?: Contact) =>
@@ -183,7 +186,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   };
   const isReply = (value: object): value is Reply => 'status' in value;
 
-  const linkRoute = (method: 'get' | 'post', prefix: 'u' | 'p' | 'c', purpose: LinkPurpose, summary: string, handler: (req: Request, link: LinkCheck) => Promise<Reply>) =>
+  const linkRoute = (method: 'get' | 'post', prefix: 'u' | 'p' | 'c' | 't', purpose: LinkPurpose, summary: string, handler: (req: Request, link: LinkCheck) => Promise<Reply>) =>
     api.route(
       {
         method,
@@ -325,6 +328,28 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     const status = result.outcome === 'expired' ? 410 : 200;
     const labels = 'request' in result ? labelsOf(result.request.categories, locale) : '';
     return page(req, status, locale, <ConfirmedView locale={locale} outcome={result.outcome} categories={labels} />);
+  });
+
+  // ---- Mute link: "stop updates about this ticket", from a ticket update ----
+
+  const mutePage = async (req: Request, link: LinkCheck, act: (contactId: string, ticketId: string) => Promise<'confirm' | 'muted' | 'unmuted'>) => {
+    const found = await linked(req, link);
+    if (isReply(found)) return found;
+    const ticketId = link.ok ? link.claims.ticketId : undefined;
+    if (!ticketId) return brokenLink(req, 'invalid');
+    const state = await act(found.contact.id, ticketId);
+    const locale = localeOf(req, found.contact);
+    return page(req, 200, locale, <MuteTicketView locale={locale} ticketId={ticketId} state={state} action={selfAction(req)} />);
+  };
+  linkRoute('get', 't', 'mute', 'Confirm stopping updates about one ticket (nothing changes on GET)', (req, link) => mutePage(req, link, async () => 'confirm'));
+  linkRoute('post', 't', 'mute', 'Stop updates about one ticket, or undo it', async (req, link) => {
+    const action = formAction(req);
+    if (action !== 'mute' && action !== 'unmute') return { status: 400, text: 'Unknown action.' };
+    return mutePage(req, link, async (contactId, ticketId) => {
+      if (action === 'mute') await ticketMutes.mute(contactId, ticketId);
+      else await ticketMutes.unmute(contactId, ticketId);
+      return action === 'mute' ? 'muted' : 'unmuted';
+    });
   });
 
   // ---- The public subscribe form: double opt-in for the express-only categories ----

@@ -22,7 +22,7 @@ export interface RenderContext {
   /** The category's label in the recipient's locale; absent for system emails. */
   categoryLabel?: string;
   /** Absent unsubscribe => no unsubscribe link in the footer (required category or system email). */
-  links: { unsubscribe?: string; preferences?: string };
+  links: { unsubscribe?: string; preferences?: string; /** A ticket update's "stop updates about this ticket". */ muteTicket?: string };
 }
 
 export interface RenderedEmail {
@@ -130,6 +130,7 @@ export async function compileTemplates(brandInput: Brand, markdown = new Markdow
       links: {
         unsubscribe: checkedLink('unsubscribe', ctx.links.unsubscribe),
         preferences: checkedLink('preferences', ctx.links.preferences),
+        muteTicket: checkedLink('muteTicket', ctx.links.muteTicket),
       },
     };
     root.subjectLine = toSingleLine(email.subject(root));

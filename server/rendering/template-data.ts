@@ -47,6 +47,10 @@ const schemas = {
     status: text(100),
     message: text(BODY_MAX),
     url: httpUrl().optional(),
+    /** The contact who opened the ticket (mutes are each person's own: a colleague's never silences them). */
+    requesterContactId: text(64).optional(),
+    /** When the ticket was reopened: an update after this lifts a mute made before. */
+    reopenedAt: isoDate().optional(),
   }),
   'invoice-receipt': z.object({
     invoiceNumber: identifier(),

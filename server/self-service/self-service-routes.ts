@@ -219,4 +219,31 @@ export function registerSelfServiceRoutes(api: Endpoints, selfService: SelfServi
       body: await selfService.setOrganizationPolicy(session.contactId, body, originOf(req, 'organization-policy')),
     }),
   );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/me/muted-tickets',
+      summary: 'The tickets the contact stopped hearing about, oldest first',
+      tag: TAG,
+      auth: { session: true },
+      responses: { 200: { description: 'The muted tickets', schema: s.mutedTickets } },
+    },
+    async ({ session }) => ({ status: 200, body: await selfService.mutedTickets(session.contactId) }),
+  );
+
+  api.route(
+    {
+      method: 'delete',
+      path: '/api/v1/me/muted-tickets/:ticketId',
+      summary: 'Unmute a ticket: its updates come again',
+      tag: TAG,
+      auth: { session: true },
+      responses: { 204: { description: 'Unmuted' }, ...problemResponses(404) },
+    },
+    async ({ session, params }) => {
+      await selfService.unmuteTicket(session.contactId, params.ticketId!);
+      return { status: 204 };
+    },
+  );
 }

@@ -16,6 +16,7 @@ import type { ConsentWordings } from '../consent/consent-wordings.js';
 import type { ConsentRequests } from '../consent/consent-requests.js';
 import type { OrganizationPolicies, PolicyChange } from '../consent/organization-policy.js';
 import type { AuditRecord } from '../privacy/audit-log.js';
+import type { TicketMutes } from '../tickets/ticket-mutes.js';
 
 export interface SelfServiceDeps {
   db: Kysely<Database>;
@@ -34,6 +35,7 @@ export interface SelfServiceDeps {
   requests: ConsentRequests;
   brandName: string;
   policies: OrganizationPolicies;
+  mutes: TicketMutes;
   audit: (entry: AuditRecord) => Promise<void>;
 }
 
@@ -136,6 +138,16 @@ export class SelfService {
   async update(contactId: string, update: MeUpdate): Promise<Me> {
     await this.deps.contacts.update(contactId, update);
     return this.me(contactId);
+  }
+
+  /** The tickets the contact stopped hearing about ("stop updates about this ticket" in an email). */
+  mutedTickets(contactId: string) {
+    return this.deps.mutes.list(contactId);
+  }
+
+  /** Updates about the ticket come again; 404 when it was not muted. */
+  async unmuteTicket(contactId: string, ticketId: string): Promise<void> {
+    if (!(await this.deps.mutes.unmute(contactId, ticketId))) throw notFound('muted ticket');
   }
 
   /** An organization lead's view: the organization's policy and who on its staff receives what. */

@@ -8,7 +8,7 @@ import { leaseIndex } from './migrations/005-lease-index.js';
 import { trustHardening } from './migrations/006-trust-hardening.js';
 import { consentProof } from './migrations/007-consent-proof.js';
 import { organizationPolicy } from './migrations/008-organization-policy.js';
-import { coverage } from './migrations/009-coverage.js';
+import { clientControl } from './migrations/009-client-control.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -21,7 +21,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '006-trust-hardening': trustHardening,
   '007-consent-proof': consentProof,
   '008-organization-policy': organizationPolicy,
-  '009-coverage': coverage,
+  '009-client-control': clientControl,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -61,6 +61,13 @@ export interface CoverageLossesTable {
   restored_at: string | null;
 }
 
+/** A contact's muted ticket (server/tickets/ticket-mutes.ts). */
+export interface MutedTicketsTable {
+  contact_id: string;
+  ticket_id: string;
+  muted_at: string;
+}
+
 /** An organization's say over a category for its staff (server/consent/organization-policy.ts). */
 export interface OrganizationPoliciesTable {
   organization_id: string;
@@ -249,6 +256,7 @@ export interface Database {
   consent_requests: ConsentRequestsTable;
   organization_policies: OrganizationPoliciesTable;
   coverage_losses: CoverageLossesTable;
+  muted_tickets: MutedTicketsTable;
   sender_identities: SenderIdentitiesTable;
   api_keys: ApiKeysTable;
   messages: MessagesTable;

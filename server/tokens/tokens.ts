@@ -3,12 +3,14 @@ import jwt from 'jsonwebtoken';
 import type { TokenSecret } from '../config/config.js';
 
 /** What a token may be used for; the purpose is the audience, so one is never accepted as another. */
-export type TokenPurpose = 'unsubscribe' | 'preferences' | 'session' | 'confirm';
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'session' | 'confirm' | 'mute';
 
 export interface TokenClaims {
   /** The contact's opaque id: never an address or a name. */
   contactId: string;
   category?: string;
+  /** A mute link's ticket. */
+  ticketId?: string;
   issuedAt: number;
   expiresAt: number;
   /** A session's own id, so Sign out can revoke it; a confirm link's request. */
@@ -42,6 +44,11 @@ export class Tokens {
   /** A link token (unsubscribe or preferences), valid `linkTtlDays`. */
   link(purpose: 'unsubscribe' | 'preferences', contactId: string, category?: string): string {
     return this.sign(purpose, contactId, this.linkTtlDays * DAY, category ? { cat: category } : {});
+  }
+
+  /** "Stop updates about this ticket": one ticket of one contact, valid `linkTtlDays`. */
+  muteLink(contactId: string, ticketId: string): string {
+    return this.sign('mute', contactId, this.linkTtlDays * DAY, { tkt: ticketId });
   }
 
   /** The button of a double opt-in or reconfirmation email: one request of one contact, until `expiresAt` (ms). */
@@ -90,6 +97,7 @@ export class Tokens {
           expiresAt: payload.exp,
           ...(typeof payload.cat === 'string' ? { category: payload.cat } : {}),
           ...(typeof payload.jti === 'string' ? { tokenId: payload.jti } : {}),
+          ...(typeof payload.tkt === 'string' ? { ticketId: payload.tkt } : {}),
         },
       };
     } catch (error) {

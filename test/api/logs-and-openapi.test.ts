@@ -93,6 +93,8 @@ describe('OpenAPI document', () => {
         'GET /api/v1/me/export',
         'PUT /api/v1/me/preferences',
         'GET /api/v1/me/organization',
+        'GET /api/v1/me/muted-tickets',
+        'DELETE /api/v1/me/muted-tickets/{ticketId}',
         'PUT /api/v1/me/organization/policy',
         'POST /hooks/advisories',
         'GET /healthz',

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-export function coverage(): Migration {
+export function clientControl(): Migration {
   return {
     async up(db: Kysely<unknown>) {
       // An organization left with nobody receiving a category its contract needs, until someone does again.
@@ -12,6 +12,14 @@ export function coverage(): Migration {
         .addColumn('restored_at', 'text')
         .execute();
       await db.schema.createIndex('coverage_losses_open').on('coverage_losses').columns(['organization_id', 'category', 'restored_at']).execute();
+      // A person's "stop updates about this ticket", until they unmute it or the ticket is reopened.
+      await db.schema
+        .createTable('muted_tickets')
+        .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+        .addColumn('ticket_id', 'text', (c) => c.notNull())
+        .addColumn('muted_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('muted_tickets_pk', ['contact_id', 'ticket_id'])
+        .execute();
     },
   };
 }
