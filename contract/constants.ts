@@ -52,6 +52,13 @@ export type Role = (typeof ROLES)[number];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** Which security advisories a contact receives: all, high and critical, or critical only. */
+export const ADVISORY_THRESHOLDS = ['all', 'high', 'critical'] as const;
+export type AdvisoryThreshold = (typeof ADVISORY_THRESHOLDS)[number];
+
+/** The category security advisories go in (the one with a severity threshold). */
+export const ADVISORY_CATEGORY = 'security-advisories';
+
 /** The templates the messages API sends. */
 export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
 export type ApiTemplate = (typeof API_TEMPLATES)[number];

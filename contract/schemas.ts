@@ -1,7 +1,7 @@
 // The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
 // requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
 import { z } from 'zod';
-import { CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WORDING_SURFACES } from './constants.js';
+import { ADVISORY_THRESHOLDS, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WORDING_SURFACES } from './constants.js';
 
 /** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
 export const text = (max: number) =>
@@ -16,6 +16,7 @@ export const id = z.string().min(1).max(64);
 export const role = z.enum(ROLES);
 export const consentSource = z.enum(CONSENT_SOURCES);
 export const consentBasis = z.enum(CONSENT_BASES);
+export const advisoryThreshold = z.enum(ADVISORY_THRESHOLDS);
 export const wordingSurface = z.enum(WORDING_SURFACES);
 export const severity = z.enum(SEVERITIES);
 
@@ -71,7 +72,14 @@ export const preferencesUpdate = preferences.refine((p) => Object.keys(p).length
  * first (double opt-in) and leaves the category off until they confirm.
  */
 export const consentSetting = z
-  .object({ subscribed: z.boolean(), basis: consentBasis.optional(), since: pastDate.optional(), confirm: z.boolean().optional() })
+  .object({
+    subscribed: z.boolean(),
+    basis: consentBasis.optional(),
+    since: pastDate.optional(),
+    confirm: z.boolean().optional(),
+    /** Security advisories only: which severities the contact receives. */
+    advisoryThreshold: advisoryThreshold.optional(),
+  })
   .strict()
   .refine((s) => !(s.confirm && !s.subscribed), { message: 'confirm asks the person to subscribe: it needs "subscribed": true.', path: ['confirm'] })
   .refine((s) => !(s.confirm && s.basis && s.basis !== 'express'), { message: 'A confirmed subscription is express consent.', path: ['basis'] })
@@ -127,6 +135,8 @@ export const contact = z.object({
   preferences,
   /** Categories the contact's organization locked on: on in `preferences`, and nobody may turn them off. */
   lockedCategories: z.array(z.string()),
+  /** Which security advisories the contact receives. */
+  advisoryThreshold,
 });
 
 export const contactList = z.object({ items: z.array(contact), nextCursor: z.string().nullable() });
@@ -151,6 +161,8 @@ export const consentHistoryRecord = z.object({
   basisSince: z.string().nullable(),
   wordingVersion: z.string().nullable(),
   wordingLocale: locale.nullable(),
+  /** Security advisories only: the severities received after this change (`all`, `high`, `critical`). */
+  advisoryThreshold: advisoryThreshold.optional(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
 });
@@ -369,11 +381,15 @@ export const me = z.object({
   preferences,
   /** Categories the contact's organization locked on (shown on, disabled, "required by" the organization). */
   locked: z.array(z.string()),
+  /** Which security advisories the contact receives; set with PUT /api/v1/me/advisory-threshold. */
+  advisoryThreshold,
   /** What the extension shows next to the switches, by version; sent back with each change. */
   consentWording: z.object({ version: z.string(), text: localized }),
   /** Categories waiting for the person to confirm from their inbox (double opt-in). */
   pending: z.array(z.string()),
 });
+export const advisoryThresholdUpdate = z.object({ advisoryThreshold }).strict();
+
 /** Which consent wording the extension showed next to the switches it sends (from `me.consentWording`). */
 export const wordingShownQuery = z.object({ wording: z.string().max(64).optional(), locale: locale.optional() }).strict();
 

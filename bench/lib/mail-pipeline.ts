@@ -5,7 +5,7 @@ import { Categories } from '../../server/consent/categories.js';
 import { compileTemplates } from '../../server/rendering/render.js';
 import { createComposer, linkBuilder } from '../../server/delivery/compose.js';
 import { Tokens } from '../../server/tokens/tokens.js';
-import { ADVISORY_CATEGORY } from '../../server/advisories/advisories.js';
+import { ADVISORY_CATEGORY } from '../../contract/index.js';
 import { serviceEnv } from './service.js';
 import { tempDir } from './proc.js';
 import { ADVISORY } from './service.js';

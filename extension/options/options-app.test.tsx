@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from '../../test/extension/fake-browser.js';
-import { deferred, fail, ok, problem, sampleMe, stubApi } from '../../test/extension/fixtures.js';
-import type { ApiResult } from '../shared/api-client.js';
-import type { ErasureReceipt, MyDataExport } from '../../contract/index.js';
+import { deferred, fail, ok, problem, sampleLead, sampleMe, sampleOrganization, stubApi } from '../../test/extension/fixtures.js';
+import type { ApiClient, ApiResult } from '../shared/api-client.js';
+import type { ErasureReceipt, MyDataExport, MyOrganization } from '../../contract/index.js';
 import { REVOKE_AFTER_MS } from './save-file.js';
 import { OptionsApp } from './options-app.js';
 
@@ -209,5 +209,157 @@ describe('options page: your data', () => {
     expect(screen.getByRole('textbox', { name: 'Name' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Permanently delete my data' })).toBeTruthy();
     expect(screen.queryByRole('heading', { name: 'Your data was deleted' })).toBeNull();
+  });
+});
+
+describe('options page: your organization (a lead)', () => {
+  const lockOf = (category: string) =>
+    within(screen.getByRole('group', { name: category })).getByRole('checkbox', { name: 'Required for all staff' }) as HTMLInputElement;
+  /** The staff table as its cells read to a screen reader: the row header, then each cell's words. */
+  const tableText = (caption = 'Who receives what') =>
+    [...screen.getByRole('table', { name: caption }).querySelectorAll('tr')].map((row) =>
+      [...row.children].map((cell) => cell.querySelector('.visually-hidden')?.textContent ?? cell.textContent),
+    );
+  const statusOf = (section = 'Your organization') => within(screen.getByRole('region', { name: section })).getByRole('status');
+
+  async function signedInAsLead(overrides: Parameters<typeof stubApi>[0] = {}) {
+    fake.storage.set('sessionToken', 'tok-1');
+    const api = stubApi({ getMe: vi.fn(async () => ok(sampleLead())), getMyOrganization: vi.fn(async () => ok(sampleOrganization())), ...overrides });
+    render(<OptionsApp makeApi={() => api} />);
+    await screen.findByRole('group', { name: 'Monthly newsletter' });
+    return api;
+  }
+
+  it('when the contact is not their organization’s lead, then there is no organization section and nothing is asked of the server', async () => {
+    const api = await signedIn();
+    expect(screen.queryByRole('heading', { name: 'Your organization' })).toBeNull();
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    expect(api.getMyOrganization).not.toHaveBeenCalled();
+  });
+
+  it('when the contact is the lead, then each lockable category has a labelled checkbox and the staff table says who receives what', async () => {
+    const api = await signedInAsLead();
+
+    expect(screen.getByRole('heading', { name: 'Your organization' })).toBeTruthy();
+    expect(api.getMyOrganization).toHaveBeenCalledExactlyOnceWith('tok-1');
+    expect(
+      screen.getByText(
+        "An email you make required is sent to all staff at Client Co, and nobody can turn it off. Emails sent only with each person's express consent can't be made required.",
+      ),
+    ).toBeTruthy();
+    // Security is required for everyone already; events rests on express consent: neither can be locked.
+    expect(screen.getAllByRole('checkbox', { name: 'Required for all staff' })).toHaveLength(1);
+    expect(screen.queryByRole('group', { name: 'Security alerts' })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Events and webinars' })).toBeNull();
+    expect(lockOf('Monthly newsletter').checked).toBe(false);
+    expect(tableText()).toEqual([
+      ['Person', 'Security alerts', 'Monthly newsletter', 'Events and webinars'],
+      ['Alex Martin', 'receives', 'receives', 'does not receive'],
+      ['sam@client.example', 'receives', 'does not receive', 'receives'],
+    ]);
+    const marks = [...screen.getByRole('table').querySelectorAll('td [aria-hidden="true"]')].map((mark) => mark.textContent);
+    expect(marks).toEqual(['✓', '✓', '—', '✓', '—', '✓']);
+  });
+
+  it('when a lock is checked, then only that category is sent, saving then saved is announced, and the table shows everyone receiving it', async () => {
+    const saving = deferred<ApiResult<MyOrganization>>();
+    const api = await signedInAsLead({ updateOrganizationPolicy: vi.fn(() => saving.promise) });
+
+    fireEvent.click(lockOf('Monthly newsletter'));
+    expect(lockOf('Monthly newsletter').checked).toBe(true);
+    await waitFor(() => expect(statusOf().textContent).toBe('Saving…'));
+    expect(api.updateOrganizationPolicy).toHaveBeenCalledExactlyOnceWith('tok-1', { newsletter: { locked: true } });
+
+    saving.resolve(ok(sampleOrganization(true)));
+    await waitFor(() => expect(statusOf().textContent).toBe('Saved'));
+    expect(lockOf('Monthly newsletter').checked).toBe(true);
+    expect(tableText().slice(1)).toEqual([
+      ['Alex Martin', 'receives', 'receives', 'does not receive'],
+      ['sam@client.example', 'receives', 'receives', 'receives'],
+    ]);
+  });
+
+  it('when a lock is cleared, then it sends locked: false', async () => {
+    const api = await signedInAsLead({
+      getMyOrganization: vi.fn(async () => ok(sampleOrganization(true))),
+      updateOrganizationPolicy: vi.fn(async () => ok(sampleOrganization(false))),
+    });
+    expect(lockOf('Monthly newsletter').checked).toBe(true);
+
+    fireEvent.click(lockOf('Monthly newsletter'));
+    await waitFor(() => expect(statusOf().textContent).toBe('Saved'));
+    expect(api.updateOrganizationPolicy).toHaveBeenCalledExactlyOnceWith('tok-1', { newsletter: { locked: false } });
+    expect(lockOf('Monthly newsletter').checked).toBe(false);
+  });
+
+  it('when the server refuses the lock, then the checkbox goes back and the failure is announced with its reason', async () => {
+    await signedInAsLead({ updateOrganizationPolicy: vi.fn(async () => fail({ kind: 'problem', problem: problem(400) })) });
+
+    fireEvent.click(lockOf('Monthly newsletter'));
+    await waitFor(() => expect(statusOf().textContent).toBe("Couldn't save. Your change was undone. Something went wrong. Try again."));
+    expect(lockOf('Monthly newsletter').checked).toBe(false);
+    expect(tableText()[2]).toEqual(['sam@client.example', 'receives', 'does not receive', 'receives']);
+  });
+
+  it('when the server cannot be reached, then the lock goes back and it says the server is not answering', async () => {
+    await signedInAsLead({
+      getMyOrganization: vi.fn(async () => ok(sampleOrganization(true))),
+      updateOrganizationPolicy: vi.fn(async () => fail({ kind: 'unreachable', problem: null })),
+    });
+
+    fireEvent.click(lockOf('Monthly newsletter'));
+    await waitFor(() =>
+      expect(statusOf().textContent).toBe("Couldn't save. Your change was undone. The server isn't answering right now. Try again in a moment."),
+    );
+    expect(lockOf('Monthly newsletter').checked).toBe(true);
+  });
+
+  it('when the browser is in French, then the section speaks Quebec French', async () => {
+    fake.reset('fr-CA');
+    fake.storage.set('sessionToken', 'tok-1');
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleLead())),
+      getMyOrganization: vi.fn(async () => ok(sampleOrganization())),
+      updateOrganizationPolicy: vi.fn(async () => fail({ kind: 'offline' })),
+    });
+    render(<OptionsApp makeApi={() => api} />);
+
+    const group = await screen.findByRole('group', { name: 'Lettre mensuelle' });
+    expect(screen.getByRole('heading', { name: 'Votre organisation' })).toBeTruthy();
+    const lock = within(group).getByRole('checkbox', { name: 'Obligatoire pour tout le personnel' });
+    expect(tableText('Qui reçoit quoi')).toEqual([
+      ['Personne', 'Alertes de sécurité', 'Lettre mensuelle', 'Événements et webinaires'],
+      ['Alex Martin', 'reçoit', 'reçoit', 'ne reçoit pas'],
+      ['sam@client.example', 'reçoit', 'ne reçoit pas', 'reçoit'],
+    ]);
+
+    fireEvent.click(lock);
+    await waitFor(() =>
+      expect(statusOf('Votre organisation').textContent).toBe(
+        "Échec de l'enregistrement. Votre modification a été annulée. Vérifiez votre connexion Internet, puis réessayez.",
+      ),
+    );
+    expect((lock as HTMLInputElement).checked).toBe(false);
+  });
+
+  it('when the organization cannot be loaded, then it says so and Retry loads it', async () => {
+    fake.storage.set('sessionToken', 'tok-1');
+    const getMyOrganization = vi.fn<ApiClient['getMyOrganization']>(async () => fail({ kind: 'unreachable', problem: null }));
+    render(<OptionsApp makeApi={() => stubApi({ getMe: vi.fn(async () => ok(sampleLead())), getMyOrganization })} />);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe("Couldn't load your organization. The server isn't answering right now. Try again in a moment.");
+    getMyOrganization.mockImplementation(async () => ok(sampleOrganization()));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('group', { name: 'Monthly newsletter' })).toBeTruthy();
+    expect(getMyOrganization).toHaveBeenCalledTimes(2);
+  });
+
+  it('when a lock change answers 401, then the page signs out', async () => {
+    await signedInAsLead({ updateOrganizationPolicy: vi.fn(async () => fail({ kind: 'unauthorized', problem: problem(401) })) });
+    fireEvent.click(lockOf('Monthly newsletter'));
+    expect(await screen.findByText('Sign in with the toolbar button to edit your account.')).toBeTruthy();
+    expect(fake.storage.get('sessionToken')).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Your organization' })).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import { clearSession, readState } from '../shared/session-store.js';
 import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notice.js';
 import { AccountForm } from './account-form.js';
 import { ErasureReceiptView, MyDataSection } from './my-data-section.js';
+import { OrganizationSection } from './organization-section.js';
 import { ServerUrlForm } from './server-url-form.js';
 
 type Account =
@@ -72,6 +73,12 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
           />
         )}
       </section>
+      {account.name === 'ready' && account.me.contact.orgLead && api && (
+        <section class="card stack" aria-labelledby="organization-heading">
+          <h2 id="organization-heading">{t('options_org_heading')}</h2>
+          <OrganizationSection api={api} token={account.token} categories={account.me.categories} onUnauthorized={signOut} />
+        </section>
+      )}
       {(account.name === 'ready' || account.name === 'erased') && (
         <section class="card stack" aria-labelledby="data-heading">
           <h2 id="data-heading">{t('options_data_heading')}</h2>

@@ -368,6 +368,90 @@ describe('confirmation by email (an express-only category)', () => {
   });
 });
 
+describe('locked by the organization', () => {
+  const lockedNewsletter = (preferences: Me['preferences'] = { security: true, newsletter: true, events: true }): Me => ({
+    ...sampleMe(preferences),
+    locked: ['newsletter'],
+  });
+
+  it('when the organization locked a category, then its switch is on, disabled, and says the organization requires it', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(lockedNewsletter())) })} />);
+
+    const newsletter = await screen.findByRole('switch', { name: 'Monthly newsletter' });
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+    expect((newsletter as HTMLButtonElement).disabled).toBe(true);
+    expect(descriptionOf(newsletter)).toBe('Tips and news, once a month. Required by Client Co');
+    expect(newsletter.closest('li')!.querySelector('.preference-required')!.textContent).toBe('Required by Client Co');
+    const events = screen.getByRole('switch', { name: 'Events and webinars' });
+    expect((events as HTMLButtonElement).disabled).toBe(false);
+    expect(descriptionOf(events)).toBe('Invitations to our sessions.');
+  });
+
+  it('when the browser is in French, then the locked switch says « Exigé par » the organization', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(lockedNewsletter())) })} />);
+
+    const newsletter = await screen.findByRole('switch', { name: 'Lettre mensuelle' });
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+    expect((newsletter as HTMLButtonElement).disabled).toBe(true);
+    expect(descriptionOf(newsletter)).toBe('Conseils et nouvelles, une fois par mois. Exigé par Client Co');
+    expect(descriptionOf(screen.getByRole('switch', { name: 'Alertes de sécurité' }))).toBe(
+      'Incidents qui touchent vos systèmes. Toujours envoyés\u00a0: ils sont nécessaires à votre service informatique.',
+    );
+  });
+
+  it('when the stored preferences say off, then a locked category is still shown on', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(lockedNewsletter({ security: true, newsletter: false, events: false }))) })} />);
+    expect((await screen.findByRole('switch', { name: 'Monthly newsletter' })).getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('when "unsubscribe from all optional" is pressed, then locked categories are left out of the change and stay on', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(lockedNewsletter())),
+      updatePreferences: vi.fn(async () => ok(lockedNewsletter({ security: true, newsletter: true, events: false }))),
+    });
+    render(<PopupApp api={api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Unsubscribe from all optional emails' }));
+
+    expect(api.updatePreferences).toHaveBeenCalledExactlyOnceWith('tok-1', { events: false }, { wording: 'extension@1', locale: 'en' });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
+    const newsletter = screen.getByRole('switch', { name: 'Monthly newsletter' });
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+    expect((newsletter as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole('switch', { name: 'Events and webinars' }).getAttribute('aria-checked')).toBe('false');
+    expect((screen.getByRole('button', { name: 'Unsubscribe from all optional emails' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('when only locked categories are on, then "unsubscribe from all optional" has nothing to do and is disabled', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(lockedNewsletter({ security: true, newsletter: true, events: false }))) })} />);
+    const button = await screen.findByRole('button', { name: 'Unsubscribe from all optional emails' });
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('when a save answers that the organization locked a category meanwhile, then its switch becomes locked', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMe({ security: true, newsletter: true, events: true }))),
+      updatePreferences: vi.fn(async () => ok(lockedNewsletter({ security: true, newsletter: true, events: false }))),
+    });
+    render(<PopupApp api={api} />);
+    const newsletter = await screen.findByRole('switch', { name: 'Monthly newsletter' });
+    expect((newsletter as HTMLButtonElement).disabled).toBe(false);
+
+    fireEvent.click(screen.getByRole('switch', { name: 'Events and webinars' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
+    expect(api.updatePreferences).toHaveBeenCalledExactlyOnceWith('tok-1', { events: false }, { wording: 'extension@1', locale: 'en' });
+    expect((newsletter as HTMLButtonElement).disabled).toBe(true);
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+    expect(descriptionOf(newsletter)).toBe('Tips and news, once a month. Required by Client Co');
+  });
+});
+
 describe('session and network failures', () => {
   it('when the network is off, then it says so and Retry loads the preferences', async () => {
     signedIn();

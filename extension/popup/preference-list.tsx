@@ -1,4 +1,4 @@
-import type { Me } from '../../contract/index.js';
+import type { CategoryInfo, Me } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { t, uiLocale } from '../shared/i18n.js';
 import { PreferenceSwitch } from './preference-switch.js';
@@ -12,26 +12,32 @@ interface Props {
   onUnauthorized: () => void;
 }
 
-/** Preferences as shown: a missing key means the category's default, a required one is always on. */
+/** Preferences as shown: a missing key means the category's default; a required or locked one is always on. */
 function initialPreferences(me: Me) {
   return Object.fromEntries(
-    me.categories.map((c) => [c.key, c.required || (me.preferences[c.key] ?? c.subscribedByDefault)]),
+    me.categories.map((c) => [c.key, c.required || me.locked.includes(c.key) || (me.preferences[c.key] ?? c.subscribedByDefault)]),
   );
 }
 
 export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
   const locale = uiLocale();
-  const { preferences, pending, status, change } = usePreferenceSaver({
+  const { preferences, pending, locked, status, change } = usePreferenceSaver({
     api,
     token,
     initial: initialPreferences(me),
     initialPending: me.pending,
+    initialLocked: me.locked,
     confirmedByEmail: new Set(me.categories.filter((c) => !c.required && c.basis === 'express').map((c) => c.key)),
     // The server records which wording the person saw, in which language, with each change.
     shown: { wording: me.consentWording.version, locale },
     onUnauthorized,
   });
-  const optionalOn = me.categories.filter((c) => !c.required && preferences[c.key]);
+  const lockedBecause = (category: CategoryInfo) => {
+    if (category.required) return t('prefs_required_reason');
+    return locked.includes(category.key) ? t('prefs_locked_reason', me.contact.organizationName) : null;
+  };
+  // Locked categories stay out: the server refuses the whole change if one of them is in it.
+  const optionalOn = me.categories.filter((c) => lockedBecause(c) === null && preferences[c.key]);
 
   return (
     <section class="stack" aria-labelledby="prefs-heading">
@@ -41,17 +47,20 @@ export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
       <p class="muted">{t('prefs_signed_in_as', me.contact.email)}</p>
       <div class="preferences-block">
         <ul class="preferences">
-          {me.categories.map((category) => (
-            <PreferenceSwitch
-              key={category.key}
-              label={category.label[locale]}
-              description={category.description[locale]}
-              checked={category.required || (preferences[category.key] ?? false)}
-              required={category.required}
-              pending={pending.includes(category.key)}
-              onToggle={(subscribed) => change({ [category.key]: subscribed })}
-            />
-          ))}
+          {me.categories.map((category) => {
+            const reason = lockedBecause(category);
+            return (
+              <PreferenceSwitch
+                key={category.key}
+                label={category.label[locale]}
+                description={category.description[locale]}
+                checked={reason !== null || (preferences[category.key] ?? false)}
+                lockedBecause={reason}
+                pending={pending.includes(category.key)}
+                onToggle={(subscribed) => change({ [category.key]: subscribed })}
+              />
+            );
+          })}
         </ul>
         <p class="consent-wording">{me.consentWording.text[locale]}</p>
       </div>

@@ -5,15 +5,17 @@ interface Props {
   label: string;
   description: string;
   checked: boolean;
-  required: boolean;
+  /** Why the person cannot switch it (a required category, or one their organization locked on); null when they can. */
+  lockedBecause: string | null;
   /** Waiting for the person to confirm from their inbox: the switch stays off until then. */
   pending: boolean;
   onToggle: (subscribed: boolean) => void;
 }
 
-export function PreferenceSwitch({ label, description, checked, required, pending, onToggle }: Props) {
+export function PreferenceSwitch({ label, description, checked, lockedBecause, pending, onToggle }: Props) {
   const id = useId();
-  const describedBy = [`${id}-desc`, required && `${id}-req`, pending && `${id}-pending`].filter(Boolean).join(' ');
+  const locked = lockedBecause !== null;
+  const describedBy = [`${id}-desc`, locked && `${id}-req`, pending && `${id}-pending`].filter(Boolean).join(' ');
   return (
     <li class="preference">
       <div class="preference-text">
@@ -23,9 +25,9 @@ export function PreferenceSwitch({ label, description, checked, required, pendin
         <span id={`${id}-desc`} class="preference-description">
           {description}
         </span>
-        {required && (
+        {locked && (
           <span id={`${id}-req`} class="preference-required">
-            {t('prefs_required_reason')}
+            {lockedBecause}
           </span>
         )}
       </div>
@@ -36,7 +38,7 @@ export function PreferenceSwitch({ label, description, checked, required, pendin
         aria-checked={checked}
         aria-labelledby={`${id}-label`}
         aria-describedby={describedBy}
-        disabled={required}
+        disabled={locked}
         onClick={() => onToggle(!checked)}
       >
         <span class="switch-thumb" aria-hidden="true" />

@@ -11,6 +11,8 @@ interface Options {
   initial: Preferences;
   /** Categories waiting for the person to confirm from their inbox. */
   initialPending: string[];
+  /** Categories the person's organization locked on. */
+  initialLocked: string[];
   /** Categories that only the person's confirmation by email turns on (basis `express`). */
   confirmedByEmail: ReadonlySet<string>;
   shown: WordingShown;
@@ -22,9 +24,10 @@ interface Options {
  * shown, undone if refused. A category that needs an emailed confirmation is not shown on before
  * the server says so: it stays off, pending, until the person confirms from their inbox.
  */
-export function usePreferenceSaver({ api, token, initial, initialPending, confirmedByEmail, shown, onUnauthorized }: Options) {
+export function usePreferenceSaver({ api, token, initial, initialPending, initialLocked, confirmedByEmail, shown, onUnauthorized }: Options) {
   const [preferences, setPreferences] = useState<Preferences>(initial);
   const [pending, setPending] = useState<string[]>(initialPending);
+  const [locked, setLocked] = useState<string[]>(initialLocked);
   const [status, setStatus] = useState<SaveStatus>('idle');
   // Keys with a request in flight keep their optimistic value when another answer arrives.
   const inFlight = useRef(new Map<string, number>());
@@ -60,6 +63,7 @@ export function usePreferenceSaver({ api, token, initial, initialPending, confir
         return next;
       });
       setPending(answer.pending);
+      setLocked(answer.locked);
       const emailed = keys.some((key) => asksConfirmation(key) && answer.pending.includes(key) && !answer.preferences[key]);
       if (settled) setStatus((s) => (s === 'failed' ? s : emailed ? 'confirm-sent' : 'saved'));
       return;
@@ -69,5 +73,5 @@ export function usePreferenceSaver({ api, token, initial, initialPending, confir
     setStatus('failed');
   }
 
-  return { preferences, pending, status, change };
+  return { preferences, pending, locked, status, change };
 }

@@ -100,4 +100,39 @@ describe('api client', () => {
     expect(init?.body).toBeUndefined();
     expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
   });
+
+  const organization = {
+    organization: { id: 'org-1', name: 'Client Co' },
+    policy: { 'service-alerts': { default: null, locked: true } },
+    staff: [{ id: 'c-1', name: null, email: 'alex@client.example', orgLead: true, preferences: { 'service-alerts': true }, lockedCategories: ['service-alerts'] }],
+  };
+
+  it('when a lead opens their organization, then it GETs /me/organization with the token and returns the document', async () => {
+    const fetch = respond(200, organization);
+    expect(await client(fetch).getMyOrganization('tok')).toEqual({ ok: true, value: organization });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/organization');
+    expect(init?.method).toBe('GET');
+    expect(init?.body).toBeUndefined();
+    expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
+  });
+
+  it('when a lead sets a lock, then it PUTs only that category to /me/organization/policy as JSON and returns the organization', async () => {
+    const fetch = respond(200, organization);
+    const result = await client(fetch).updateOrganizationPolicy('tok', { 'service-alerts': { locked: true } });
+
+    expect(result).toEqual({ ok: true, value: organization });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/organization/policy');
+    expect(init?.method).toBe('PUT');
+    expect(init?.body).toBe('{"service-alerts":{"locked":true}}');
+    const headers = init?.headers as Record<string, string>;
+    expect(headers['Authorization']).toBe('Bearer tok');
+    expect(headers['Content-Type']).toBe('application/json');
+  });
+
+  it('when someone who is not a lead asks (403), then it is a plain problem, not an ended session', async () => {
+    const forbidden = { type: '/problems/forbidden', title: 'Forbidden', status: 403 };
+    expect(await client(respond(403, forbidden)).getMyOrganization('tok')).toEqual({ ok: false, error: { kind: 'problem', problem: forbidden } });
+  });
 });

@@ -4,6 +4,8 @@ import type {
   Me,
   MeUpdate,
   MyDataExport,
+  MyOrganization,
+  OrganizationPolicyUpdate,
   Preferences,
   Problem,
   Session,
@@ -47,6 +49,10 @@ export interface ApiClient {
   exportMyData(token: string): Promise<ApiResult<MyDataExport>>;
   /** Erases the signed-in contact; the session is gone afterwards (401 everywhere). */
   eraseMe(token: string): Promise<ApiResult<ErasureReceipt>>;
+  /** For an organization lead (403 for anyone else): its locks and defaults, and who on its staff receives what. */
+  getMyOrganization(token: string): Promise<ApiResult<MyOrganization>>;
+  /** For an organization lead: sends only the categories that change; the answer is the whole, current organization. */
+  updateOrganizationPolicy(token: string, changes: OrganizationPolicyUpdate): Promise<ApiResult<MyOrganization>>;
 }
 
 export interface ApiClientOptions {
@@ -108,6 +114,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     signOut: (token) => call('DELETE', '/api/v1/session', { token }),
     exportMyData: (token) => call('GET', '/api/v1/me/export', { token }),
     eraseMe: (token) => call('DELETE', '/api/v1/me', { token }),
+    getMyOrganization: (token) => call('GET', '/api/v1/me/organization', { token }),
+    updateOrganizationPolicy: (token, changes) => call('PUT', '/api/v1/me/organization/policy', { token, body: changes }),
   };
 }
 

@@ -8,10 +8,9 @@ import type { Categories } from '../consent/categories.js';
 import { audienceQuery, countAudience } from '../consent/audience.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Renderer } from '../rendering/render.js';
-import type { AdvisoryAccepted, AdvisoryCreate } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, type AdvisoryAccepted, type AdvisoryCreate, type Severity } from '../../contract/index.js';
 import { invalid } from '../errors.js';
 
-export const ADVISORY_CATEGORY = 'security-advisories';
 
 /**
  * An advisory is recorded with its audience counted, in one transaction, and answered at once;
@@ -45,7 +44,7 @@ export class Advisories {
     if (organizationIds) await this.checkOrganizations(organizationIds);
     try {
       const answer = await this.db.transaction().execute(async (trx) => {
-        const counts = await countAudience(trx, this.category, organizationIds);
+        const counts = await countAudience(trx, this.category, organizationIds, input.severity);
         await trx
           .insertInto('advisories')
           .values({
@@ -109,7 +108,7 @@ export class Advisories {
       if (!advisory) return false;
 
       const organizationIds = advisory.organization_ids ? (JSON.parse(advisory.organization_ids) as string[]) : null;
-      const { query, subscribed } = audienceQuery(trx, category, organizationIds);
+      const { query, subscribed } = audienceQuery(trx, category, organizationIds, advisory.severity as Severity);
       let page = query.select(['c.id', subscribed.as('subscribed')]).orderBy('c.id').limit(batchSize);
       if (advisory.cursor) page = page.where('c.id', '>', advisory.cursor);
       const contacts = await page.execute();

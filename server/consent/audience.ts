@@ -1,17 +1,28 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { CategoryInfo } from '../../contract/index.js';
+import { SEVERITIES, type AdvisoryThreshold, type CategoryInfo, type Severity } from '../../contract/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Contacts of some organizations (all when `organizationIds` is null) with whether each is subscribed to a category. */
-export function audienceQuery(db: Db, category: CategoryInfo, organizationIds: string[] | null) {
+/** The advisory thresholds that let an advisory of `severity` through (`all` is stored as null). */
+export function thresholdsLetting(severity: Severity): AdvisoryThreshold[] {
+  return (['high', 'critical'] as const).filter((t) => SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(t));
+}
+
+/**
+ * Contacts of some organizations (all when `organizationIds` is null) with whether each receives
+ * a category's mail (of `severity`, for advisories: each contact's threshold applies).
+ */
+export function audienceQuery(db: Db, category: CategoryInfo, organizationIds: string[] | null, severity?: Severity) {
   const fallback = category.subscribedByDefault ? 1 : 0;
   // On when required, locked on by the contact's organization, or by the contact's own consent
   // (a category added after the contact: the organization's default, else its own).
-  const subscribed = category.required
-    ? sql<number>`1`
-    : sql<number>`case when op.locked = 1 then 1 else coalesce(cs.subscribed, op.default_subscribed, ${fallback}) end`;
+  const on = category.required ? sql<number>`1` : sql<number>`case when op.locked = 1 then 1 else coalesce(cs.subscribed, op.default_subscribed, ${fallback}) end`;
+  const letting = severity ? thresholdsLetting(severity) : [];
+  const threshold = letting.length
+    ? sql<number>`case when cs.advisory_threshold is null or cs.advisory_threshold in (${sql.join(letting)}) then 1 else 0 end`
+    : sql<number>`case when cs.advisory_threshold is null then 1 else 0 end`;
+  const subscribed = severity ? sql<number>`(${on}) * (${threshold})` : on;
   let query = db
     .selectFrom('contacts as c')
     .leftJoin('consents as cs', (join) => join.onRef('cs.contact_id', '=', 'c.id').on('cs.category', '=', category.key))
@@ -20,8 +31,8 @@ export function audienceQuery(db: Db, category: CategoryInfo, organizationIds: s
   return { query, subscribed };
 }
 
-export async function countAudience(db: Db, category: CategoryInfo, organizationIds: string[] | null) {
-  const { query, subscribed } = audienceQuery(db, category, organizationIds);
+export async function countAudience(db: Db, category: CategoryInfo, organizationIds: string[] | null, severity?: Severity) {
+  const { query, subscribed } = audienceQuery(db, category, organizationIds, severity);
   const row = await query
     .select([sql<string>`count(*)`.as('total'), sql<string>`coalesce(sum(${subscribed}), 0)`.as('subscribed')])
     .executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ConsentBasis, ConsentHistoryEntry, ConsentSource, Locale, Preferences } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, type AdvisoryThreshold, type ConsentBasis, type ConsentHistoryEntry, type ConsentSource, type Locale, type Preferences } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/batches.js';
 import { deleteOlderThan } from '../store/append-only.js';
@@ -26,10 +26,14 @@ export interface ConsentChange {
   basis?: ConsentBasis;
   /** The start of an implied basis; the change's time when left out. */
   since?: string;
+  /** The advisory category only. */
+  advisoryThreshold?: AdvisoryThreshold;
 }
 
 /** What a contact's consent to one category is now, and what it rests on. */
 export interface ConsentState {
+  /** The advisory category only: which severities the contact receives. */
+  advisoryThreshold: AdvisoryThreshold;
   /** What the contact receives: on when required, locked by its organization, or its own choice. */
   subscribed: boolean;
   /** Its organization requires it for its staff: on, and nobody may turn it off (organization-policy.ts). */
@@ -84,7 +88,19 @@ export class ConsentRecords {
         .selectFrom('consents as cs')
         .innerJoin('contacts as c', 'c.id', 'cs.contact_id')
         .leftJoin('organization_policies as p', (join) => join.onRef('p.organization_id', '=', 'c.organization_id').onRef('p.category', '=', 'cs.category'))
-        .select(['cs.contact_id', 'cs.category', 'cs.subscribed', 'cs.basis', 'cs.basis_since', 'cs.expires_at', 'cs.renewed_at', 'cs.renewed_by', 'cs.lapsed_at', 'p.locked'])
+        .select([
+          'cs.contact_id',
+          'cs.category',
+          'cs.subscribed',
+          'cs.basis',
+          'cs.basis_since',
+          'cs.expires_at',
+          'cs.renewed_at',
+          'cs.renewed_by',
+          'cs.lapsed_at',
+          'cs.advisory_threshold',
+          'p.locked',
+        ])
         .where('cs.contact_id', 'in', ids);
       // PostgreSQL: serialize concurrent changes of one contact so each history row has the true old value.
       // SQLite: a transaction already holds the only connection.
@@ -97,6 +113,7 @@ export class ConsentRecords {
         result.get(row.contact_id)![row.category] = {
           subscribed: category.required || locked || row.subscribed === 1,
           locked,
+          advisoryThreshold: (row.advisory_threshold ?? 'all') as AdvisoryThreshold,
           basis: (row.basis ?? category.basis) as ConsentBasis,
           basisSince: row.basis_since,
           expiresAt: row.expires_at,
@@ -117,7 +134,7 @@ export class ConsentRecords {
     return Object.fromEntries(
       this.categories.list.map((c) => [
         c.key,
-        { subscribed: c.subscribedByDefault, locked: false, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
+        { subscribed: c.subscribedByDefault, locked: false, advisoryThreshold: 'all' as const, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
       ]),
     );
   }
@@ -173,14 +190,19 @@ export class ConsentRecords {
       const before = current[category]!;
       const row = this.consentRow(contactId, category, change, lastPurchase, origin);
       const explicit = typeof value !== 'boolean' && value.basis !== undefined;
-      const differs = row.subscribed !== bit(before.subscribed) || (explicit && (row.basis !== before.basis || row.basis_since !== before.basisSince));
+      const differs =
+        row.subscribed !== bit(before.subscribed) ||
+        (explicit && (row.basis !== before.basis || row.basis_since !== before.basisSince)) ||
+        (row.advisory_threshold ?? 'all') !== before.advisoryThreshold;
       if (!differs) return [];
       if (row.expires_at !== null && row.expires_at <= origin.at) {
         throw invalid('This implied consent has already run out.', [
           { pointer: `#/${category}/since`, detail: `Implied consent from ${row.basis_since!.slice(0, 10)} lapsed on ${row.expires_at.slice(0, 10)} (CASL s. 10(10)).` },
         ]);
       }
-      return [{ row, previous: before.subscribed }];
+      // The advisory threshold is in the history where it is not the default, or just changed.
+      const threshold = row.advisory_threshold ?? 'all';
+      return [{ row, previous: before.subscribed, historyThreshold: threshold !== 'all' || threshold !== before.advisoryThreshold ? threshold : null }];
     });
     for (const { row } of rows) {
       const { contact_id: _c, category: _k, chosen, ...kept } = row;
@@ -195,7 +217,7 @@ export class ConsentRecords {
     if (rows.length) {
       await trx
         .insertInto('consent_history')
-        .values(rows.map(({ row, previous }) => this.historyRow(row, bit(previous), origin)))
+        .values(rows.map(({ row, previous, historyThreshold }) => this.historyRow({ ...row, history_threshold: historyThreshold }, bit(previous), origin)))
         .execute();
     }
     const receiving = rows.filter(({ row, previous }) => (row.subscribed === 1) !== previous);
@@ -237,10 +259,11 @@ export class ConsentRecords {
 
   /** On, or off: what a wanted change rests on, from who made it and what it says. */
   private resolve(category: string, change: ConsentChange, before: ConsentState, origin: ChangeOrigin): ConsentChange {
-    if (!change.subscribed) return { subscribed: false, basis: change.basis ?? before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
-    if (before.subscribed && change.basis === undefined) return { subscribed: true, basis: before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
+    const advisoryThreshold = change.advisoryThreshold ?? before.advisoryThreshold;
+    if (!change.subscribed) return { subscribed: false, advisoryThreshold, basis: change.basis ?? before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
+    if (before.subscribed && change.basis === undefined) return { subscribed: true, advisoryThreshold, basis: before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
     const basis = change.basis ?? (PERSON_SOURCES.has(origin.source) ? 'express' : this.categories.get(category)!.basis);
-    return { subscribed: true, basis, ...(change.since ? { since: change.since } : {}) };
+    return { subscribed: true, advisoryThreshold, basis, ...(change.since ? { since: change.since } : {}) };
   }
 
   private consentRow(contactId: string, category: string, change: ConsentChange, lastPurchase: string | null, origin: ChangeOrigin) {
@@ -260,6 +283,7 @@ export class ConsentRecords {
       lapsed_at: origin.source === 'expiry' ? origin.at : null,
       reconfirm_sent_at: null,
       chosen: CHOICES.has(origin.source) ? 1 : 0,
+      advisory_threshold: category === ADVISORY_CATEGORY && change.advisoryThreshold && change.advisoryThreshold !== 'all' ? change.advisoryThreshold : null,
     };
   }
 
@@ -395,16 +419,7 @@ export class ConsentRecords {
   }
 
   async history(db: Db, contactId: string): Promise<ConsentHistoryEntry[]> {
-    return (await this.fullHistory(db, contactId)).map(({ category, subscribed, source, at, basis, basisSince, wordingVersion, wordingLocale }) => ({
-      category,
-      subscribed,
-      source,
-      at,
-      basis,
-      basisSince,
-      wordingVersion,
-      wordingLocale,
-    }));
+    return (await this.fullHistory(db, contactId)).map(({ previous: _p, ip: _i, userAgent: _u, ...entry }) => entry);
   }
 
   /** The full history with the origin of each change, for an export or the evidence pack. */
@@ -420,12 +435,17 @@ export class ConsentRecords {
       basisSince: r.basis_since,
       wordingVersion: r.wording_version,
       wordingLocale: r.wording_locale as Locale | null,
+      ...(r.advisory_threshold ? { advisoryThreshold: r.advisory_threshold as AdvisoryThreshold } : {}),
       ip: r.ip,
       userAgent: r.user_agent,
     }));
   }
 
-  private historyRow(row: { contact_id: string; category: string; subscribed: number; basis: string; basis_since: string | null }, oldValue: number | null, origin: ChangeOrigin) {
+  private historyRow(
+    row: { contact_id: string; category: string; subscribed: number; basis: string; basis_since: string | null; history_threshold?: string | null },
+    oldValue: number | null,
+    origin: ChangeOrigin,
+  ) {
     return {
       contact_id: row.contact_id,
       category: row.category,
@@ -439,6 +459,7 @@ export class ConsentRecords {
       basis_since: row.basis_since,
       wording_version: origin.wording?.version ?? null,
       wording_locale: origin.wording?.locale ?? null,
+      advisory_threshold: row.history_threshold ?? null,
     };
   }
 }

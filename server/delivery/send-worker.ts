@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CategoryInfo, Locale } from '../../contract/index.js';
+import { SEVERITIES, type AdvisoryThreshold, type CategoryInfo, type Locale, type Severity } from '../../contract/index.js';
 import type { Composer } from './compose.js';
 import type { Mailer } from './transport.js';
 import { MarkdownError, TemplateDataError, type TemplateName } from '../rendering/render.js';
@@ -59,6 +59,8 @@ export interface ConsentCheck {
   subscribed: boolean;
   /** Required by the contact's organization: it cannot be left, so its mail offers no way to. */
   locked: boolean;
+  /** Security advisories: the least severity the contact receives (`all`, `high`, `critical`). */
+  advisoryThreshold: AdvisoryThreshold;
   basis: string;
   lapsedAt: string | null;
 }
@@ -281,6 +283,9 @@ export class SendWorker {
     if (context.suppressed.has(recipient.email)) return queue.suppressed(message.id, 'The address is on the suppression list.');
     const stored = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (queue.templateData(message) ?? {});
     if (!stored) return queue.failed(message.id, 'The advisory is gone.');
+    if (message.template === 'security-advisory' && consent && belowThreshold(stored.severity, consent.advisoryThreshold)) {
+      return queue.suppressed(message.id, `The contact receives only advisories of severity ${consent.advisoryThreshold} and above.`);
+    }
     if (message.template === 'ticket-update' && !(await this.deps.mutes.mayReceive(message.contact_id, stored))) {
       return queue.suppressed(message.id, 'The contact muted updates about this ticket.');
     }
@@ -325,4 +330,10 @@ export class SendWorker {
       logger.error({ err: error, messageId: message.id }, 'could not renew the relationship this message proves');
     });
   }
+}
+
+/** An advisory under the contact's threshold (an unknown severity is never held back). */
+function belowThreshold(severity: unknown, threshold: AdvisoryThreshold): boolean {
+  const rank = SEVERITIES.indexOf(severity as Severity);
+  return threshold !== 'all' && rank >= 0 && rank < SEVERITIES.indexOf(threshold);
 }

@@ -65,6 +65,7 @@ export function PreferencesView({
         categories={categories}
         preferences={contact.preferences}
         locked={lockedBy ? { keys: contact.lockedCategories, by: lockedBy } : null}
+        advisoryThreshold={contact.advisoryThreshold}
         action={action}
         wording={wording}
       />

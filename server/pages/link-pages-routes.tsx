@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { ComponentChildren } from 'preact';
-import type { Contact, Locale, WordingSurface } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, type AdvisoryThreshold, type ConsentSetting, type Contact, type Locale, type WordingSurface } from '../../contract/index.js';
 import type { AfterAnswer } from '../after-answer.js';
 import type { Categories } from '../consent/categories.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -269,7 +269,13 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (!before) return gone(req);
     // Locked categories are not the person's to change: their boxes are disabled, so never sent.
     const choosable = categories.list.filter((c) => !c.required && !before.lockedCategories.includes(c.key));
-    const wanted = Object.fromEntries(choosable.map((c) => [c.key, action === 'save' && checked.includes(c.key)]));
+    const threshold = (req.body as Record<string, unknown>).advisoryThreshold;
+    if (threshold !== undefined && !ADVISORY_THRESHOLDS.includes(threshold as AdvisoryThreshold)) return { status: 400, text: 'Unknown advisory threshold.' };
+    const wanted: Record<string, boolean | ConsentSetting> = Object.fromEntries(choosable.map((c) => [c.key, action === 'save' && checked.includes(c.key)]));
+    const advisories = wanted[ADVISORY_CATEGORY];
+    if (action === 'save' && threshold !== undefined && advisories !== undefined) {
+      wanted[ADVISORY_CATEGORY] = { subscribed: advisories === true, advisoryThreshold: threshold as AdvisoryThreshold };
+    }
     const contact = await contacts.setPreferences(contactId, wanted, pageOrigin(req, 'preference-page'));
     return answer(contact, (locale) => (action === 'save' ? PAGE_STRINGS[locale].saved : PAGE_STRINGS[locale].allOff));
   }

@@ -1,4 +1,4 @@
-import type { Locale } from '../../contract/index.js';
+import type { AdvisoryThreshold, Locale } from '../../contract/index.js';
 
 // Every string of the link pages, in English and Canadian French; a missing key is a type error.
 const en = {
@@ -33,6 +33,8 @@ const en = {
   goneHeading: 'These preferences no longer exist',
   goneIntro: 'The contact this link was for has been removed. No more emails will be sent to it.',
   requiredCategoryIntro: 'This category is required and cannot be turned off.',
+  thresholdLabel: 'Which advisories',
+  threshold: { all: 'All advisories', high: 'High and critical only', critical: 'Critical only' } as Record<AdvisoryThreshold, string>,
   muteHeading: (ticket: string) => `Stop updates about ticket ${ticket}?`,
   muteIntro: 'You will still receive updates about your other tickets. If this ticket is reopened, its updates come back.',
   muteButton: 'Stop updates about this ticket',
@@ -96,6 +98,8 @@ const fr: PageStrings = {
   goneHeading: 'Ces préférences n’existent plus',
   goneIntro: 'Le contact visé par ce lien a été supprimé. Aucun autre courriel ne lui sera envoyé.',
   requiredCategoryIntro: 'Cette catégorie est obligatoire et ne peut pas être désactivée.',
+  thresholdLabel: 'Quels avis',
+  threshold: { all: 'Tous les avis', high: 'Élevés et critiques seulement', critical: 'Critiques seulement' },
   muteHeading: (ticket) => `Ne plus recevoir de mises à jour sur la demande ${ticket}\u00a0?`,
   muteIntro: 'Vous recevrez encore les mises à jour de vos autres demandes. Si cette demande est rouverte, ses mises à jour reprendront.',
   muteButton: 'Ne plus recevoir ces mises à jour',

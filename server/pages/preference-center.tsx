@@ -1,4 +1,4 @@
-import type { CategoryInfo, Locale, Preferences } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, type AdvisoryThreshold, type CategoryInfo, type Locale, type Preferences } from '../../contract/index.js';
 import { PAGE_STRINGS } from './page-strings.js';
 
 export interface PreferenceCenterProps {
@@ -12,6 +12,8 @@ export interface PreferenceCenterProps {
   wording: ShownWording;
   /** Categories the contact's organization locked on, and its name. */
   locked: { keys: string[]; by: string } | null;
+  /** Which security advisories the contact receives. */
+  advisoryThreshold: AdvisoryThreshold;
 }
 
 /** A consent wording as a page shows it: the version it records, and the filled-in text. */
@@ -21,7 +23,7 @@ export interface ShownWording {
 }
 
 /** Every category with its description; required ones shown on and locked. Works without JavaScript. */
-export function PreferenceCenter({ locale, email, categories, preferences, action, wording, locked }: PreferenceCenterProps) {
+export function PreferenceCenter({ locale, email, categories, preferences, action, wording, locked, advisoryThreshold }: PreferenceCenterProps) {
   const t = PAGE_STRINGS[locale];
   return (
     <form method="post" action={action} class="card">
@@ -52,6 +54,18 @@ export function PreferenceCenter({ locale, email, categories, preferences, actio
                   {category.required && <span class="lock"> {t.required}</span>}
                   {lockedOn && <span class="lock"> {t.lockedBy(locked.by)}</span>}
                 </p>
+                {category.key === ADVISORY_CATEGORY && (
+                  <p class="threshold">
+                    <label for="advisory-threshold">{t.thresholdLabel}</label>{' '}
+                    <select id="advisory-threshold" name="advisoryThreshold">
+                      {ADVISORY_THRESHOLDS.map((value) => (
+                        <option key={value} value={value} selected={value === advisoryThreshold}>
+                          {t.threshold[value]}
+                        </option>
+                      ))}
+                    </select>
+                  </p>
+                )}
               </div>
             </div>
           );

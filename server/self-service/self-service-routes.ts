@@ -246,4 +246,21 @@ export function registerSelfServiceRoutes(api: Endpoints, selfService: SelfServi
       return { status: 204 };
     },
   );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/v1/me/advisory-threshold',
+      summary: 'Which security advisories to receive: all, high and critical, or critical only (recorded with source extension)',
+      tag: TAG,
+      auth: { session: true },
+      body: { json: s.advisoryThresholdUpdate, limit: JSON_LIMIT },
+      query: s.wordingShownQuery,
+      responses: { 200: { description: 'The contact', schema: s.me }, ...problemResponses(400, 415) },
+    },
+    async ({ session, body, query, req }) => ({
+      status: 200,
+      body: await selfService.setAdvisoryThreshold(session.contactId, body.advisoryThreshold, originOf(req, 'extension'), query),
+    }),
+  );
 }

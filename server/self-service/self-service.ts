@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { SIGN_IN_PROBLEMS, type Me, type MyOrganization, type MeUpdate, type Preferences, type Session } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, SIGN_IN_PROBLEMS, type AdvisoryThreshold, type Me, type MyOrganization, type MeUpdate, type Preferences, type Session } from '../../contract/index.js';
 import type { Categories } from '../consent/categories.js';
 import type { ChangeOrigin } from '../consent/consent.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -106,6 +106,7 @@ export class SelfService {
       categories: [...this.deps.categories.list],
       preferences: contact.preferences,
       locked: contact.lockedCategories,
+      advisoryThreshold: contact.advisoryThreshold,
       consentWording: this.wording(),
       pending: await this.deps.requests.pending(contactId),
     };
@@ -137,6 +138,16 @@ export class SelfService {
 
   async update(contactId: string, update: MeUpdate): Promise<Me> {
     await this.deps.contacts.update(contactId, update);
+    return this.me(contactId);
+  }
+
+  /** Which security advisories the contact receives (all, high and critical, critical only): recorded like any change. */
+  async setAdvisoryThreshold(contactId: string, advisoryThreshold: AdvisoryThreshold, origin: ChangeOrigin, shown: { wording?: string; locale?: string } = {}): Promise<Me> {
+    const contact = await this.deps.contacts.get(contactId);
+    if (!contact) throw notFound('contact');
+    const wording = this.deps.wordings.shown('extension', shown.wording, shown.locale ?? contact.locale);
+    const subscribed = contact.preferences[ADVISORY_CATEGORY] === true;
+    await this.deps.contacts.changeConsent(contactId, { [ADVISORY_CATEGORY]: { subscribed, advisoryThreshold } }, { ...origin, wording }, 'extension');
     return this.me(contactId);
   }
 

@@ -50,6 +50,8 @@ export interface ConsentsTable {
   reconfirm_sent_at: string | null;
   /** 1 once someone chose it (a person, an admin, an import's cell): an organization's default no longer applies. */
   chosen: number;
+  /** The advisory category only: `high` or `critical` to receive only those; null for all. */
+  advisory_threshold: string | null;
 }
 
 /** A category an organization's contract needs that nobody there receives (server/consent/coverage.ts). */
@@ -93,6 +95,7 @@ export interface ConsentHistoryTable {
   basis_since: string | null;
   wording_version: string | null;
   wording_locale: string | null;
+  advisory_threshold: string | null;
 }
 
 /** A double opt-in or a reconfirmation asked of a contact by email (server/consent/consent-requests.ts). */

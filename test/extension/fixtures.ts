@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { Me, Problem } from '../../contract/index.js';
+import type { Me, MyOrganization, Problem } from '../../contract/index.js';
 import type { ApiClient, ApiFailure, ApiResult } from '../../extension/shared/api-client.js';
 
 export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
@@ -18,6 +18,8 @@ export function stubApi(overrides: Partial<ApiClient> = {}) {
     signOut: vi.fn<ApiClient['signOut']>(() => Promise.resolve(ok(null))),
     exportMyData: vi.fn<ApiClient['exportMyData']>(unreachable),
     eraseMe: vi.fn<ApiClient['eraseMe']>(unreachable),
+    getMyOrganization: vi.fn<ApiClient['getMyOrganization']>(unreachable),
+    updateOrganizationPolicy: vi.fn<ApiClient['updateOrganizationPolicy']>(unreachable),
     ...overrides,
   };
 }
@@ -53,11 +55,34 @@ export function sampleMe(preferences: Me['preferences'] = { security: true, news
     ],
     preferences,
     locked: [],
+    advisoryThreshold: 'all',
     consentWording: {
       version: 'extension@1',
       text: { en: 'Switching a category on is your express consent.', fr: 'Activer une catégorie constitue votre consentement exprès.' },
     },
     pending: [],
+  };
+}
+
+/** sampleMe's contact, named its organization's lead. */
+export function sampleLead(): Me {
+  const me = sampleMe();
+  return { ...me, contact: { ...me.contact, orgLead: true } };
+}
+
+/**
+ * What the lead of sampleMe's organization sees: newsletter (lockable) and events (express-only,
+ * never lockable) in the policy; Alex, the lead, receives the newsletter, Sam, by email only, does not.
+ */
+export function sampleOrganization(newsletterLocked = false): MyOrganization {
+  const lockedCategories = newsletterLocked ? ['newsletter'] : [];
+  return {
+    organization: { id: 'org-1', name: 'Client Co' },
+    policy: { newsletter: { default: null, locked: newsletterLocked }, events: { default: null, locked: false } },
+    staff: [
+      { id: 'c1', name: 'Alex Martin', email: 'alex@client.example', orgLead: true, preferences: { security: true, newsletter: true, events: false }, lockedCategories },
+      { id: 'c2', name: null, email: 'sam@client.example', orgLead: false, preferences: { security: true, newsletter: newsletterLocked, events: true }, lockedCategories },
+    ],
   };
 }
 

@@ -12,6 +12,9 @@ export function clientControl(): Migration {
         .addColumn('restored_at', 'text')
         .execute();
       await db.schema.createIndex('coverage_losses_open').on('coverage_losses').columns(['organization_id', 'category', 'restored_at']).execute();
+      // Advisories of which severity a contact receives (null: all), on the advisory category's row.
+      await db.schema.alterTable('consents').addColumn('advisory_threshold', 'text').execute();
+      await db.schema.alterTable('consent_history').addColumn('advisory_threshold', 'text').execute();
       // A person's "stop updates about this ticket", until they unmute it or the ticket is reopened.
       await db.schema
         .createTable('muted_tickets')
