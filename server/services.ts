@@ -82,7 +82,7 @@ export function createServices(deps: ServiceDeps) {
   const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess, consentRequests);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
   const dataExport = new DataExport(db, contacts, organizations, consent, outbox);
-  const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto);
+  const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto, coverage);
   const links = linkBuilder(config.publicUrl, tokens);
   const advisories = new Advisories(db, dialect, categories, outbox, deps.renderer);
   const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });

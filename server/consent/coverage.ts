@@ -38,8 +38,12 @@ export class CoverageGuard {
     const watched = changed.filter((c) => this.covered().includes(c.category));
     if (!watched.length) return;
     const contact = await trx.selectFrom('contacts').select('organization_id').where('id', '=', contactId).executeTakeFirst();
-    if (!contact) return;
-    const organizationId = contact.organization_id;
+    if (contact) await this.afterOrganizationChange(trx, contact.organization_id, watched, at);
+  }
+
+  /** The same, for an organization whose contact is already gone (an erasure). */
+  async afterOrganizationChange(trx: Transaction<Database>, organizationId: string, changed: { category: string; subscribed: boolean }[], at: string): Promise<void> {
+    const watched = changed.filter((c) => this.covered().includes(c.category));
     for (const { category, subscribed } of watched) {
       if (subscribed) {
         await this.openLosses(trx, organizationId, category).set({ restored_at: at }).execute();

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { ErasureReceipt } from '../../contract/index.js';
 import type { ConsentRecords } from '../consent/consent.js';
+import type { CoverageGuard } from '../consent/coverage.js';
 import { ERASED, type SuppressionList } from '../consent/suppressions.js';
 import type { Contacts } from '../contacts/contacts.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
@@ -53,6 +54,7 @@ export class Erasure {
     private readonly suppressions: SuppressionList,
     private readonly outbox: Outbox,
     private readonly crypto: FieldCrypto,
+    private readonly coverage: CoverageGuard,
   ) {}
 
   async erase(contactId: string, requestedBy: string): Promise<ErasureReceipt> {
@@ -66,8 +68,12 @@ export class Erasure {
         .values({ contact_id: contactId, address_hash: this.crypto.addressHash(contact.email), erased_at: nowIso(), requested_by: requestedBy })
         .execute();
       await this.outbox.forgetContact(contactId, trx);
+      const receiving = (await this.consent.preferencesOf(trx, [contactId])).get(contactId)!;
       await this.consent.forget(trx, contactId);
       await this.contacts.delete(contactId, trx);
+      // An erased person receives nothing: their organization may be left with nobody for a category.
+      const left = Object.entries(receiving).filter(([, on]) => on).map(([category]) => ({ category, subscribed: false }));
+      await this.coverage.afterOrganizationChange(trx, contact.organizationId, left, nowIso());
       return true;
     });
     if (!done) throw notFound('contact');

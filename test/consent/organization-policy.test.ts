@@ -235,4 +235,17 @@ describe.each(STORES)('an organization’s defaults and locks on %s', (kind) => 
     await server.services.worker.notify();
     expect(smtp.to(lead.email).filter((m) => /receives/.test(m.parsed.subject ?? ''))).toHaveLength(1);
   });
+
+  it('when the last person receiving service alerts at an organization is erased, then the coverage loss is recorded too', async () => {
+    const org = await organization('Cabinet Erased');
+    const only = await contact(org, 'only@erased.example');
+    expect((await server.api.delete(`/api/v1/contacts/${only.id}`)).status).toBe(200);
+    const coverage = (await server.api.get(`/api/v1/organizations/${org}/coverage`)).body;
+    expect(coverage.categories.map((c: { category: string; covered: boolean }) => [c.category, c.covered])).toEqual([
+      ['invoices', false],
+      ['service-alerts', false],
+      ['security-advisories', false],
+    ]);
+    expect(coverage.losses.map((l: { category: string }) => l.category).sort()).toEqual(['invoices', 'security-advisories', 'service-alerts']);
+  });
 });
