@@ -38,6 +38,8 @@ export interface ConsentState {
   subscribed: boolean;
   /** Its organization requires it for its staff: on, and nobody may turn it off (organization-policy.ts). */
   locked: boolean;
+  /** The contact's own consent, which a lock overrides and lifting the lock restores. */
+  own: boolean;
   basis: ConsentBasis;
   basisSince: string | null;
   expiresAt: string | null;
@@ -113,6 +115,7 @@ export class ConsentRecords {
         result.get(row.contact_id)![row.category] = {
           subscribed: category.required || locked || row.subscribed === 1,
           locked,
+          own: row.subscribed === 1,
           advisoryThreshold: (row.advisory_threshold ?? 'all') as AdvisoryThreshold,
           basis: (row.basis ?? category.basis) as ConsentBasis,
           basisSince: row.basis_since,
@@ -134,7 +137,7 @@ export class ConsentRecords {
     return Object.fromEntries(
       this.categories.list.map((c) => [
         c.key,
-        { subscribed: c.subscribedByDefault, locked: false, advisoryThreshold: 'all' as const, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
+        { subscribed: c.subscribedByDefault, locked: false, own: c.subscribedByDefault, advisoryThreshold: 'all' as const, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
       ]),
     );
   }
@@ -188,10 +191,14 @@ export class ConsentRecords {
     const lastPurchase = needsPurchase ? ((await this.lastPurchases(trx, [contactId])).get(contactId) ?? null) : null;
     const rows = resolved.flatMap(({ category, value, resolved: change }) => {
       const before = current[category]!;
-      const row = this.consentRow(contactId, category, change, lastPurchase, origin);
+      // Under a lock the contact keeps their own consent (another setting may change, like the
+      // advisory threshold); what they receive stays on.
+      const underLock = before.locked && origin.source !== 'organization-policy';
+      const row = this.consentRow(contactId, category, underLock ? { ...change, subscribed: before.own } : change, lastPurchase, origin);
+      const receives = underLock || row.subscribed === 1;
       const explicit = typeof value !== 'boolean' && value.basis !== undefined;
       const differs =
-        row.subscribed !== bit(before.subscribed) ||
+        receives !== before.subscribed ||
         (explicit && (row.basis !== before.basis || row.basis_since !== before.basisSince)) ||
         (row.advisory_threshold ?? 'all') !== before.advisoryThreshold;
       if (!differs) return [];
@@ -202,7 +209,7 @@ export class ConsentRecords {
       }
       // The advisory threshold is in the history where it is not the default, or just changed.
       const threshold = row.advisory_threshold ?? 'all';
-      return [{ row, previous: before.subscribed, historyThreshold: threshold !== 'all' || threshold !== before.advisoryThreshold ? threshold : null }];
+      return [{ row, receives, previous: before.subscribed, historyThreshold: threshold !== 'all' || threshold !== before.advisoryThreshold ? threshold : null }];
     });
     for (const { row } of rows) {
       const { contact_id: _c, category: _k, chosen, ...kept } = row;
@@ -217,11 +224,15 @@ export class ConsentRecords {
     if (rows.length) {
       await trx
         .insertInto('consent_history')
-        .values(rows.map(({ row, previous, historyThreshold }) => this.historyRow({ ...row, history_threshold: historyThreshold }, bit(previous), origin)))
+        .values(
+          rows.map(({ row, receives, previous, historyThreshold }) =>
+            this.historyRow({ ...row, subscribed: bit(receives), history_threshold: historyThreshold }, bit(previous), origin),
+          ),
+        )
         .execute();
     }
-    const receiving = rows.filter(({ row, previous }) => (row.subscribed === 1) !== previous);
-    await this.told(trx, contactId, receiving.map(({ row }) => ({ category: row.category, subscribed: row.subscribed === 1 })), origin.at);
+    const receiving = rows.filter(({ receives, previous }) => receives !== previous);
+    await this.told(trx, contactId, receiving.map(({ row, receives }) => ({ category: row.category, subscribed: receives })), origin.at);
     return rows.map(({ row }) => row.category);
   }
 

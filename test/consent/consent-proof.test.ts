@@ -186,8 +186,15 @@ describe.each(STORES)('proof of consent on %s', (kind) => {
     const asked = await server.api.put(`/api/v1/contacts/${lea.id}/preferences`, { marketing: { subscribed: true, confirm: true } });
     expect(asked.status).toBe(200);
     expect(asked.body.preferences.marketing).toBe(false);
-    const audited = (await server.api.get('/api/v1/audit-log?limit=200')).body.items.filter((e: { target: string | null }) => e.target?.includes(lea.id));
-    expect(audited.map((e: { detail: string | null }) => e.detail)).toContain('double opt-in emailed for marketing');
+    // The audit entry is written as the answer finishes.
+    const details = await eventually(
+      async () =>
+        (await server.api.get('/api/v1/audit-log?limit=200')).body.items
+          .filter((e: { target: string | null }) => e.target?.includes(lea.id))
+          .map((e: { detail: string | null }) => e.detail) as (string | null)[],
+      (list) => list.includes('double opt-in emailed for marketing'),
+    );
+    expect(details).toContain('double opt-in emailed for marketing');
     const mail = await nthMail(lea.email, 1);
     expect(mail.parsed.subject).toBe('Confirm your subscription to SERVEITPRO');
     expect(mail.parsed.text).toContain('Someone asked to receive “News and offers” from SERVEITPRO at this address.');

@@ -90,6 +90,12 @@ describe.each(STORES)('an organization’s defaults and locks on %s', (kind) => 
     const pack = (await server.api.get(`/api/v1/contacts/${optedOut.id}/evidence`)).body;
     expect(pack.messages.at(-1)).toMatchObject({ template: 'security-advisory', basis: 'b2b', carried: { unsubscribe: 'preferences-link' } });
 
+    // Under the lock, another setting of the category changes without touching the person's own choice.
+    const threshold = await server.api.put(`/api/v1/contacts/${optedOut.id}/preferences`, { 'security-advisories': { subscribed: true, advisoryThreshold: 'critical' } });
+    expect(threshold.status).toBe(200);
+    expect(threshold.body).toMatchObject({ advisoryThreshold: 'critical', preferences: { 'security-advisories': true } });
+    expect((await history(optedOut.id)).at(-1)).toMatchObject({ category: 'security-advisories', subscribed: true, source: 'admin', advisoryThreshold: 'critical' });
+
     // Lifting the lock: the person who had left it has left it again; the other still receives it.
     expect((await setPolicy(org, { 'security-advisories': { locked: false } })).status).toBe(200);
     expect((await read(optedOut.id)).preferences['security-advisories']).toBe(false);
@@ -150,7 +156,10 @@ describe.each(STORES)('an organization’s defaults and locks on %s', (kind) => 
       marketing: { default: null, locked: false },
     });
     expect((await server.api.as(support).put(`/api/v1/organizations/${org}/policy`, { invoices: { locked: true } })).status).toBe(403);
-    const audit = (await server.api.get('/api/v1/audit-log?limit=200')).body.items.map((e: { detail: string | null }) => e.detail);
+    const audit = await eventually(
+      async () => (await server.api.get('/api/v1/audit-log?limit=200')).body.items.map((e: { detail: string | null }) => e.detail) as (string | null)[],
+      (list) => list.includes('policy set for security-advisories; 1 consent change(s) for its staff'),
+    );
     expect(audit).toContain('policy set for security-advisories; 1 consent change(s) for its staff');
   });
 
