@@ -363,3 +363,110 @@ describe('options page: your organization (a lead)', () => {
     expect(screen.queryByRole('heading', { name: 'Your organization' })).toBeNull();
   });
 });
+
+describe('options page: muted tickets', () => {
+  const MUTED = [
+    { ticketId: 'T-42', mutedAt: '2026-11-26T12:00:00.000Z' },
+    { ticketId: 'T-57', mutedAt: '2026-12-03T12:00:00.000Z' },
+  ];
+  const sectionOf = (name: string) => screen.getByRole('region', { name });
+  const rowsOf = (section: HTMLElement) =>
+    within(section)
+      .queryAllByRole('listitem')
+      .map((row) => row.textContent);
+
+  async function withMuted(overrides: Parameters<typeof stubApi>[0] = {}, heading = 'Muted tickets') {
+    fake.storage.set('sessionToken', 'tok-1');
+    const api = stubApi({ getMe: vi.fn(async () => ok(sampleMe())), getMutedTickets: vi.fn(async () => ok(MUTED)), ...overrides });
+    render(<OptionsApp makeApi={() => api} />);
+    await screen.findByRole('heading', { name: heading });
+    await waitFor(() => expect(within(sectionOf(heading)).queryAllByRole('listitem').length).toBeGreaterThan(0));
+    return { api, section: sectionOf(heading) };
+  }
+
+  it('when tickets are muted, then each is listed with its date in English and an Unmute button named with it', async () => {
+    const { api, section } = await withMuted();
+    expect(api.getMutedTickets).toHaveBeenCalledExactlyOnceWith('tok-1');
+    expect(rowsOf(section)).toEqual(['T-42Muted on November 26, 2026Unmute', 'T-57Muted on December 3, 2026Unmute']);
+    expect(within(section).getByText("You don't get updates about these tickets. Unmute one to get its updates again.")).toBeTruthy();
+    expect(within(section).getByRole('button', { name: 'Unmute T-42' })).toBeTruthy();
+    expect(within(section).getByRole('button', { name: 'Unmute T-57' })).toBeTruthy();
+  });
+
+  it('when the browser is in French, then the section, dates and buttons are in Quebec French', async () => {
+    fake.reset('fr-CA');
+    const { section } = await withMuted({}, 'Demandes mises en sourdine');
+    expect(rowsOf(section)).toEqual(['T-42Mise en sourdine le 26 novembre 2026Réactiver', 'T-57Mise en sourdine le 3 décembre 2026Réactiver']);
+    expect(within(section).getByRole('button', { name: 'Réactiver T-42' })).toBeTruthy();
+  });
+
+  it('when no ticket is muted, then one line says so', async () => {
+    fake.storage.set('sessionToken', 'tok-1');
+    render(<OptionsApp makeApi={() => stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+    expect(await screen.findByText("You haven't muted any tickets.")).toBeTruthy();
+    expect(within(sectionOf('Muted tickets')).queryByRole('list')).toBeNull();
+    expect(within(sectionOf('Muted tickets')).queryByRole('button')).toBeNull();
+  });
+
+  it('when Unmute is pressed, then it DELETEs that ticket, its row goes, it says so and focus moves to the next row', async () => {
+    const unmuting = deferred<ApiResult<null>>();
+    const { api, section } = await withMuted({ unmuteTicket: vi.fn(() => unmuting.promise) });
+
+    fireEvent.click(within(section).getByRole('button', { name: 'Unmute T-42' }));
+    await waitFor(() => expect(within(section).getByRole('status').textContent).toBe('Saving…'));
+    expect(api.unmuteTicket).toHaveBeenCalledExactlyOnceWith('tok-1', 'T-42');
+
+    unmuting.resolve(ok(null));
+    await waitFor(() => expect(rowsOf(section)).toEqual(['T-57Muted on December 3, 2026Unmute']));
+    expect(within(section).getByRole('status').textContent).toBe('Updates about ticket T-42 are back on.');
+    expect(document.activeElement).toBe(within(section).getByRole('button', { name: 'Unmute T-57' }));
+  });
+
+  it('when the last one is unmuted, then the line saying there are none takes its place and the focus', async () => {
+    const { section } = await withMuted({ getMutedTickets: vi.fn(async () => ok(MUTED.slice(0, 1))), unmuteTicket: vi.fn(async () => ok(null)) });
+    fireEvent.click(within(section).getByRole('button', { name: 'Unmute T-42' }));
+    const none = await within(section).findByText("You haven't muted any tickets.");
+    expect(rowsOf(section)).toEqual([]);
+    expect(document.activeElement).toBe(none);
+  });
+
+  it('when the server refuses, then the row stays and the failure says which ticket and why', async () => {
+    const { section } = await withMuted({ unmuteTicket: vi.fn(async () => fail({ kind: 'problem', problem: problem(403) })) });
+    fireEvent.click(within(section).getByRole('button', { name: 'Unmute T-57' }));
+    await waitFor(() =>
+      expect(within(section).getByRole('status').textContent).toBe("Couldn't unmute ticket T-57. Something went wrong. Try again."),
+    );
+    expect(rowsOf(section)).toEqual(['T-42Muted on November 26, 2026Unmute', 'T-57Muted on December 3, 2026Unmute']);
+  });
+
+  it('when the server refuses in French, then the failure is in French', async () => {
+    fake.reset('fr-CA');
+    const { section } = await withMuted({ unmuteTicket: vi.fn(async () => fail({ kind: 'offline' })) }, 'Demandes mises en sourdine');
+    fireEvent.click(within(section).getByRole('button', { name: 'Réactiver T-42' }));
+    await waitFor(() =>
+      expect(within(section).getByRole('status').textContent).toBe(
+        'Impossible de réactiver la demande T-42. Vérifiez votre connexion Internet, puis réessayez.',
+      ),
+    );
+    expect(rowsOf(section)).toHaveLength(2);
+  });
+
+  it('when the ticket was no longer muted (404), then its row goes as if unmuted', async () => {
+    const { section } = await withMuted({ unmuteTicket: vi.fn(async () => fail({ kind: 'problem', problem: problem(404) })) });
+    fireEvent.click(within(section).getByRole('button', { name: 'Unmute T-42' }));
+    await waitFor(() => expect(rowsOf(section)).toEqual(['T-57Muted on December 3, 2026Unmute']));
+  });
+
+  it('when the list cannot be loaded, then it says so and Retry loads it', async () => {
+    fake.storage.set('sessionToken', 'tok-1');
+    const getMutedTickets = vi.fn<ApiClient['getMutedTickets']>(async () => fail({ kind: 'unreachable', problem: null }));
+    render(<OptionsApp makeApi={() => stubApi({ getMe: vi.fn(async () => ok(sampleMe())), getMutedTickets })} />);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe("Couldn't load your muted tickets. The server isn't answering right now. Try again in a moment.");
+    getMutedTickets.mockImplementation(async () => ok(MUTED));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('button', { name: 'Unmute T-42' })).toBeTruthy();
+    expect(getMutedTickets).toHaveBeenCalledTimes(2);
+  });
+});

@@ -5,6 +5,7 @@ import { t } from '../shared/i18n.js';
 import { clearSession, readState } from '../shared/session-store.js';
 import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notice.js';
 import { AccountForm } from './account-form.js';
+import { MutedTicketsSection } from './muted-tickets-section.js';
 import { ErasureReceiptView, MyDataSection } from './my-data-section.js';
 import { OrganizationSection } from './organization-section.js';
 import { ServerUrlForm } from './server-url-form.js';
@@ -73,6 +74,12 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
           />
         )}
       </section>
+      {account.name === 'ready' && api && (
+        <section class="card stack" aria-labelledby="muted-heading">
+          <h2 id="muted-heading">{t('options_muted_heading')}</h2>
+          <MutedTicketsSection api={api} token={account.token} onUnauthorized={signOut} />
+        </section>
+      )}
       {account.name === 'ready' && account.me.contact.orgLead && api && (
         <section class="card stack" aria-labelledby="organization-heading">
           <h2 id="organization-heading">{t('options_org_heading')}</h2>

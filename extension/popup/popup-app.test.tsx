@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../contract/index.js';
 import { fake } from '../../test/extension/fake-browser.js';
-import { deferred, fail, ok, problem, sampleMe, stubApi } from '../../test/extension/fixtures.js';
+import { deferred, fail, ok, problem, sampleMe, sampleMeWithAdvisories, stubApi } from '../../test/extension/fixtures.js';
 import type { ApiResult } from '../shared/api-client.js';
 import { PopupApp } from './popup-app.js';
 
@@ -487,5 +487,103 @@ describe('session and network failures', () => {
     render(<PopupApp api={api} />);
     expect(await screen.findByText('Your session has ended. Sign in again.')).toBeTruthy();
     expect(api.getMe).not.toHaveBeenCalled();
+  });
+});
+
+describe('which security advisories', () => {
+  const thresholdSelect = (name = 'Which advisories') => screen.findByRole('combobox', { name }) as Promise<HTMLSelectElement>;
+  const optionsOf = (select: HTMLSelectElement) => [...select.options].map((option) => [option.value, option.textContent]);
+
+  it('when signed in, then the choice sits in the advisories row, shows the current value and offers three severities', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMeWithAdvisories('high'))) })} />);
+
+    const select = await thresholdSelect();
+    expect(select.value).toBe('high');
+    expect(select.disabled).toBe(false);
+    expect(optionsOf(select)).toEqual([
+      ['all', 'All advisories'],
+      ['high', 'High and critical only'],
+      ['critical', 'Critical only'],
+    ]);
+    const advisories = screen.getByRole('switch', { name: 'Security advisories' });
+    expect(advisories.closest('li')!.contains(select)).toBe(true);
+    expect(screen.getAllByRole('combobox')).toHaveLength(1);
+  });
+
+  it('when the browser is in French, then the label and choices are in French', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMeWithAdvisories('critical'))) })} />);
+
+    const select = await thresholdSelect('Quels avis');
+    expect(select.value).toBe('critical');
+    expect(optionsOf(select)).toEqual([
+      ['all', 'Tous les avis'],
+      ['high', 'Élevés et critiques seulement'],
+      ['critical', 'Critiques seulement'],
+    ]);
+  });
+
+  it('when a category without advisories is shown, then there is no choice of severity', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+    await screen.findByRole('switch', { name: 'Monthly newsletter' });
+    expect(screen.queryByRole('combobox')).toBeNull();
+  });
+
+  it('when advisories are switched off, then the choice is kept but disabled', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMeWithAdvisories('high', false))) })} />);
+    const select = await thresholdSelect();
+    expect(select.value).toBe('high');
+    expect(select.disabled).toBe(true);
+  });
+
+  it('when the choice changes, then it shows saving, sends only the threshold with the wording shown, then shows saved', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    const me: Me = { ...sampleMeWithAdvisories('all'), consentWording: { ...sampleMe().consentWording, version: 'extension@7' } };
+    const saving = deferred<ApiResult<Me>>();
+    const api = stubApi({ getMe: vi.fn(async () => ok(me)), updateAdvisoryThreshold: vi.fn(() => saving.promise) });
+    render(<PopupApp api={api} />);
+    const select = await thresholdSelect('Quels avis');
+
+    fireEvent.change(select, { target: { value: 'critical' } });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Enregistrement…'));
+    expect(select.value).toBe('critical');
+    expect(api.updateAdvisoryThreshold).toHaveBeenCalledExactlyOnceWith('tok-1', 'critical', { wording: 'extension@7', locale: 'fr' });
+    expect(api.updatePreferences).not.toHaveBeenCalled();
+
+    saving.resolve(ok({ ...me, advisoryThreshold: 'critical' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Enregistré'));
+    expect(select.value).toBe('critical');
+  });
+
+  it('when the server refuses the change, then the choice goes back and the failure is announced', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMeWithAdvisories('high'))),
+      updateAdvisoryThreshold: vi.fn(async () => fail({ kind: 'problem', problem: problem(400) })),
+    });
+    render(<PopupApp api={api} />);
+    const select = await thresholdSelect();
+
+    fireEvent.change(select, { target: { value: 'all' } });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("Couldn't save. Your change was undone."));
+    expect(api.updateAdvisoryThreshold).toHaveBeenCalledExactlyOnceWith('tok-1', 'all', { wording: 'extension@1', locale: 'en' });
+    expect(select.value).toBe('high');
+  });
+
+  it('when the change answers 401, then the popup returns to sign-in', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMeWithAdvisories())),
+      updateAdvisoryThreshold: vi.fn(async () => fail({ kind: 'unauthorized', problem: problem(401) })),
+    });
+    render(<PopupApp api={api} />);
+    fireEvent.change(await thresholdSelect(), { target: { value: 'high' } });
+    expect(await screen.findByText('Your session has ended. Sign in again.')).toBeTruthy();
+    expect(fake.storage.get('sessionToken')).toBeNull();
   });
 });

@@ -1,8 +1,11 @@
+import { ADVISORY_CATEGORY } from '../../contract/constants.js';
 import type { CategoryInfo, Me } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { t, uiLocale } from '../shared/i18n.js';
+import { AdvisoryThresholdSelect } from './advisory-threshold-select.js';
 import { PreferenceSwitch } from './preference-switch.js';
 import { SaveStatus } from './save-status.js';
+import { useAdvisoryThresholdSaver } from './use-advisory-threshold-saver.js';
 import { usePreferenceSaver } from './use-preference-saver.js';
 
 interface Props {
@@ -21,17 +24,19 @@ function initialPreferences(me: Me) {
 
 export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
   const locale = uiLocale();
-  const { preferences, pending, locked, status, change } = usePreferenceSaver({
+  // The server records which wording the person saw, in which language, with each change.
+  const shown = { wording: me.consentWording.version, locale };
+  const { preferences, pending, locked, status, setStatus, change } = usePreferenceSaver({
     api,
     token,
     initial: initialPreferences(me),
     initialPending: me.pending,
     initialLocked: me.locked,
     confirmedByEmail: new Set(me.categories.filter((c) => !c.required && c.basis === 'express').map((c) => c.key)),
-    // The server records which wording the person saw, in which language, with each change.
-    shown: { wording: me.consentWording.version, locale },
+    shown,
     onUnauthorized,
   });
+  const advisories = useAdvisoryThresholdSaver({ api, token, initial: me.advisoryThreshold, shown, onStatus: setStatus, onUnauthorized });
   const lockedBecause = (category: CategoryInfo) => {
     if (category.required) return t('prefs_required_reason');
     return locked.includes(category.key) ? t('prefs_locked_reason', me.contact.organizationName) : null;
@@ -49,16 +54,21 @@ export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
         <ul class="preferences">
           {me.categories.map((category) => {
             const reason = lockedBecause(category);
+            const checked = reason !== null || (preferences[category.key] ?? false);
             return (
               <PreferenceSwitch
                 key={category.key}
                 label={category.label[locale]}
                 description={category.description[locale]}
-                checked={reason !== null || (preferences[category.key] ?? false)}
+                checked={checked}
                 lockedBecause={reason}
                 pending={pending.includes(category.key)}
                 onToggle={(subscribed) => change({ [category.key]: subscribed })}
-              />
+              >
+                {category.key === ADVISORY_CATEGORY && (
+                  <AdvisoryThresholdSelect value={advisories.threshold} disabled={!checked} onChange={advisories.change} />
+                )}
+              </PreferenceSwitch>
             );
           })}
         </ul>

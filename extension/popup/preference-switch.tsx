@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import { t } from '../shared/i18n.js';
 
@@ -10,9 +11,11 @@ interface Props {
   /** Waiting for the person to confirm from their inbox: the switch stays off until then. */
   pending: boolean;
   onToggle: (subscribed: boolean) => void;
+  /** A setting of the category's own, across the row under it. */
+  children?: ComponentChildren;
 }
 
-export function PreferenceSwitch({ label, description, checked, lockedBecause, pending, onToggle }: Props) {
+export function PreferenceSwitch({ label, description, checked, lockedBecause, pending, onToggle, children }: Props) {
   const id = useId();
   const locked = lockedBecause !== null;
   const describedBy = [`${id}-desc`, locked && `${id}-req`, pending && `${id}-pending`].filter(Boolean).join(' ');
@@ -49,6 +52,7 @@ export function PreferenceSwitch({ label, description, checked, lockedBecause, p
           {t('prefs_pending_confirmation')}
         </span>
       )}
+      {children}
     </li>
   );
 }

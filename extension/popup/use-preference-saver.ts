@@ -73,5 +73,5 @@ export function usePreferenceSaver({ api, token, initial, initialPending, initia
     setStatus('failed');
   }
 
-  return { preferences, pending, locked, status, change };
+  return { preferences, pending, locked, status, setStatus, change };
 }

@@ -135,4 +135,45 @@ describe('api client', () => {
     const forbidden = { type: '/problems/forbidden', title: 'Forbidden', status: 403 };
     expect(await client(respond(403, forbidden)).getMyOrganization('tok')).toEqual({ ok: false, error: { kind: 'problem', problem: forbidden } });
   });
+
+  it('when the contact lists their muted tickets, then it GETs /me/muted-tickets with the token and returns the list', async () => {
+    const muted = [{ ticketId: 'T-42', mutedAt: '2026-11-26T12:00:00.000Z' }];
+    const fetch = respond(200, muted);
+    expect(await client(fetch).getMutedTickets('tok')).toEqual({ ok: true, value: muted });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/muted-tickets');
+    expect(init?.method).toBe('GET');
+    expect(init?.body).toBeUndefined();
+    expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
+  });
+
+  it('when the contact unmutes a ticket, then it DELETEs /me/muted-tickets/<id>, the id encoded, and 204 is null', async () => {
+    const fetch = respond(204);
+    expect(await client(fetch).unmuteTicket('tok', 'T-42/a b')).toEqual({ ok: true, value: null });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/muted-tickets/T-42%2Fa%20b');
+    expect(init?.method).toBe('DELETE');
+    expect(init?.body).toBeUndefined();
+    expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
+  });
+
+  it('when the ticket was not muted (404), then it is a plain problem', async () => {
+    const notFound = { type: '/problems/not-found', title: 'Not found', status: 404 };
+    expect(await client(respond(404, notFound)).unmuteTicket('tok', 'T-1')).toEqual({ ok: false, error: { kind: 'problem', problem: notFound } });
+  });
+
+  it('when the advisory threshold changes, then it PUTs {advisoryThreshold} to /me/advisory-threshold with the wording shown and its language', async () => {
+    const me = { contact: {}, categories: [], preferences: {}, locked: [], advisoryThreshold: 'critical', pending: [] };
+    const fetch = respond(200, me);
+    const result = await client(fetch).updateAdvisoryThreshold('tok', 'critical', { wording: 'extension@1', locale: 'fr' });
+
+    expect(result).toEqual({ ok: true, value: me });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/advisory-threshold?wording=extension%401&locale=fr');
+    expect(init?.method).toBe('PUT');
+    expect(init?.body).toBe('{"advisoryThreshold":"critical"}');
+    const headers = init?.headers as Record<string, string>;
+    expect(headers['Authorization']).toBe('Bearer tok');
+    expect(headers['Content-Type']).toBe('application/json');
+  });
 });

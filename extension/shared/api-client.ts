@@ -1,9 +1,11 @@
 import type {
+  AdvisoryThreshold,
   ErasureReceipt,
   Locale,
   Me,
   MeUpdate,
   MyDataExport,
+  MutedTickets,
   MyOrganization,
   OrganizationPolicyUpdate,
   Preferences,
@@ -43,6 +45,8 @@ export interface ApiClient {
    * records it; the answer is the whole, current Me.
    */
   updatePreferences(token: string, changes: Preferences, shown: WordingShown): Promise<ApiResult<Me>>;
+  /** Which security advisories the contact receives, recorded with the wording shown like a preference change. */
+  updateAdvisoryThreshold(token: string, advisoryThreshold: AdvisoryThreshold, shown: WordingShown): Promise<ApiResult<Me>>;
   updateMe(token: string, update: MeUpdate): Promise<ApiResult<Me>>;
   signOut(token: string): Promise<ApiResult<null>>;
   /** Everything the server holds about the signed-in contact, as one JSON document. */
@@ -53,6 +57,10 @@ export interface ApiClient {
   getMyOrganization(token: string): Promise<ApiResult<MyOrganization>>;
   /** For an organization lead: sends only the categories that change; the answer is the whole, current organization. */
   updateOrganizationPolicy(token: string, changes: OrganizationPolicyUpdate): Promise<ApiResult<MyOrganization>>;
+  /** The tickets the contact stopped hearing about (from a ticket email's link), oldest first. */
+  getMutedTickets(token: string): Promise<ApiResult<MutedTickets>>;
+  /** Its updates come again; 404 when the ticket was not muted. */
+  unmuteTicket(token: string, ticketId: string): Promise<ApiResult<null>>;
 }
 
 export interface ApiClientOptions {
@@ -104,18 +112,24 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return { ok: false, error: { kind: 'problem', problem } };
   }
 
+  const shownQuery = (shown: WordingShown) => new URLSearchParams({ wording: shown.wording, locale: shown.locale });
+
   return {
     requestCode: (request) => call('POST', '/api/v1/session/code', { body: request }),
     signIn: (request) => call('POST', '/api/v1/session', { body: request }),
     getMe: (token) => call('GET', '/api/v1/me', { token }),
     updatePreferences: (token, changes, shown) =>
-      call('PUT', `/api/v1/me/preferences?${new URLSearchParams({ wording: shown.wording, locale: shown.locale })}`, { token, body: changes }),
+      call('PUT', `/api/v1/me/preferences?${shownQuery(shown)}`, { token, body: changes }),
+    updateAdvisoryThreshold: (token, advisoryThreshold, shown) =>
+      call('PUT', `/api/v1/me/advisory-threshold?${shownQuery(shown)}`, { token, body: { advisoryThreshold } }),
     updateMe: (token, update) => call('PATCH', '/api/v1/me', { token, body: update }),
     signOut: (token) => call('DELETE', '/api/v1/session', { token }),
     exportMyData: (token) => call('GET', '/api/v1/me/export', { token }),
     eraseMe: (token) => call('DELETE', '/api/v1/me', { token }),
     getMyOrganization: (token) => call('GET', '/api/v1/me/organization', { token }),
     updateOrganizationPolicy: (token, changes) => call('PUT', '/api/v1/me/organization/policy', { token, body: changes }),
+    getMutedTickets: (token) => call('GET', '/api/v1/me/muted-tickets', { token }),
+    unmuteTicket: (token, ticketId) => call('DELETE', `/api/v1/me/muted-tickets/${encodeURIComponent(ticketId)}`, { token }),
   };
 }
 

@@ -20,3 +20,8 @@ export function t(key: MessageKey, substitutions?: string | string[]): string {
 export function uiLocale(): Locale {
   return browser.i18n.getUILanguage().toLowerCase().startsWith('fr') ? 'fr' : 'en';
 }
+
+/** A date such as "November 26, 2026" or « 26 novembre 2026 », in the browser's language. */
+export function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat(browser.i18n.getUILanguage(), { dateStyle: 'long' }).format(new Date(iso));
+}

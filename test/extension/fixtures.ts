@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import { ADVISORY_CATEGORY } from '../../contract/constants.js';
 import type { Me, MyOrganization, Problem } from '../../contract/index.js';
 import type { ApiClient, ApiFailure, ApiResult } from '../../extension/shared/api-client.js';
 
@@ -6,7 +7,10 @@ export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
 export const fail = (error: ApiFailure): ApiResult<never> => ({ ok: false, error });
 export const problem = (status: number, type = 'about:blank', title = 'Refused'): Problem => ({ type, title, status });
 
-/** Every method a vi.fn; unset ones answer as an unreachable server, so a forgotten stub is visible. */
+/**
+ * Every method a vi.fn; unset ones answer as an unreachable server, so a forgotten stub is visible,
+ * except sign-out and the muted tickets (none), which every options page test would otherwise meet.
+ */
 export function stubApi(overrides: Partial<ApiClient> = {}) {
   const unreachable = () => Promise.resolve(fail({ kind: 'unreachable', problem: null }));
   return {
@@ -20,6 +24,9 @@ export function stubApi(overrides: Partial<ApiClient> = {}) {
     eraseMe: vi.fn<ApiClient['eraseMe']>(unreachable),
     getMyOrganization: vi.fn<ApiClient['getMyOrganization']>(unreachable),
     updateOrganizationPolicy: vi.fn<ApiClient['updateOrganizationPolicy']>(unreachable),
+    updateAdvisoryThreshold: vi.fn<ApiClient['updateAdvisoryThreshold']>(unreachable),
+    getMutedTickets: vi.fn<ApiClient['getMutedTickets']>(() => Promise.resolve(ok([]))),
+    unmuteTicket: vi.fn<ApiClient['unmuteTicket']>(unreachable),
     ...overrides,
   };
 }
@@ -62,6 +69,20 @@ export function sampleMe(preferences: Me['preferences'] = { security: true, news
     },
     pending: [],
   };
+}
+
+/** sampleMe with the security advisories category, whose switch has the "Which advisories" choice under it. */
+export function sampleMeWithAdvisories(advisoryThreshold: Me['advisoryThreshold'] = 'all', subscribed = true): Me {
+  const me = sampleMe({ security: true, newsletter: true, events: false, [ADVISORY_CATEGORY]: subscribed });
+  const advisories: Me['categories'][number] = {
+    key: ADVISORY_CATEGORY,
+    label: { en: 'Security advisories', fr: 'Avis de sécurité' },
+    description: { en: 'Vulnerabilities that may affect you.', fr: 'Vulnérabilités qui peuvent vous toucher.' },
+    subscribedByDefault: true,
+    required: false,
+    basis: 'implied-relationship',
+  };
+  return { ...me, categories: [...me.categories, advisories], advisoryThreshold };
 }
 
 /** sampleMe's contact, named its organization's lead. */
