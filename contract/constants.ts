@@ -56,6 +56,13 @@ export type Severity = (typeof SEVERITIES)[number];
 export const ADVISORY_THRESHOLDS = ['all', 'high', 'critical'] as const;
 export type AdvisoryThreshold = (typeof ADVISORY_THRESHOLDS)[number];
 
+/** Ticket updates as they happen, or collected into one email a day at 08:00 in the organization's time zone. */
+export const TICKET_DELIVERIES = ['immediate', 'daily'] as const;
+export type TicketDelivery = (typeof TICKET_DELIVERIES)[number];
+
+/** The category ticket updates go in (the one with a daily digest). */
+export const TICKETS_CATEGORY = 'ticket-updates';
+
 /** The category security advisories go in (the one with a severity threshold). */
 export const ADVISORY_CATEGORY = 'security-advisories';
 
@@ -78,7 +85,10 @@ export const SYSTEM_TEMPLATES = [
 ] as const;
 export type SystemTemplate = (typeof SYSTEM_TEMPLATES)[number];
 
-export const TEMPLATE_NAMES = [...API_TEMPLATES, ...SYSTEM_TEMPLATES] as const;
+/** Category mail the service makes itself: a day's ticket updates in one email. */
+export const DIGEST_TEMPLATES = ['ticket-digest'] as const;
+
+export const TEMPLATE_NAMES = [...API_TEMPLATES, ...SYSTEM_TEMPLATES, ...DIGEST_TEMPLATES] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;

@@ -1,7 +1,7 @@
 // The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
 // requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
 import { z } from 'zod';
-import { ADVISORY_THRESHOLDS, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WORDING_SURFACES } from './constants.js';
+import { ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WORDING_SURFACES } from './constants.js';
 
 /** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
 export const text = (max: number) =>
@@ -17,6 +17,7 @@ export const role = z.enum(ROLES);
 export const consentSource = z.enum(CONSENT_SOURCES);
 export const consentBasis = z.enum(CONSENT_BASES);
 export const advisoryThreshold = z.enum(ADVISORY_THRESHOLDS);
+export const ticketDelivery = z.enum(TICKET_DELIVERIES);
 export const wordingSurface = z.enum(WORDING_SURFACES);
 export const severity = z.enum(SEVERITIES);
 
@@ -52,9 +53,22 @@ export const organizationCreate = z
     locale: locale.optional(),
     /** The client's last purchase or contract (CASL s. 10(10)(a)–(b)); the creation time if left out. */
     lastPurchaseAt: pastDate.optional(),
+    /** IANA time zone (daily digests go at 08:00 there); America/Toronto if left out. */
+    timeZone: z
+      .string()
+      .max(64)
+      .refine((name) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: name });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'An IANA time zone such as America/Toronto or Europe/Paris.')
+      .optional(),
   })
   .strict();
-export const organization = z.object({ id: z.string(), name: z.string(), locale, lastPurchaseAt: z.string().nullable() });
+export const organization = z.object({ id: z.string(), name: z.string(), locale, lastPurchaseAt: z.string().nullable(), timeZone: z.string() });
 
 /** An organization's say per optional category: a default for contacts who never chose (null: the category's own), and a lock. */
 export const organizationPolicy = z.record(z.string(), z.object({ default: z.boolean().nullable(), locked: z.boolean() }));
@@ -79,6 +93,8 @@ export const consentSetting = z
     confirm: z.boolean().optional(),
     /** Security advisories only: which severities the contact receives. */
     advisoryThreshold: advisoryThreshold.optional(),
+    /** Ticket updates only: at once, or one email a day. */
+    ticketDelivery: ticketDelivery.optional(),
   })
   .strict()
   .refine((s) => !(s.confirm && !s.subscribed), { message: 'confirm asks the person to subscribe: it needs "subscribed": true.', path: ['confirm'] })
@@ -137,6 +153,8 @@ export const contact = z.object({
   lockedCategories: z.array(z.string()),
   /** Which security advisories the contact receives. */
   advisoryThreshold,
+  /** Ticket updates at once, or one email a day. */
+  ticketDelivery,
 });
 
 export const contactList = z.object({ items: z.array(contact), nextCursor: z.string().nullable() });
@@ -163,6 +181,8 @@ export const consentHistoryRecord = z.object({
   wordingLocale: locale.nullable(),
   /** Security advisories only: the severities received after this change (`all`, `high`, `critical`). */
   advisoryThreshold: advisoryThreshold.optional(),
+  /** Ticket updates only: how they are delivered after this change. */
+  ticketDelivery: ticketDelivery.optional(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
 });
@@ -383,12 +403,15 @@ export const me = z.object({
   locked: z.array(z.string()),
   /** Which security advisories the contact receives; set with PUT /api/v1/me/advisory-threshold. */
   advisoryThreshold,
+  /** Ticket updates at once or daily; set with PUT /api/v1/me/ticket-delivery. */
+  ticketDelivery,
   /** What the extension shows next to the switches, by version; sent back with each change. */
   consentWording: z.object({ version: z.string(), text: localized }),
   /** Categories waiting for the person to confirm from their inbox (double opt-in). */
   pending: z.array(z.string()),
 });
 export const advisoryThresholdUpdate = z.object({ advisoryThreshold }).strict();
+export const ticketDeliveryUpdate = z.object({ ticketDelivery }).strict();
 
 /** Which consent wording the extension showed next to the switches it sends (from `me.consentWording`). */
 export const wordingShownQuery = z.object({ wording: z.string().max(64).optional(), locale: locale.optional() }).strict();

@@ -38,6 +38,7 @@ import { ImpliedConsent } from './consent/implied-consent.js';
 import { OrganizationPolicies } from './consent/organization-policy.js';
 import { CoverageGuard } from './consent/coverage.js';
 import { TicketMutes } from './tickets/ticket-mutes.js';
+import { TicketDigests } from './tickets/ticket-digests.js';
 import { formatDate } from './rendering/format.js';
 
 export interface ServiceDeps {
@@ -67,6 +68,7 @@ export function createServices(deps: ServiceDeps) {
   const impliedConsent = new ImpliedConsent(db, consent, organizations, consentRequests, clock);
   const organizationPolicies = new OrganizationPolicies(db, consent, categories);
   const ticketMutes = new TicketMutes(db);
+  const ticketDigests = new TicketDigests(db, deps.fieldCrypto, outbox, clock);
   const auditLog = new AuditLog(db);
   const coverage = new CoverageGuard({ db, categories, outbox, audit: (entry, trx) => auditLog.record(entry, trx) });
   consent.observe((trx, contactId, changed, at) => coverage.afterChange(trx, contactId, changed, at));
@@ -135,6 +137,7 @@ export function createServices(deps: ServiceDeps) {
       mailer: deps.mailer,
       evidence: sendingEvidence,
       mutes: ticketMutes,
+      digests: ticketDigests,
       logger: logger.child({ component: 'worker' }),
     },
     {
@@ -177,6 +180,7 @@ export function createServices(deps: ServiceDeps) {
     organizationPolicies,
     coverage,
     ticketMutes,
+    ticketDigests,
     clock,
     organizations,
     contacts,

@@ -2,7 +2,7 @@ import { boot, fail, onShutdown, VERSION } from '../boot.js';
 import type { Config } from '../config/config.js';
 import { createApp } from '../app.js';
 import { applyRetention } from '../privacy/retention.js';
-import { scheduleDaily } from '../daily.js';
+import { scheduleDaily, scheduleEvery } from '../daily.js';
 import { retentionOwners } from '../services.js';
 
 async function main(): Promise<void> {
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const stopDaily = [
     scheduleDaily('retention', async () => ({ deleted: await applyRetention(store.db, retentionOwners(config.retention)) }), logger),
     scheduleDaily('implied consent', () => services.impliedConsent.runDaily(), logger),
+    scheduleEvery('ticket digests', 60_000, () => services.ticketDigests.sendDue(), logger),
   ];
 
   onShutdown(async () => {

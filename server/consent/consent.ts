@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { ADVISORY_CATEGORY, type AdvisoryThreshold, type ConsentBasis, type ConsentHistoryEntry, type ConsentSource, type Locale, type Preferences } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type ConsentBasis, type ConsentHistoryEntry, type ConsentSource, type Locale, type Preferences } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { chunks } from '../store/batches.js';
 import { deleteOlderThan } from '../store/append-only.js';
@@ -28,12 +28,16 @@ export interface ConsentChange {
   since?: string;
   /** The advisory category only. */
   advisoryThreshold?: AdvisoryThreshold;
+  /** The ticket-update category only. */
+  ticketDelivery?: TicketDelivery;
 }
 
 /** What a contact's consent to one category is now, and what it rests on. */
 export interface ConsentState {
   /** The advisory category only: which severities the contact receives. */
   advisoryThreshold: AdvisoryThreshold;
+  /** The ticket-update category only: at once, or one email a day. */
+  ticketDelivery: TicketDelivery;
   /** What the contact receives: on when required, locked by its organization, or its own choice. */
   subscribed: boolean;
   /** Its organization requires it for its staff: on, and nobody may turn it off (organization-policy.ts). */
@@ -101,6 +105,7 @@ export class ConsentRecords {
           'cs.renewed_by',
           'cs.lapsed_at',
           'cs.advisory_threshold',
+          'cs.ticket_delivery',
           'p.locked',
         ])
         .where('cs.contact_id', 'in', ids);
@@ -117,6 +122,7 @@ export class ConsentRecords {
           locked,
           own: row.subscribed === 1,
           advisoryThreshold: (row.advisory_threshold ?? 'all') as AdvisoryThreshold,
+          ticketDelivery: (row.ticket_delivery ?? 'immediate') as TicketDelivery,
           basis: (row.basis ?? category.basis) as ConsentBasis,
           basisSince: row.basis_since,
           expiresAt: row.expires_at,
@@ -137,7 +143,7 @@ export class ConsentRecords {
     return Object.fromEntries(
       this.categories.list.map((c) => [
         c.key,
-        { subscribed: c.subscribedByDefault, locked: false, own: c.subscribedByDefault, advisoryThreshold: 'all' as const, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
+        { subscribed: c.subscribedByDefault, locked: false, own: c.subscribedByDefault, advisoryThreshold: 'all' as const, ticketDelivery: 'immediate' as const, basis: c.basis, basisSince: null, expiresAt: null, renewedAt: null, renewedBy: null, lapsedAt: null },
       ]),
     );
   }
@@ -200,7 +206,8 @@ export class ConsentRecords {
       const differs =
         receives !== before.subscribed ||
         (explicit && (row.basis !== before.basis || row.basis_since !== before.basisSince)) ||
-        (row.advisory_threshold ?? 'all') !== before.advisoryThreshold;
+        (row.advisory_threshold ?? 'all') !== before.advisoryThreshold ||
+        (row.ticket_delivery ?? 'immediate') !== before.ticketDelivery;
       if (!differs) return [];
       if (row.expires_at !== null && row.expires_at <= origin.at) {
         throw invalid('This implied consent has already run out.', [
@@ -209,7 +216,16 @@ export class ConsentRecords {
       }
       // The advisory threshold is in the history where it is not the default, or just changed.
       const threshold = row.advisory_threshold ?? 'all';
-      return [{ row, receives, previous: before.subscribed, historyThreshold: threshold !== 'all' || threshold !== before.advisoryThreshold ? threshold : null }];
+      const delivery = row.ticket_delivery ?? 'immediate';
+      return [
+        {
+          row,
+          receives,
+          previous: before.subscribed,
+          historyThreshold: threshold !== 'all' || threshold !== before.advisoryThreshold ? threshold : null,
+          historyDelivery: delivery !== 'immediate' || delivery !== before.ticketDelivery ? delivery : null,
+        },
+      ];
     });
     for (const { row } of rows) {
       const { contact_id: _c, category: _k, chosen, ...kept } = row;
@@ -225,8 +241,8 @@ export class ConsentRecords {
       await trx
         .insertInto('consent_history')
         .values(
-          rows.map(({ row, receives, previous, historyThreshold }) =>
-            this.historyRow({ ...row, subscribed: bit(receives), history_threshold: historyThreshold }, bit(previous), origin),
+          rows.map(({ row, receives, previous, historyThreshold, historyDelivery }) =>
+            this.historyRow({ ...row, subscribed: bit(receives), history_threshold: historyThreshold, history_delivery: historyDelivery }, bit(previous), origin),
           ),
         )
         .execute();
@@ -271,10 +287,11 @@ export class ConsentRecords {
   /** On, or off: what a wanted change rests on, from who made it and what it says. */
   private resolve(category: string, change: ConsentChange, before: ConsentState, origin: ChangeOrigin): ConsentChange {
     const advisoryThreshold = change.advisoryThreshold ?? before.advisoryThreshold;
-    if (!change.subscribed) return { subscribed: false, advisoryThreshold, basis: change.basis ?? before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
-    if (before.subscribed && change.basis === undefined) return { subscribed: true, advisoryThreshold, basis: before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
+    const ticketDelivery = change.ticketDelivery ?? before.ticketDelivery;
+    if (!change.subscribed) return { subscribed: false, advisoryThreshold, ticketDelivery, basis: change.basis ?? before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
+    if (before.subscribed && change.basis === undefined) return { subscribed: true, advisoryThreshold, ticketDelivery, basis: before.basis, ...(before.basisSince ? { since: before.basisSince } : {}) };
     const basis = change.basis ?? (PERSON_SOURCES.has(origin.source) ? 'express' : this.categories.get(category)!.basis);
-    return { subscribed: true, advisoryThreshold, basis, ...(change.since ? { since: change.since } : {}) };
+    return { subscribed: true, advisoryThreshold, ticketDelivery, basis, ...(change.since ? { since: change.since } : {}) };
   }
 
   private consentRow(contactId: string, category: string, change: ConsentChange, lastPurchase: string | null, origin: ChangeOrigin) {
@@ -295,6 +312,7 @@ export class ConsentRecords {
       reconfirm_sent_at: null,
       chosen: CHOICES.has(origin.source) ? 1 : 0,
       advisory_threshold: category === ADVISORY_CATEGORY && change.advisoryThreshold && change.advisoryThreshold !== 'all' ? change.advisoryThreshold : null,
+      ticket_delivery: category === TICKETS_CATEGORY && change.ticketDelivery === 'daily' ? 'daily' : null,
     };
   }
 
@@ -447,13 +465,22 @@ export class ConsentRecords {
       wordingVersion: r.wording_version,
       wordingLocale: r.wording_locale as Locale | null,
       ...(r.advisory_threshold ? { advisoryThreshold: r.advisory_threshold as AdvisoryThreshold } : {}),
+      ...(r.ticket_delivery ? { ticketDelivery: r.ticket_delivery as TicketDelivery } : {}),
       ip: r.ip,
       userAgent: r.user_agent,
     }));
   }
 
   private historyRow(
-    row: { contact_id: string; category: string; subscribed: number; basis: string; basis_since: string | null; history_threshold?: string | null },
+    row: {
+      contact_id: string;
+      category: string;
+      subscribed: number;
+      basis: string;
+      basis_since: string | null;
+      history_threshold?: string | null;
+      history_delivery?: string | null;
+    },
     oldValue: number | null,
     origin: ChangeOrigin,
   ) {
@@ -471,6 +498,7 @@ export class ConsentRecords {
       wording_version: origin.wording?.version ?? null,
       wording_locale: origin.wording?.locale ?? null,
       advisory_threshold: row.history_threshold ?? null,
+      ticket_delivery: row.history_delivery ?? null,
     };
   }
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import { ADVISORY_CATEGORY, type ConsentSetting, type Contact, type schemas } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, TICKETS_CATEGORY, type ConsentSetting, type Contact, type schemas } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/time.js';
@@ -203,6 +203,9 @@ export class Contacts {
       const setting = typeof value === 'boolean' ? { subscribed: value } : value;
       if (!category) return [{ pointer: `#/${key}`, detail: 'Unknown category.' }];
       if (category.required && !setting.subscribed) return [{ pointer: `#/${key}`, detail: 'This category is required and cannot be turned off.' }];
+      if (setting.ticketDelivery !== undefined && key !== TICKETS_CATEGORY) {
+        return [{ pointer: `#/${key}/ticketDelivery`, detail: 'Only ticket updates can come in a daily digest.' }];
+      }
       if (setting.advisoryThreshold !== undefined && key !== ADVISORY_CATEGORY) {
         return [{ pointer: `#/${key}/advisoryThreshold`, detail: 'Only security advisories have a severity threshold.' }];
       }
@@ -252,6 +255,7 @@ export class Contacts {
       preferences: Object.fromEntries(entries.map(([key, state]) => [key, state.subscribed])),
       lockedCategories: entries.filter(([, state]) => state.locked).map(([key]) => key),
       advisoryThreshold: states[ADVISORY_CATEGORY]?.advisoryThreshold ?? 'all',
+      ticketDelivery: states[TICKETS_CATEGORY]?.ticketDelivery ?? 'immediate',
     };
   }
 }

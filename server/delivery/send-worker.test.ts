@@ -69,7 +69,7 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
             new Map(
               ids.map((id) => [
                 id,
-                { 'ticket-updates': { subscribed: id !== 'ben' && id !== 'dee', locked: false, advisoryThreshold: 'all', basis: 'exempt', lapsedAt: id === 'dee' ? '2028-03-01T00:00:00.000Z' : null } },
+                { 'ticket-updates': { subscribed: id !== 'ben' && id !== 'dee', locked: false, advisoryThreshold: 'all', ticketDelivery: 'immediate', basis: 'exempt', lapsedAt: id === 'dee' ? '2028-03-01T00:00:00.000Z' : null } },
               ]),
             ),
           category: (key) => (key === TICKETS.key ? TICKETS : undefined),
@@ -79,6 +79,7 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
         completeData: async (_template, _contactId, stored) => ({ data: stored }),
         mailer,
         mutes: { mayReceive: async () => true },
+        digests: { collect: async () => '' },
         evidence: { senderIdentity: async (unsubscribe) => `id-${unsubscribe}`, sent: async (template, contactId) => void renewals.push(`${template} to ${contactId}`) },
         logger: pino({ level: 'silent' }),
       },

@@ -61,6 +61,8 @@ export interface ConsentCheck {
   locked: boolean;
   /** Security advisories: the least severity the contact receives (`all`, `high`, `critical`). */
   advisoryThreshold: AdvisoryThreshold;
+  /** Ticket updates: at once, or collected for a daily digest. */
+  ticketDelivery: 'immediate' | 'daily';
   basis: string;
   lapsedAt: string | null;
 }
@@ -92,6 +94,11 @@ export interface Mutes {
   mayReceive(contactId: string, update: Record<string, unknown>): Promise<boolean>;
 }
 
+/** Ticket updates held for a contact's daily digest (tickets/ticket-digests.ts). */
+export interface Digests {
+  collect(contactId: string, update: Record<string, unknown>): Promise<string>;
+}
+
 /** What the worker works with: small interfaces it declares, so it runs without a database in a test. */
 export interface WorkerDeps {
   queue: Queue;
@@ -104,6 +111,7 @@ export interface WorkerDeps {
   mailer: Mailer;
   evidence: Evidence;
   mutes: Mutes;
+  digests: Digests;
   logger: Logger;
 }
 
@@ -288,6 +296,10 @@ export class SendWorker {
     }
     if (message.template === 'ticket-update' && !(await this.deps.mutes.mayReceive(message.contact_id, stored))) {
       return queue.suppressed(message.id, 'The contact muted updates about this ticket.');
+    }
+    if (message.template === 'ticket-update' && consent?.ticketDelivery === 'daily') {
+      const dueAt = await this.deps.digests.collect(message.contact_id, stored);
+      return queue.suppressed(message.id, `Collected for the contact's daily digest (due ${dueAt}).`);
     }
     const completed = await this.deps.completeData(message.template, message.contact_id, stored);
     if ('skip' in completed) return queue.suppressed(message.id, completed.skip);

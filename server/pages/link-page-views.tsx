@@ -66,6 +66,7 @@ export function PreferencesView({
         preferences={contact.preferences}
         locked={lockedBy ? { keys: contact.lockedCategories, by: lockedBy } : null}
         advisoryThreshold={contact.advisoryThreshold}
+        ticketDelivery={contact.ticketDelivery}
         action={action}
         wording={wording}
       />

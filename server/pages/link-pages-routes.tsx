@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { ComponentChildren } from 'preact';
-import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, type AdvisoryThreshold, type ConsentSetting, type Contact, type Locale, type WordingSurface } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type ConsentSetting, type Contact, type Locale, type WordingSurface } from '../../contract/index.js';
 import type { AfterAnswer } from '../after-answer.js';
 import type { Categories } from '../consent/categories.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -269,13 +269,18 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (!before) return gone(req);
     // Locked categories are not the person's to change: their boxes are disabled, so never sent.
     const choosable = categories.list.filter((c) => !c.required && !before.lockedCategories.includes(c.key));
-    const threshold = (req.body as Record<string, unknown>).advisoryThreshold;
+    const body = req.body as Record<string, unknown>;
+    const threshold = body.advisoryThreshold;
+    const delivery = body.ticketDelivery;
     if (threshold !== undefined && !ADVISORY_THRESHOLDS.includes(threshold as AdvisoryThreshold)) return { status: 400, text: 'Unknown advisory threshold.' };
+    if (delivery !== undefined && !TICKET_DELIVERIES.includes(delivery as TicketDelivery)) return { status: 400, text: 'Unknown ticket delivery.' };
     const wanted: Record<string, boolean | ConsentSetting> = Object.fromEntries(choosable.map((c) => [c.key, action === 'save' && checked.includes(c.key)]));
-    const advisories = wanted[ADVISORY_CATEGORY];
-    if (action === 'save' && threshold !== undefined && advisories !== undefined) {
-      wanted[ADVISORY_CATEGORY] = { subscribed: advisories === true, advisoryThreshold: threshold as AdvisoryThreshold };
-    }
+    // A category's own setting goes with it (a locked one is not the person's to save here).
+    const withSetting = (key: string, setting: Partial<ConsentSetting>) => {
+      if (action === 'save' && wanted[key] !== undefined) wanted[key] = { subscribed: wanted[key] === true, ...setting };
+    };
+    if (threshold !== undefined) withSetting(ADVISORY_CATEGORY, { advisoryThreshold: threshold as AdvisoryThreshold });
+    if (delivery !== undefined) withSetting(TICKETS_CATEGORY, { ticketDelivery: delivery as TicketDelivery });
     const contact = await contacts.setPreferences(contactId, wanted, pageOrigin(req, 'preference-page'));
     return answer(contact, (locale) => (action === 'save' ? PAGE_STRINGS[locale].saved : PAGE_STRINGS[locale].allOff));
   }

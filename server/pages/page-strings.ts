@@ -1,4 +1,4 @@
-import type { AdvisoryThreshold, Locale } from '../../contract/index.js';
+import type { AdvisoryThreshold, Locale, TicketDelivery } from '../../contract/index.js';
 
 // Every string of the link pages, in English and Canadian French; a missing key is a type error.
 const en = {
@@ -33,6 +33,8 @@ const en = {
   goneHeading: 'These preferences no longer exist',
   goneIntro: 'The contact this link was for has been removed. No more emails will be sent to it.',
   requiredCategoryIntro: 'This category is required and cannot be turned off.',
+  deliveryLabel: 'How often',
+  delivery: { immediate: 'As they happen', daily: 'One email a day, at 8 a.m.' } as Record<TicketDelivery, string>,
   thresholdLabel: 'Which advisories',
   threshold: { all: 'All advisories', high: 'High and critical only', critical: 'Critical only' } as Record<AdvisoryThreshold, string>,
   muteHeading: (ticket: string) => `Stop updates about ticket ${ticket}?`,
@@ -98,6 +100,8 @@ const fr: PageStrings = {
   goneHeading: 'Ces préférences n’existent plus',
   goneIntro: 'Le contact visé par ce lien a été supprimé. Aucun autre courriel ne lui sera envoyé.',
   requiredCategoryIntro: 'Cette catégorie est obligatoire et ne peut pas être désactivée.',
+  deliveryLabel: 'À quelle fréquence',
+  delivery: { immediate: 'Au fur et à mesure', daily: 'Un courriel par jour, à 8\u00a0h' },
   thresholdLabel: 'Quels avis',
   threshold: { all: 'Tous les avis', high: 'Élevés et critiques seulement', critical: 'Critiques seulement' },
   muteHeading: (ticket) => `Ne plus recevoir de mises à jour sur la demande ${ticket}\u00a0?`,

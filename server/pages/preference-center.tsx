@@ -1,4 +1,4 @@
-import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, type AdvisoryThreshold, type CategoryInfo, type Locale, type Preferences } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type CategoryInfo, type Locale, type Preferences } from '../../contract/index.js';
 import { PAGE_STRINGS } from './page-strings.js';
 
 export interface PreferenceCenterProps {
@@ -14,6 +14,24 @@ export interface PreferenceCenterProps {
   locked: { keys: string[]; by: string } | null;
   /** Which security advisories the contact receives. */
   advisoryThreshold: AdvisoryThreshold;
+  /** Ticket updates at once or daily. */
+  ticketDelivery: TicketDelivery;
+}
+
+/** A select under a category's description: one of its own settings. */
+function CategorySetting<T extends string>(props: { id: string; name: string; label: string; values: readonly T[]; labels: Record<T, string>; current: T }) {
+  return (
+    <p class="threshold">
+      <label for={props.id}>{props.label}</label>{' '}
+      <select id={props.id} name={props.name}>
+        {props.values.map((value) => (
+          <option key={value} value={value} selected={value === props.current}>
+            {props.labels[value]}
+          </option>
+        ))}
+      </select>
+    </p>
+  );
 }
 
 /** A consent wording as a page shows it: the version it records, and the filled-in text. */
@@ -23,7 +41,7 @@ export interface ShownWording {
 }
 
 /** Every category with its description; required ones shown on and locked. Works without JavaScript. */
-export function PreferenceCenter({ locale, email, categories, preferences, action, wording, locked, advisoryThreshold }: PreferenceCenterProps) {
+export function PreferenceCenter({ locale, email, categories, preferences, action, wording, locked, advisoryThreshold, ticketDelivery }: PreferenceCenterProps) {
   const t = PAGE_STRINGS[locale];
   return (
     <form method="post" action={action} class="card">
@@ -55,16 +73,10 @@ export function PreferenceCenter({ locale, email, categories, preferences, actio
                   {lockedOn && <span class="lock"> {t.lockedBy(locked.by)}</span>}
                 </p>
                 {category.key === ADVISORY_CATEGORY && (
-                  <p class="threshold">
-                    <label for="advisory-threshold">{t.thresholdLabel}</label>{' '}
-                    <select id="advisory-threshold" name="advisoryThreshold">
-                      {ADVISORY_THRESHOLDS.map((value) => (
-                        <option key={value} value={value} selected={value === advisoryThreshold}>
-                          {t.threshold[value]}
-                        </option>
-                      ))}
-                    </select>
-                  </p>
+                  <CategorySetting id="advisory-threshold" name="advisoryThreshold" label={t.thresholdLabel} values={ADVISORY_THRESHOLDS} labels={t.threshold} current={advisoryThreshold} />
+                )}
+                {category.key === TICKETS_CATEGORY && (
+                  <CategorySetting id="ticket-delivery" name="ticketDelivery" label={t.deliveryLabel} values={TICKET_DELIVERIES} labels={t.delivery} current={ticketDelivery} />
                 )}
               </div>
             </div>

@@ -93,6 +93,22 @@ const schemas = {
     statement: z.object({ en: text(2_000), fr: text(2_000) }),
     lapsesAt: isoDate(),
   }),
+  /** A day's ticket updates for one contact: each ticket's latest state, the latest first. */
+  'ticket-digest': z.object({
+    date: isoDate(),
+    tickets: z
+      .array(
+        z.object({
+          ticketId: identifier(),
+          subject: text(TITLE_MAX),
+          status: text(100),
+          message: text(BODY_MAX),
+          url: httpUrl().optional(),
+        }),
+      )
+      .min(1)
+      .max(50),
+  }),
   /** To an organization's lead, when nobody there receives a category its contract needs. */
   'coverage-lost': z.object({
     organizationName: text(200),

@@ -48,6 +48,12 @@ export const TEMPLATE_VIEWS: { [T in TemplateName]: View<T> } = {
 
   'email-changed': (data, locale) => ({ changedAt: formatDate(data.changedAt, locale), notice: true }),
 
+  'ticket-digest': (data, locale) => ({
+    date: formatDate(data.date, locale),
+    count: data.tickets.length,
+    tickets: data.tickets.map((t) => ({ ...t, ticketId: String(t.ticketId) })),
+  }),
+
   'coverage-lost': (data, locale) => ({ organizationName: data.organizationName, lostCategory: data.categoryLabel[locale], notice: true }),
 
   'confirm-subscription': (data, locale) => ({ url: data.url, statement: data.statement[locale], expiresAt: formatDate(data.expiresAt, locale) }),

@@ -263,4 +263,21 @@ export function registerSelfServiceRoutes(api: Endpoints, selfService: SelfServi
       body: await selfService.setAdvisoryThreshold(session.contactId, body.advisoryThreshold, originOf(req, 'extension'), query),
     }),
   );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/v1/me/ticket-delivery',
+      summary: 'Ticket updates at once, or in one email a day at 08:00 in the organization’s time zone (recorded with source extension)',
+      tag: TAG,
+      auth: { session: true },
+      body: { json: s.ticketDeliveryUpdate, limit: JSON_LIMIT },
+      query: s.wordingShownQuery,
+      responses: { 200: { description: 'The contact', schema: s.me }, ...problemResponses(400, 415) },
+    },
+    async ({ session, body, query, req }) => ({
+      status: 200,
+      body: await selfService.setTicketDelivery(session.contactId, body.ticketDelivery, originOf(req, 'extension'), query),
+    }),
+  );
 }

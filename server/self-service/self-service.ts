@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ADVISORY_CATEGORY, SIGN_IN_PROBLEMS, type AdvisoryThreshold, type Me, type MyOrganization, type MeUpdate, type Preferences, type Session } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, SIGN_IN_PROBLEMS, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type Me, type MyOrganization, type MeUpdate, type Preferences, type Session } from '../../contract/index.js';
 import type { Categories } from '../consent/categories.js';
 import type { ChangeOrigin } from '../consent/consent.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -107,6 +107,7 @@ export class SelfService {
       preferences: contact.preferences,
       locked: contact.lockedCategories,
       advisoryThreshold: contact.advisoryThreshold,
+      ticketDelivery: contact.ticketDelivery,
       consentWording: this.wording(),
       pending: await this.deps.requests.pending(contactId),
     };
@@ -148,6 +149,16 @@ export class SelfService {
     const wording = this.deps.wordings.shown('extension', shown.wording, shown.locale ?? contact.locale);
     const subscribed = contact.preferences[ADVISORY_CATEGORY] === true;
     await this.deps.contacts.changeConsent(contactId, { [ADVISORY_CATEGORY]: { subscribed, advisoryThreshold } }, { ...origin, wording }, 'extension');
+    return this.me(contactId);
+  }
+
+  /** Ticket updates at once, or one email a day at 08:00 in the organization's time zone: recorded like any change. */
+  async setTicketDelivery(contactId: string, ticketDelivery: TicketDelivery, origin: ChangeOrigin, shown: { wording?: string; locale?: string } = {}): Promise<Me> {
+    const contact = await this.deps.contacts.get(contactId);
+    if (!contact) throw notFound('contact');
+    const wording = this.deps.wordings.shown('extension', shown.wording, shown.locale ?? contact.locale);
+    const subscribed = contact.preferences[TICKETS_CATEGORY] === true;
+    await this.deps.contacts.changeConsent(contactId, { [TICKETS_CATEGORY]: { subscribed, ticketDelivery } }, { ...origin, wording }, 'extension');
     return this.me(contactId);
   }
 

@@ -11,6 +11,8 @@ export interface OrganizationsTable {
   created_at: string;
   /** The relationship's last activity: the last purchase (an invoice receipt sent) or contract. */
   last_purchase_at: string | null;
+  /** IANA name; null: America/Toronto. Daily digests go at 08:00 there. */
+  time_zone: string | null;
 }
 
 /** `email`, `name`, `phone` and `job_title` hold AES-256-GCM ciphertext (server/privacy/field-crypto.ts). */
@@ -52,6 +54,8 @@ export interface ConsentsTable {
   chosen: number;
   /** The advisory category only: `high` or `critical` to receive only those; null for all. */
   advisory_threshold: string | null;
+  /** The ticket-update category only: `daily` for one email a day; null: at once. */
+  ticket_delivery: string | null;
 }
 
 /** A category an organization's contract needs that nobody there receives (server/consent/coverage.ts). */
@@ -61,6 +65,17 @@ export interface CoverageLossesTable {
   lost_at: string;
   /** When someone received it again; null while nobody does. */
   restored_at: string | null;
+}
+
+/** A ticket update collected for a contact's daily digest (server/tickets/ticket-digests.ts). */
+export interface DigestItemsTable {
+  id: string;
+  contact_id: string;
+  ticket_id: string;
+  /** The update's template data, sealed under DATA_KEY. */
+  data: string;
+  due_at: string;
+  created_at: string;
 }
 
 /** A contact's muted ticket (server/tickets/ticket-mutes.ts). */
@@ -96,6 +111,7 @@ export interface ConsentHistoryTable {
   wording_version: string | null;
   wording_locale: string | null;
   advisory_threshold: string | null;
+  ticket_delivery: string | null;
 }
 
 /** A double opt-in or a reconfirmation asked of a contact by email (server/consent/consent-requests.ts). */
@@ -260,6 +276,7 @@ export interface Database {
   organization_policies: OrganizationPoliciesTable;
   coverage_losses: CoverageLossesTable;
   muted_tickets: MutedTicketsTable;
+  digest_items: DigestItemsTable;
   sender_identities: SenderIdentitiesTable;
   api_keys: ApiKeysTable;
   messages: MessagesTable;

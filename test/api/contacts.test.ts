@@ -29,6 +29,7 @@ describe.each(STORES)('contacts API on %s', (kind) => {
       preferences: { 'ticket-updates': true, invoices: true, 'security-advisories': true, 'service-alerts': true, marketing: false },
       lockedCategories: [],
       advisoryThreshold: 'all',
+      ticketDelivery: 'immediate',
     });
     const read = await server.api.get(`/api/v1/contacts/${res.body.id}`);
     expect(read.status).toBe(200);

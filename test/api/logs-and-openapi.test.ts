@@ -95,6 +95,7 @@ describe('OpenAPI document', () => {
         'GET /api/v1/me/organization',
         'GET /api/v1/me/muted-tickets',
         'PUT /api/v1/me/advisory-threshold',
+        'PUT /api/v1/me/ticket-delivery',
         'DELETE /api/v1/me/muted-tickets/{ticketId}',
         'PUT /api/v1/me/organization/policy',
         'POST /hooks/advisories',
@@ -106,7 +107,7 @@ describe('OpenAPI document', () => {
     const setting = doc.paths['/api/v1/contacts/{id}/preferences'].put.requestBody.content['application/json'].schema.additionalProperties.anyOf;
     expect(setting[0]).toEqual({ type: 'boolean' });
     expect(setting[1].properties.basis.enum).toEqual(['express', 'implied-relationship', 'implied-inquiry', 'exempt', 'b2b']);
-    expect(Object.keys(setting[1].properties).sort()).toEqual(['advisoryThreshold', 'basis', 'confirm', 'since', 'subscribed']);
+    expect(Object.keys(setting[1].properties).sort()).toEqual(['advisoryThreshold', 'basis', 'confirm', 'since', 'subscribed', 'ticketDelivery']);
     expect(doc.paths['/api/v1/contacts/{id}/evidence'].get.responses['200'].content['application/json'].schema.properties.messages).toBeDefined();
     const create = doc.paths['/api/v1/contacts'].post;
     const schema = create.requestBody.content['application/json'].schema;

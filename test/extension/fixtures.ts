@@ -63,6 +63,7 @@ export function sampleMe(preferences: Me['preferences'] = { security: true, news
     preferences,
     locked: [],
     advisoryThreshold: 'all',
+    ticketDelivery: 'immediate',
     consentWording: {
       version: 'extension@1',
       text: { en: 'Switching a category on is your express consent.', fr: 'Activer une catégorie constitue votre consentement exprès.' },

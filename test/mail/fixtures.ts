@@ -58,6 +58,13 @@ export const SAMPLE_DATA: Record<TemplateName, Record<string, unknown>> = {
   'preferences-link': { url: 'https://mail.serveitpro.example/preferences?token=abc.def.ghi' },
   'data-export': { requestedAt: '2026-11-26T14:30:00Z' },
   'email-changed': { changedAt: '2026-11-30T15:05:00Z' },
+  'ticket-digest': {
+    date: '2026-11-30T13:00:00Z',
+    tickets: [
+      { ticketId: 48213, subject: 'Outlook keeps asking for the password', status: 'Waiting on you', message: 'Could you confirm it no longer asks?', url: 'https://psa.serveitpro.example/tickets/48213' },
+      { ticketId: 'T-77', subject: 'VPN drops every hour', status: 'Resolved', message: 'We replaced the firewall rule.' },
+    ],
+  },
   'coverage-lost': { organizationName: 'Clinique Lavoie', categoryLabel: { en: 'Invoices and receipts', fr: 'Factures et reçus' } },
   'confirm-subscription': {
     url: 'https://mail.serveitpro.example/c/abc.def.ghi',
@@ -81,6 +88,7 @@ export const SYSTEM_TEMPLATES: readonly TemplateName[] = ['sign-in-code', 'prefe
 
 const CATEGORY: Partial<Record<TemplateName, Record<Locale, string>>> = {
   'ticket-update': { en: 'Ticket updates', fr: 'Suivi des demandes' },
+  'ticket-digest': { en: 'Ticket updates', fr: 'Suivi des demandes' },
   'invoice-receipt': { en: 'Invoices and receipts', fr: 'Factures et reçus' },
   announcement: { en: 'News and offers', fr: 'Nouvelles et offres' },
   'security-advisory': { en: 'Security advisories', fr: 'Avis de sécurité' },

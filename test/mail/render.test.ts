@@ -120,6 +120,18 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
       text: ['ne recevra plus le suivi des demandes', 'ont été fermées'],
     },
   },
+  'ticket-digest': {
+    en: {
+      subject: 'Your ticket updates for November 30, 2026',
+      html: ['Outlook keeps asking for the password', 'VPN drops every hour', 'Waiting on you', 'View this ticket'],
+      text: ['Here is the latest state of each ticket that changed.', 'We replaced the firewall rule.'],
+    },
+    fr: {
+      subject: 'Le suivi de vos demandes du 30 novembre 2026',
+      html: ['Résumé quotidien', 'Outlook keeps asking for the password', 'Voir cette demande'],
+      text: ['Voici le dernier état de chaque demande mise à jour.', 'We replaced the firewall rule.'],
+    },
+  },
   'coverage-lost': {
     en: {
       subject: 'Nobody at Clinique Lavoie receives Invoices and receipts any more',

@@ -78,6 +78,7 @@ describe.each(STORES)('signing in to the extension by emailed code on %s', (kind
       },
       locked: [],
       advisoryThreshold: 'all',
+      ticketDelivery: 'immediate',
       // What the extension shows under the switches, in both languages, and sends back with each change.
       consentWording: {
         version: 'extension@1',

@@ -15,6 +15,20 @@ export function clientControl(): Migration {
       // Advisories of which severity a contact receives (null: all), on the advisory category's row.
       await db.schema.alterTable('consents').addColumn('advisory_threshold', 'text').execute();
       await db.schema.alterTable('consent_history').addColumn('advisory_threshold', 'text').execute();
+      // Ticket updates at once, or in one email a day at 08:00 in the organization's time zone.
+      await db.schema.alterTable('organizations').addColumn('time_zone', 'text').execute();
+      await db.schema.alterTable('consents').addColumn('ticket_delivery', 'text').execute();
+      await db.schema.alterTable('consent_history').addColumn('ticket_delivery', 'text').execute();
+      await db.schema
+        .createTable('digest_items')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+        .addColumn('ticket_id', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('digest_items_due').on('digest_items').columns(['due_at']).execute();
       // A person's "stop updates about this ticket", until they unmute it or the ticket is reopened.
       await db.schema
         .createTable('muted_tickets')
