@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../contract/index.js';
 import { fake } from '../../test/extension/fake-browser.js';
-import { deferred, fail, ok, problem, sampleMe, sampleMeWithAdvisories, stubApi } from '../../test/extension/fixtures.js';
+import { deferred, fail, ok, problem, sampleMe, sampleMeWithAdvisories, sampleMeWithTicketUpdates, stubApi } from '../../test/extension/fixtures.js';
 import type { ApiResult } from '../shared/api-client.js';
 import { PopupApp } from './popup-app.js';
 
@@ -583,6 +583,97 @@ describe('which security advisories', () => {
     });
     render(<PopupApp api={api} />);
     fireEvent.change(await thresholdSelect(), { target: { value: 'high' } });
+    expect(await screen.findByText('Your session has ended. Sign in again.')).toBeTruthy();
+    expect(fake.storage.get('sessionToken')).toBeNull();
+  });
+});
+
+describe('how often ticket updates come', () => {
+  const deliverySelect = (name = 'How often') => screen.findByRole('combobox', { name }) as Promise<HTMLSelectElement>;
+  const optionsOf = (select: HTMLSelectElement) => [...select.options].map((option) => [option.value, option.textContent]);
+
+  it('when signed in, then the choice sits in the ticket updates row, shows the current value and offers two rhythms', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMeWithTicketUpdates('daily'))) })} />);
+
+    const select = await deliverySelect();
+    expect(select.value).toBe('daily');
+    expect(select.disabled).toBe(false);
+    expect(optionsOf(select)).toEqual([
+      ['immediate', 'As they happen'],
+      ['daily', 'One email a day, at 8 a.m.'],
+    ]);
+    const ticketUpdates = screen.getByRole('switch', { name: 'Ticket updates' });
+    expect(ticketUpdates.closest('li')!.contains(select)).toBe(true);
+    expect(screen.getAllByRole('combobox')).toHaveLength(1);
+  });
+
+  it('when the browser is in French, then the label and choices are in French, 8 and h kept together', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMeWithTicketUpdates('immediate'))) })} />);
+
+    const select = await deliverySelect('À quelle fréquence');
+    expect(select.value).toBe('immediate');
+    expect(optionsOf(select)).toEqual([
+      ['immediate', 'Au fur et à mesure'],
+      ['daily', 'Un courriel par jour, à 8\u00a0h'],
+    ]);
+  });
+
+  it('when ticket updates are switched off, then the choice is kept but disabled', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMeWithTicketUpdates('daily', false))) })} />);
+    const select = await deliverySelect();
+    expect(screen.getByRole('switch', { name: 'Ticket updates' }).getAttribute('aria-checked')).toBe('false');
+    expect(select.value).toBe('daily');
+    expect(select.disabled).toBe(true);
+  });
+
+  it('when the choice changes, then it shows saving, sends only the delivery with the wording shown, then shows saved', async () => {
+    fake.reset('fr-CA');
+    signedIn();
+    const me: Me = { ...sampleMeWithTicketUpdates('immediate'), consentWording: { ...sampleMe().consentWording, version: 'extension@7' } };
+    const saving = deferred<ApiResult<Me>>();
+    const api = stubApi({ getMe: vi.fn(async () => ok(me)), updateTicketDelivery: vi.fn(() => saving.promise) });
+    render(<PopupApp api={api} />);
+    const select = await deliverySelect('À quelle fréquence');
+
+    fireEvent.change(select, { target: { value: 'daily' } });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Enregistrement…'));
+    expect(select.value).toBe('daily');
+    expect(api.updateTicketDelivery).toHaveBeenCalledExactlyOnceWith('tok-1', 'daily', { wording: 'extension@7', locale: 'fr' });
+    expect(api.updatePreferences).not.toHaveBeenCalled();
+    expect(api.updateAdvisoryThreshold).not.toHaveBeenCalled();
+
+    saving.resolve(ok({ ...me, ticketDelivery: 'daily' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Enregistré'));
+    expect(select.value).toBe('daily');
+  });
+
+  it('when the server refuses the change, then the choice goes back and the failure is announced', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMeWithTicketUpdates('daily'))),
+      updateTicketDelivery: vi.fn(async () => fail({ kind: 'problem', problem: problem(400) })),
+    });
+    render(<PopupApp api={api} />);
+    const select = await deliverySelect();
+
+    fireEvent.change(select, { target: { value: 'immediate' } });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("Couldn't save. Your change was undone."));
+    expect(api.updateTicketDelivery).toHaveBeenCalledExactlyOnceWith('tok-1', 'immediate', { wording: 'extension@1', locale: 'en' });
+    expect(select.value).toBe('daily');
+  });
+
+  it('when the change answers 401, then the popup returns to sign-in', async () => {
+    signedIn();
+    const api = stubApi({
+      getMe: vi.fn(async () => ok(sampleMeWithTicketUpdates())),
+      updateTicketDelivery: vi.fn(async () => fail({ kind: 'unauthorized', problem: problem(401) })),
+    });
+    render(<PopupApp api={api} />);
+    fireEvent.change(await deliverySelect(), { target: { value: 'daily' } });
     expect(await screen.findByText('Your session has ended. Sign in again.')).toBeTruthy();
     expect(fake.storage.get('sessionToken')).toBeNull();
   });

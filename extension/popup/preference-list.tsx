@@ -1,12 +1,23 @@
-import { ADVISORY_CATEGORY } from '../../contract/constants.js';
-import type { CategoryInfo, Me } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, TICKETS_CATEGORY } from '../../contract/constants.js';
+import type { AdvisoryThreshold, CategoryInfo, Me, TicketDelivery } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
-import { t, uiLocale } from '../shared/i18n.js';
-import { AdvisoryThresholdSelect } from './advisory-threshold-select.js';
+import { t, uiLocale, type MessageKey } from '../shared/i18n.js';
+import { CategorySettingSelect } from './category-setting-select.js';
 import { PreferenceSwitch } from './preference-switch.js';
 import { SaveStatus } from './save-status.js';
-import { useAdvisoryThresholdSaver } from './use-advisory-threshold-saver.js';
+import { useCategorySettingSaver } from './use-category-setting-saver.js';
 import { usePreferenceSaver } from './use-preference-saver.js';
+
+const THRESHOLD_LABELS: Record<AdvisoryThreshold, MessageKey> = {
+  all: 'prefs_threshold_all',
+  high: 'prefs_threshold_high',
+  critical: 'prefs_threshold_critical',
+};
+
+const DELIVERY_LABELS: Record<TicketDelivery, MessageKey> = {
+  immediate: 'prefs_delivery_immediate',
+  daily: 'prefs_delivery_daily',
+};
 
 interface Props {
   api: ApiClient;
@@ -36,7 +47,20 @@ export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
     shown,
     onUnauthorized,
   });
-  const advisories = useAdvisoryThresholdSaver({ api, token, initial: me.advisoryThreshold, shown, onStatus: setStatus, onUnauthorized });
+  const threshold = useCategorySettingSaver({
+    initial: me.advisoryThreshold,
+    save: (value) => api.updateAdvisoryThreshold(token, value, shown),
+    savedIn: (saved) => saved.advisoryThreshold,
+    onStatus: setStatus,
+    onUnauthorized,
+  });
+  const delivery = useCategorySettingSaver({
+    initial: me.ticketDelivery,
+    save: (value) => api.updateTicketDelivery(token, value, shown),
+    savedIn: (saved) => saved.ticketDelivery,
+    onStatus: setStatus,
+    onUnauthorized,
+  });
   const lockedBecause = (category: CategoryInfo) => {
     if (category.required) return t('prefs_required_reason');
     return locked.includes(category.key) ? t('prefs_locked_reason', me.contact.organizationName) : null;
@@ -66,7 +90,24 @@ export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
                 onToggle={(subscribed) => change({ [category.key]: subscribed })}
               >
                 {category.key === ADVISORY_CATEGORY && (
-                  <AdvisoryThresholdSelect value={advisories.threshold} disabled={!checked} onChange={advisories.change} />
+                  <CategorySettingSelect
+                    label={t('prefs_threshold_label')}
+                    values={ADVISORY_THRESHOLDS}
+                    labels={THRESHOLD_LABELS}
+                    value={threshold.value}
+                    disabled={!checked}
+                    onChange={threshold.change}
+                  />
+                )}
+                {category.key === TICKETS_CATEGORY && (
+                  <CategorySettingSelect
+                    label={t('prefs_delivery_label')}
+                    values={TICKET_DELIVERIES}
+                    labels={DELIVERY_LABELS}
+                    value={delivery.value}
+                    disabled={!checked}
+                    onChange={delivery.change}
+                  />
                 )}
               </PreferenceSwitch>
             );

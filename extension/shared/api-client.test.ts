@@ -176,4 +176,28 @@ describe('api client', () => {
     expect(headers['Authorization']).toBe('Bearer tok');
     expect(headers['Content-Type']).toBe('application/json');
   });
+
+  it('when the ticket delivery changes, then it PUTs {ticketDelivery} to /me/ticket-delivery with the wording shown and its language', async () => {
+    const me = { contact: {}, categories: [], preferences: {}, locked: [], advisoryThreshold: 'all', ticketDelivery: 'daily', pending: [] };
+    const fetch = respond(200, me);
+    const result = await client(fetch).updateTicketDelivery('tok', 'daily', { wording: 'extension@2', locale: 'en' });
+
+    expect(result).toEqual({ ok: true, value: me });
+    expect(fetch).toHaveBeenCalledOnce();
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/ticket-delivery?wording=extension%402&locale=en');
+    expect(init?.method).toBe('PUT');
+    expect(init?.body).toBe('{"ticketDelivery":"daily"}');
+    const headers = init?.headers as Record<string, string>;
+    expect(headers['Authorization']).toBe('Bearer tok');
+    expect(headers['Content-Type']).toBe('application/json');
+  });
+
+  it('when the ticket delivery is refused (400), then it is a plain problem', async () => {
+    const refused = { type: '/problems/validation', title: 'Invalid', status: 400 };
+    expect(await client(respond(400, refused)).updateTicketDelivery('tok', 'daily', { wording: 'extension@2', locale: 'en' })).toEqual({
+      ok: false,
+      error: { kind: 'problem', problem: refused },
+    });
+  });
 });

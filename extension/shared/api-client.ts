@@ -14,6 +14,7 @@ import type {
   SessionRequest,
   SignInCodeRequest,
   SignInCodeSent,
+  TicketDelivery,
 } from '../../contract/index.js';
 
 /** Why a call failed, in the terms the UI needs to pick a message. */
@@ -47,6 +48,8 @@ export interface ApiClient {
   updatePreferences(token: string, changes: Preferences, shown: WordingShown): Promise<ApiResult<Me>>;
   /** Which security advisories the contact receives, recorded with the wording shown like a preference change. */
   updateAdvisoryThreshold(token: string, advisoryThreshold: AdvisoryThreshold, shown: WordingShown): Promise<ApiResult<Me>>;
+  /** Ticket updates as they happen or in one email a day, recorded with the wording shown like a preference change. */
+  updateTicketDelivery(token: string, ticketDelivery: TicketDelivery, shown: WordingShown): Promise<ApiResult<Me>>;
   updateMe(token: string, update: MeUpdate): Promise<ApiResult<Me>>;
   signOut(token: string): Promise<ApiResult<null>>;
   /** Everything the server holds about the signed-in contact, as one JSON document. */
@@ -122,6 +125,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       call('PUT', `/api/v1/me/preferences?${shownQuery(shown)}`, { token, body: changes }),
     updateAdvisoryThreshold: (token, advisoryThreshold, shown) =>
       call('PUT', `/api/v1/me/advisory-threshold?${shownQuery(shown)}`, { token, body: { advisoryThreshold } }),
+    updateTicketDelivery: (token, ticketDelivery, shown) =>
+      call('PUT', `/api/v1/me/ticket-delivery?${shownQuery(shown)}`, { token, body: { ticketDelivery } }),
     updateMe: (token, update) => call('PATCH', '/api/v1/me', { token, body: update }),
     signOut: (token) => call('DELETE', '/api/v1/session', { token }),
     exportMyData: (token) => call('GET', '/api/v1/me/export', { token }),

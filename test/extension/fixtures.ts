@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { ADVISORY_CATEGORY } from '../../contract/constants.js';
+import { ADVISORY_CATEGORY, TICKETS_CATEGORY } from '../../contract/constants.js';
 import type { Me, MyOrganization, Problem } from '../../contract/index.js';
 import type { ApiClient, ApiFailure, ApiResult } from '../../extension/shared/api-client.js';
 
@@ -25,6 +25,7 @@ export function stubApi(overrides: Partial<ApiClient> = {}) {
     getMyOrganization: vi.fn<ApiClient['getMyOrganization']>(unreachable),
     updateOrganizationPolicy: vi.fn<ApiClient['updateOrganizationPolicy']>(unreachable),
     updateAdvisoryThreshold: vi.fn<ApiClient['updateAdvisoryThreshold']>(unreachable),
+    updateTicketDelivery: vi.fn<ApiClient['updateTicketDelivery']>(unreachable),
     getMutedTickets: vi.fn<ApiClient['getMutedTickets']>(() => Promise.resolve(ok([]))),
     unmuteTicket: vi.fn<ApiClient['unmuteTicket']>(unreachable),
     ...overrides,
@@ -84,6 +85,20 @@ export function sampleMeWithAdvisories(advisoryThreshold: Me['advisoryThreshold'
     basis: 'implied-relationship',
   };
   return { ...me, categories: [...me.categories, advisories], advisoryThreshold };
+}
+
+/** sampleMe with the ticket updates category, whose switch has the "How often" choice under it. */
+export function sampleMeWithTicketUpdates(ticketDelivery: Me['ticketDelivery'] = 'immediate', subscribed = true): Me {
+  const me = sampleMe({ security: true, newsletter: true, events: false, [TICKETS_CATEGORY]: subscribed });
+  const ticketUpdates: Me['categories'][number] = {
+    key: TICKETS_CATEGORY,
+    label: { en: 'Ticket updates', fr: 'Suivi des demandes' },
+    description: { en: 'News about your support requests.', fr: 'Nouvelles de vos demandes de soutien.' },
+    subscribedByDefault: true,
+    required: false,
+    basis: 'exempt',
+  };
+  return { ...me, categories: [...me.categories, ticketUpdates], ticketDelivery };
 }
 
 /** sampleMe's contact, named its organization's lead. */

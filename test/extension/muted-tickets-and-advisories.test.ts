@@ -1,4 +1,4 @@
-// A muted ticket and the advisory threshold as a contact meets them: the ticket email's own link,
+// A muted ticket, the advisory threshold and the ticket delivery as a contact meets them: the ticket email's own link,
 // then the built extension in headless Chromium, on the real server and worker, codes read from a
 // real SMTP server's mail.
 import { readFileSync } from 'node:fs';
@@ -18,12 +18,12 @@ const messagesOf = (lang: 'en' | 'fr') =>
     { message: string }
   >;
 
-const RUNS: { kind: StoreKind; lang: 'en' | 'fr'; advisories: string }[] = [
-  { kind: 'sqlite', lang: 'en', advisories: 'Security advisories' },
-  { kind: 'postgres', lang: 'fr', advisories: 'Avis de sécurité' },
+const RUNS: { kind: StoreKind; lang: 'en' | 'fr'; advisories: string; ticketUpdates: string }[] = [
+  { kind: 'sqlite', lang: 'en', advisories: 'Security advisories', ticketUpdates: 'Ticket updates' },
+  { kind: 'postgres', lang: 'fr', advisories: 'Avis de sécurité', ticketUpdates: 'Suivi des demandes' },
 ];
 
-describe.each(RUNS)('muted tickets and the advisory threshold in the extension ($lang, $kind)', ({ kind, lang, advisories }) => {
+describe.each(RUNS)('muted tickets and the advisory threshold in the extension ($lang, $kind)', ({ kind, lang, advisories, ticketUpdates }) => {
   let server: TestServer;
   let smtp: TestSmtp;
   let launched: LaunchedExtension | undefined;
@@ -51,11 +51,12 @@ describe.each(RUNS)('muted tickets and the advisory threshold in the extension (
     await page.getByRole('heading', { name: text('prefs_heading'), exact: true }).waitFor();
   }
 
-  it('when a ticket is muted from its email, then the options page lists it and Unmute ends it; and "Critical only" in the popup is stored', async () => {
+  it('when a ticket is muted from its email, then the options page lists it and Unmute ends it; and "Critical only" and "One email a day" in the popup are stored', async () => {
     const email = `muted.${lang}@example.com`;
     const org = (await server.api.post('/api/v1/organizations', { name: 'Clinique Boréale', locale: lang })).body;
     const contact = (await server.api.post('/api/v1/contacts', { organizationId: org.id, email, name: 'Alex Martin' })).body;
     expect(contact.advisoryThreshold).toBe('all');
+    expect(contact.ticketDelivery).toBe('immediate');
 
     const sent = await server.api.post('/api/v1/messages', {
       category: 'ticket-updates',
@@ -113,8 +114,28 @@ describe.each(RUNS)('muted tickets and the advisory threshold in the extension (
     await popup.getByRole('status').getByText(text('prefs_saved'), { exact: true }).waitFor();
     expect((await server.api.get(`/api/v1/contacts/${contact.id}`)).body.advisoryThreshold).toBe('critical');
 
+    // Under the ticket updates switch: "One email a day", saved at once.
+    const delivery = popup.getByRole('combobox', { name: text('prefs_delivery_label'), exact: true });
+    const ticketUpdatesRow = popup.locator('li.preference', { has: popup.getByRole('switch', { name: ticketUpdates, exact: true }) });
+    expect(await ticketUpdatesRow.getByRole('combobox', { name: text('prefs_delivery_label'), exact: true }).count()).toBe(1);
+    expect(await delivery.inputValue()).toBe('immediate');
+    expect(await delivery.isEnabled()).toBe(true);
+    // The status still says "saved" from the threshold: wait for this change's own answer.
+    const answered = popup.waitForResponse((response) => new URL(response.url()).pathname === '/api/v1/me/ticket-delivery');
+    await delivery.selectOption({ label: text('prefs_delivery_daily') });
+    const answer = await answered;
+    expect(answer.request().method()).toBe('PUT');
+    expect(answer.status()).toBe(200);
+    expect(new URL(answer.url()).searchParams.get('locale')).toBe(lang);
+    await popup.getByRole('status').getByText(text('prefs_saved'), { exact: true }).waitFor();
+    expect(await delivery.inputValue()).toBe('daily');
+    const stored = (await server.api.get(`/api/v1/contacts/${contact.id}`)).body;
+    expect(stored.ticketDelivery).toBe('daily');
+    expect(stored.advisoryThreshold).toBe('critical');
+
     await popup.reload();
     await threshold.waitFor();
     expect(await threshold.inputValue()).toBe('critical');
+    expect(await delivery.inputValue()).toBe('daily');
   });
 });
