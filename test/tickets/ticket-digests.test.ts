@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nextDigestAt } from '../../server/tickets/business-hours.js';
+import { TicketDigests } from '../../server/tickets/ticket-digests.js';
 import { TestClock } from '../support/clock.js';
 import { eventually } from '../support/mail.js';
 import { postAdvisory } from '../support/seed.js';
@@ -101,8 +102,10 @@ describe.each(STORES)('a daily digest of ticket updates on %s', (kind) => {
     expect(html.indexOf('Ticket T-2')).toBeLessThan(html.indexOf('Ticket T-1'));
     expect(await server.services.ticketDigests.sendDue()).toEqual({ digests: 0 });
 
+    // What was collected lives in the store, not the process: a fresh instance (a restarted server) sends it.
     clock.setTo(westDue);
-    expect(await server.services.ticketDigests.sendDue()).toEqual({ digests: 1 });
+    const restarted = new TicketDigests(server.testStore.store.db, server.services.fieldCrypto, server.services.outbox, clock);
+    expect(await restarted.sendDue()).toEqual({ digests: 1 });
     const westMail = await eventually(async () => smtp.to(west.email), (m) => m.length >= 1);
     expect(westMail).toHaveLength(1);
   });
