@@ -40,3 +40,10 @@ export async function countAudience(db: Db, category: CategoryInfo, organization
   const yes = Number(row.subscribed);
   return { subscribed: yes, notSubscribed: total - yes };
 }
+
+/** Whether anyone at the organizations receives the category: stops at the first one (an opt-out's check). */
+export async function anyoneReceives(db: Db, category: CategoryInfo, organizationIds: string[]): Promise<boolean> {
+  const { query, subscribed } = audienceQuery(db, category, organizationIds);
+  const row = await query.select('c.id').where(subscribed, '=', 1).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -4,7 +4,7 @@ import type { Database } from '../store/schema.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { isUuid } from '../store/ids.js';
 import { notFound } from '../errors.js';
-import { countAudience } from './audience.js';
+import { anyoneReceives, countAudience } from './audience.js';
 import type { Categories } from './categories.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -49,8 +49,7 @@ export class CoverageGuard {
         await this.openLosses(trx, organizationId, category).set({ restored_at: at }).execute();
         continue;
       }
-      const receivers = (await countAudience(trx, this.deps.categories.get(category)!, [organizationId])).subscribed;
-      if (receivers > 0) continue;
+      if (await anyoneReceives(trx, this.deps.categories.get(category)!, [organizationId])) continue;
       const open = await trx
         .selectFrom('coverage_losses')
         .select('lost_at')
