@@ -220,6 +220,16 @@ describe('options page: your organization (a lead)', () => {
     [...screen.getByRole('table', { name: caption }).querySelectorAll('tr')].map((row) =>
       [...row.children].map((cell) => cell.querySelector('.visually-hidden')?.textContent ?? cell.textContent),
     );
+  const defaultOf = (category: string, label = 'For staff who have not chosen') =>
+    within(screen.getByRole('group', { name: category })).getByRole('combobox', { name: label }) as HTMLSelectElement;
+  /** The option a select shows. */
+  const chosen = (select: HTMLSelectElement) => select.options[select.selectedIndex]?.textContent;
+  const shownOptions = (select: HTMLSelectElement) => [...select.options].map((option) => option.textContent);
+  /** The sample organization, with newsletter on for staff who never chose. */
+  const withNewsletterOn = (): MyOrganization => {
+    const organization = sampleOrganization();
+    return { ...organization, policy: { ...organization.policy, newsletter: { default: true, locked: false } } };
+  };
   const statusOf = (section = 'Your organization') => within(screen.getByRole('region', { name: section })).getByRole('status');
 
   async function signedInAsLead(overrides: Parameters<typeof stubApi>[0] = {}) {
@@ -327,6 +337,9 @@ describe('options page: your organization (a lead)', () => {
     const group = await screen.findByRole('group', { name: 'Lettre mensuelle' });
     expect(screen.getByRole('heading', { name: 'Votre organisation' })).toBeTruthy();
     const lock = within(group).getByRole('checkbox', { name: 'Obligatoire pour tout le personnel' });
+    const byDefault = defaultOf('Lettre mensuelle', 'Pour le personnel qui n’a pas choisi');
+    expect(shownOptions(byDefault)).toEqual(['Valeur habituelle', 'Activé', 'Désactivé']);
+    expect(chosen(byDefault)).toBe('Valeur habituelle');
     expect(tableText('Qui reçoit quoi')).toEqual([
       ['Personne', 'Alertes de sécurité', 'Lettre mensuelle', 'Événements et webinaires'],
       ['Alex Martin', 'reçoit', 'reçoit', 'ne reçoit pas'],
@@ -340,6 +353,66 @@ describe('options page: your organization (a lead)', () => {
       ),
     );
     expect((lock as HTMLInputElement).checked).toBe(false);
+
+    fireEvent.change(byDefault, { target: { value: 'false' } });
+    await waitFor(() => expect(api.updateOrganizationPolicy).toHaveBeenLastCalledWith('tok-1', { newsletter: { default: false } }));
+    await waitFor(() => expect(chosen(byDefault)).toBe('Valeur habituelle'));
+    expect(statusOf('Votre organisation').textContent).toBe(
+      "Échec de l'enregistrement. Votre modification a été annulée. Vérifiez votre connexion Internet, puis réessayez.",
+    );
+  });
+
+  it('when the organization has a default for staff who have not chosen, then each category shows it among usual default, on and off', async () => {
+    await signedInAsLead({ getMyOrganization: vi.fn(async () => ok(withNewsletterOn())) });
+
+    expect(screen.getAllByRole('combobox', { name: 'For staff who have not chosen' })).toHaveLength(1);
+    expect(shownOptions(defaultOf('Monthly newsletter'))).toEqual(['Usual default', 'On', 'Off']);
+    expect(chosen(defaultOf('Monthly newsletter'))).toBe('On');
+  });
+
+  it('when a default is chosen, then only that category’s default is sent, and the answer shows', async () => {
+    const saving = deferred<ApiResult<MyOrganization>>();
+    const api = await signedInAsLead({ updateOrganizationPolicy: vi.fn(() => saving.promise) });
+    expect(chosen(defaultOf('Monthly newsletter'))).toBe('Usual default');
+
+    fireEvent.change(defaultOf('Monthly newsletter'), { target: { value: 'true' } });
+    await waitFor(() => expect(statusOf().textContent).toBe('Saving…'));
+    expect(chosen(defaultOf('Monthly newsletter'))).toBe('On');
+    expect(api.updateOrganizationPolicy).toHaveBeenCalledExactlyOnceWith('tok-1', { newsletter: { default: true } });
+
+    saving.resolve(ok(withNewsletterOn()));
+    await waitFor(() => expect(statusOf().textContent).toBe('Saved'));
+    expect(chosen(defaultOf('Monthly newsletter'))).toBe('On');
+    expect(lockOf('Monthly newsletter').checked).toBe(false);
+  });
+
+  it('when the usual default is chosen again, then it sends default: null; off sends false', async () => {
+    const api = await signedInAsLead({
+      getMyOrganization: vi.fn(async () => ok(withNewsletterOn())),
+      updateOrganizationPolicy: vi.fn(async () => ok(sampleOrganization())),
+    });
+
+    fireEvent.change(defaultOf('Monthly newsletter'), { target: { value: 'null' } });
+    await waitFor(() => expect(statusOf().textContent).toBe('Saved'));
+    expect(api.updateOrganizationPolicy).toHaveBeenLastCalledWith('tok-1', { newsletter: { default: null } });
+    expect(chosen(defaultOf('Monthly newsletter'))).toBe('Usual default');
+
+    fireEvent.change(defaultOf('Monthly newsletter'), { target: { value: 'false' } });
+    await waitFor(() => expect(api.updateOrganizationPolicy).toHaveBeenCalledTimes(2));
+    expect(api.updateOrganizationPolicy).toHaveBeenLastCalledWith('tok-1', { newsletter: { default: false } });
+  });
+
+  it('when the server refuses the default, then the choice goes back, the lock is untouched, and the failure is announced', async () => {
+    await signedInAsLead({
+      getMyOrganization: vi.fn(async () => ok(sampleOrganization(true))),
+      updateOrganizationPolicy: vi.fn(async () => fail({ kind: 'problem', problem: problem(400) })),
+    });
+
+    fireEvent.change(defaultOf('Monthly newsletter'), { target: { value: 'false' } });
+    await waitFor(() => expect(statusOf().textContent).toBe("Couldn't save. Your change was undone. Something went wrong. Try again."));
+    expect(chosen(defaultOf('Monthly newsletter'))).toBe('Usual default');
+    expect(defaultOf('Monthly newsletter').value).toBe('null');
+    expect(lockOf('Monthly newsletter').checked).toBe(true);
   });
 
   it('when the organization cannot be loaded, then it says so and Retry loads it', async () => {

@@ -3,9 +3,9 @@ import type { CategoryInfo, MyOrganization } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { failureMessageKey } from '../shared/failure-message.js';
 import { t, uiLocale, type MessageKey } from '../shared/i18n.js';
-import { PolicyLocks } from './policy-locks.js';
+import { PolicyRules } from './policy-rules.js';
 import { StaffTable } from './staff-table.js';
-import { useLockSaver } from './use-lock-saver.js';
+import { usePolicySaver } from './use-policy-saver.js';
 
 interface Props {
   api: ApiClient;
@@ -16,7 +16,7 @@ interface Props {
 
 type Loaded = { name: 'loading' } | { name: 'failed'; reason: MessageKey } | { name: 'ready'; organization: MyOrganization };
 
-/** For an organization lead: the categories they may require of all staff, and who receives what. */
+/** For an organization lead: the categories they may require of all staff or set for staff who never chose, and who receives what. */
 export function OrganizationSection({ api, token, categories, onUnauthorized }: Props) {
   const [loaded, setLoaded] = useState<Loaded>({ name: 'loading' });
 
@@ -49,18 +49,15 @@ export function OrganizationSection({ api, token, categories, onUnauthorized }: 
 }
 
 function OrganizationPolicy({ initial, categories, ...saver }: Props & { initial: MyOrganization }) {
-  const { organization, status, setLock } = useLockSaver({ ...saver, initial });
+  const { organization, status, setRule } = usePolicySaver({ ...saver, initial });
   const locale = uiLocale();
-  // Express consent is each person's own (CASL): the server never lets an organization require it.
+  // Express consent is each person's own (CASL): the server never lets an organization require it
+  // nor turn it on by default, and it is off for whoever never chose, so those categories are left out.
   const lockable = categories.filter((c) => c.key in organization.policy && c.basis !== 'express');
   return (
     <>
       <p class="muted">{t('options_org_intro', organization.organization.name)}</p>
-      <PolicyLocks
-        locks={lockable.map((c) => ({ key: c.key, label: c.label[locale], locked: organization.policy[c.key]!.locked }))}
-        status={status}
-        onChange={setLock}
-      />
+      <PolicyRules rules={lockable.map((c) => ({ key: c.key, label: c.label[locale], ...organization.policy[c.key]! }))} status={status} onChange={setRule} />
       <StaffTable staff={organization.staff} categories={categories} locale={locale} />
     </>
   );

@@ -89,7 +89,7 @@ describe.each(RUNS)('an organization’s locks in the extension ($lang, $kind)',
     await page.getByRole('heading', { name: text('prefs_heading'), exact: true }).waitFor();
   }
 
-  it('when an admin locks a category, then the popup shows it on and disabled, required by the organization; and the lead locks another from the options page', async () => {
+  it('when an admin locks a category, then the popup shows it on and disabled, required by the organization; and the lead locks another from the options page and turns it off for staff who have not chosen', async () => {
     const org = (await server.api.post('/api/v1/organizations', { name: ORGANIZATION, locale: lang })).body;
     const staff = (await server.api.post('/api/v1/contacts', { organizationId: org.id, email: `staff.${lang}@example.com`, name: 'Alex Martin' })).body;
     const lead = (await server.api.post('/api/v1/contacts', { organizationId: org.id, email: `lead.${lang}@example.com`, name: 'Lou Tremblay', orgLead: true }))
@@ -146,6 +146,10 @@ describe.each(RUNS)('an organization’s locks in the extension ($lang, $kind)',
     expect(await lockOf('invoices').isChecked()).toBe(false);
     expect(await section.getByRole('group', { name: labels.marketing, exact: true }).count()).toBe(0);
     expect(await section.getByRole('checkbox').count()).toBe(4);
+    const defaultOf = (key: keyof typeof labels) =>
+      section.getByRole('group', { name: labels[key], exact: true }).getByRole('combobox', { name: text('options_org_default_label'), exact: true });
+    expect(await section.getByRole('combobox').count()).toBe(4);
+    expect(await defaultOf('service-alerts').locator('option:checked').textContent()).toBe(text('options_org_default_usual'));
 
     const staffRow = section.getByRole('row').filter({ has: options.getByRole('rowheader', { name: 'Alex Martin', exact: true }) });
     const cellsOf = (row: Locator) => row.locator('td .visually-hidden').allTextContents();
@@ -167,5 +171,21 @@ describe.each(RUNS)('an organization’s locks in the extension ($lang, $kind)',
     expect((await preferencesOf(staff.id))['service-alerts']).toBe(true);
     // The table follows the answer: Alex receives service alerts again, on the organization's lock.
     expect(await cellsOf(staffRow)).toEqual([...receivesNow, text('options_org_receives'), text('options_org_does_not_receive')]);
+
+    // The lead turns service alerts off for staff who have not chosen: saved at once, as the admin API reads it.
+    const saved = options.waitForResponse((r) => r.url().endsWith('/api/v1/me/organization/policy') && r.request().method() === 'PUT');
+    await defaultOf('service-alerts').selectOption({ label: text('options_org_default_off') });
+    expect((await saved).status()).toBe(200);
+    await section.getByRole('status').getByText(text('options_saved'), { exact: true }).waitFor();
+    expect(await defaultOf('service-alerts').locator('option:checked').textContent()).toBe(text('options_org_default_off'));
+    const policy = (await server.api.get(`/api/v1/organizations/${org.id}/policy`)).body;
+    expect(policy['service-alerts']).toEqual({ default: false, locked: true });
+    expect(policy).toEqual({
+      'ticket-updates': { default: null, locked: false },
+      invoices: { default: null, locked: false },
+      'security-advisories': { default: null, locked: true },
+      'service-alerts': { default: false, locked: true },
+      marketing: { default: null, locked: false },
+    });
   });
 });
