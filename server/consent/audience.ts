@@ -47,3 +47,19 @@ export async function anyoneReceives(db: Db, category: CategoryInfo, organizatio
   const row = await query.select('c.id').where(subscribed, '=', 1).limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * A quick yes: someone at the contact's organization has the category on in their own consent.
+ * (No answer is not a no: a lock or a default may still cover it; the full check decides then.)
+ */
+export async function someColleagueSubscribed(db: Db, category: string, contactId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('contacts as c')
+    .innerJoin('consents as cs', (join) => join.onRef('cs.contact_id', '=', 'c.id').on('cs.category', '=', category))
+    .select('c.id')
+    .where('c.organization_id', '=', (eb) => eb.selectFrom('contacts as me').select('me.organization_id').where('me.id', '=', contactId))
+    .where('cs.subscribed', '=', 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -4,7 +4,7 @@ import type { Database } from '../store/schema.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { isUuid } from '../store/ids.js';
 import { notFound } from '../errors.js';
-import { anyoneReceives, countAudience } from './audience.js';
+import { anyoneReceives, countAudience, someColleagueSubscribed } from './audience.js';
 import type { Categories } from './categories.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -37,6 +37,12 @@ export class CoverageGuard {
   async afterChange(trx: Transaction<Database>, contactId: string, changed: { category: string; subscribed: boolean }[], at: string): Promise<void> {
     const watched = changed.filter((c) => this.covered().includes(c.category));
     if (!watched.length) return;
+    // An opt-out whose organization still has someone receiving the category (the usual case) costs one query.
+    if (watched.every((c) => !c.subscribed)) {
+      let covered = true;
+      for (const c of watched) covered &&= await someColleagueSubscribed(trx, c.category, contactId);
+      if (covered) return;
+    }
     const contact = await trx.selectFrom('contacts').select('organization_id').where('id', '=', contactId).executeTakeFirst();
     if (contact) await this.afterOrganizationChange(trx, contact.organization_id, watched, at);
   }
