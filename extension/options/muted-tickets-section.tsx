@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { LoadedSection } from './loaded-section.js';
 import type { MutedTickets } from '../../contract/index.js';
 import type { ApiClient, ApiResult } from '../shared/api-client.js';
 import { failureMessageKey } from '../shared/failure-message.js';
@@ -10,38 +11,14 @@ interface Props {
   onUnauthorized: () => void;
 }
 
-type Loaded = { name: 'loading' } | { name: 'failed'; reason: MessageKey } | { name: 'ready'; tickets: MutedTickets };
-
 /** The tickets the person stopped hearing about from a ticket email, each with a way back. */
 export function MutedTicketsSection({ api, token, onUnauthorized }: Props) {
-  const [loaded, setLoaded] = useState<Loaded>({ name: 'loading' });
-
-  const load = useCallback(async () => {
-    setLoaded({ name: 'loading' });
-    const result = await api.getMutedTickets(token);
-    if (result.ok) return setLoaded({ name: 'ready', tickets: result.value });
-    if (result.error.kind === 'unauthorized') return onUnauthorized();
-    setLoaded({ name: 'failed', reason: failureMessageKey(result.error) });
-  }, [api, token, onUnauthorized]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (loaded.name === 'loading') return <p class="muted">{t('common_loading')}</p>;
-  if (loaded.name === 'failed') {
-    return (
-      <div class="row">
-        <p class="error" role="alert">
-          {`${t('options_muted_load_failed')} ${t(loaded.reason)}`}
-        </p>
-        <button type="button" class="button secondary" onClick={load}>
-          {t('common_retry')}
-        </button>
-      </div>
-    );
-  }
-  return <MutedTicketList api={api} token={token} initial={loaded.tickets} onUnauthorized={onUnauthorized} />;
+  const fetch = useCallback(() => api.getMutedTickets(token), [api, token]);
+  return (
+    <LoadedSection fetch={fetch} failedKey={'options_muted_load_failed'} onUnauthorized={onUnauthorized}>
+      {(tickets) => <MutedTicketList api={api} token={token} initial={tickets} onUnauthorized={onUnauthorized} />}
+    </LoadedSection>
+  );
 }
 
 type UnmuteStatus =

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback } from 'preact/hooks';
+import { LoadedSection } from './loaded-section.js';
 import type { CategoryInfo, MyOrganization } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
-import { failureMessageKey } from '../shared/failure-message.js';
-import { t, uiLocale, type MessageKey } from '../shared/i18n.js';
+import { t, uiLocale } from '../shared/i18n.js';
 import { PolicyRules } from './policy-rules.js';
 import { StaffTable } from './staff-table.js';
 import { usePolicySaver } from './use-policy-saver.js';
@@ -14,38 +14,14 @@ interface Props {
   onUnauthorized: () => void;
 }
 
-type Loaded = { name: 'loading' } | { name: 'failed'; reason: MessageKey } | { name: 'ready'; organization: MyOrganization };
-
 /** For an organization lead: the categories they may require of all staff or set for staff who never chose, and who receives what. */
 export function OrganizationSection({ api, token, categories, onUnauthorized }: Props) {
-  const [loaded, setLoaded] = useState<Loaded>({ name: 'loading' });
-
-  const load = useCallback(async () => {
-    setLoaded({ name: 'loading' });
-    const result = await api.getMyOrganization(token);
-    if (result.ok) return setLoaded({ name: 'ready', organization: result.value });
-    if (result.error.kind === 'unauthorized') return onUnauthorized();
-    setLoaded({ name: 'failed', reason: failureMessageKey(result.error) });
-  }, [api, token, onUnauthorized]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (loaded.name === 'loading') return <p class="muted">{t('common_loading')}</p>;
-  if (loaded.name === 'failed') {
-    return (
-      <div class="row">
-        <p class="error" role="alert">
-          {`${t('options_org_load_failed')} ${t(loaded.reason)}`}
-        </p>
-        <button type="button" class="button secondary" onClick={load}>
-          {t('common_retry')}
-        </button>
-      </div>
-    );
-  }
-  return <OrganizationPolicy api={api} token={token} categories={categories} initial={loaded.organization} onUnauthorized={onUnauthorized} />;
+  const fetch = useCallback(() => api.getMyOrganization(token), [api, token]);
+  return (
+    <LoadedSection fetch={fetch} failedKey={'options_org_load_failed'} onUnauthorized={onUnauthorized}>
+      {(organization) => <OrganizationPolicy api={api} token={token} categories={categories} initial={organization} onUnauthorized={onUnauthorized} />}
+    </LoadedSection>
+  );
 }
 
 function OrganizationPolicy({ initial, categories, ...saver }: Props & { initial: MyOrganization }) {
