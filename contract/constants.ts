@@ -66,8 +66,29 @@ export const TICKETS_CATEGORY = 'ticket-updates';
 /** The category security advisories go in (the one with a severity threshold). */
 export const ADVISORY_CATEGORY = 'security-advisories';
 
+/** The category service alerts go in. */
+export const SERVICE_ALERT_CATEGORY = 'service-alerts';
+
+/** Where a service incident stands; `resolved` closes the alert (no later revision is accepted). */
+export const ALERT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** What a person at a client says about an advisory, for the whole organization: read it, or applied the fix (high and critical). */
+export const ACKNOWLEDGMENTS = ['read', 'applied'] as const;
+export type Acknowledgment = (typeof ACKNOWLEDGMENTS)[number];
+
+/** What the support team fans out to client organizations. */
+export const FAN_OUT_KINDS = ['security-advisory', 'service-alert'] as const;
+export type FanOutKind = (typeof FAN_OUT_KINDS)[number];
+/** original: the first revision; update: a later one (to the original's recipients); reminder: an escalation to one organization. */
+export const FAN_OUT_PURPOSES = ['original', 'update', 'reminder'] as const;
+export type FanOutPurpose = (typeof FAN_OUT_PURPOSES)[number];
+
+/** The severities whose advisories also ask "We have applied the fix". */
+export const FIX_SEVERITIES: readonly Severity[] = ['high', 'critical'];
+
 /** The templates the messages API sends. */
-export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory'] as const;
+export const API_TEMPLATES = ['ticket-update', 'invoice-receipt', 'announcement', 'security-advisory', 'service-alert'] as const;
 export type ApiTemplate = (typeof API_TEMPLATES)[number];
 
 /**

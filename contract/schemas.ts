@@ -1,7 +1,7 @@
 // The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
 // requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
 import { z } from 'zod';
-import { ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WORDING_SURFACES } from './constants.js';
+import { ACKNOWLEDGMENTS, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WORDING_SURFACES } from './constants.js';
 
 /** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
 export const text = (max: number) =>
@@ -375,17 +375,116 @@ export const messageState = z.object({
   lastError: z.string().optional(),
 });
 
+/**
+ * Text in one language or in both: a string (in the body's `language`, English unless it says
+ * otherwise), or `{en, fr}` where one may be left out. Each contact gets its own language, or the
+ * other with a one-line note.
+ */
+export const inBothLanguages = (one: z.ZodType<string>) =>
+  z.union([
+    one,
+    z
+      .object({ en: one.optional(), fr: one.optional() })
+      .strict()
+      .refine((v) => v.en !== undefined || v.fr !== undefined, 'Give the text in en, fr or both.'),
+  ]);
+export const textInBothLanguages = z.object({ en: z.string().optional(), fr: z.string().optional() });
+
+/** An instant such as 2026-11-30T14:05:00Z (a time zone is required). */
+export const instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/, 'An ISO 8601 time with its zone, such as 2026-11-30T14:05:00Z.')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && isCalendarDate(s.slice(0, 10)), 'Not a real time.')
+  .transform((s) => new Date(s).toISOString());
+
+const fanOutTarget = {
+  id: z.string().trim().min(1).max(200),
+  /** The language of the texts given as plain strings. */
+  language: locale.optional(),
+  organizationIds: z.array(z.string().min(1).max(64)).min(1).max(50_000).optional(),
+};
+
 /** POST /hooks/advisories (signed); unknown fields are ignored. */
 export const advisoryCreate = z.object({
-  id: z.string().trim().min(1).max(200),
-  title: text(300).min(1),
+  ...fanOutTarget,
+  /** A higher revision of a sent advisory goes to the same recipients, marked as an update. */
+  revision: z.number().int().min(1).max(1_000_000).default(1),
+  title: inBothLanguages(text(300).min(1)),
   severity,
-  summary: z.string().trim().min(1).max(2000),
+  summary: inBothLanguages(z.string().trim().min(1).max(2000)),
   // The body's own limits (length, nesting, rendered size) are checked as it is rendered.
-  body: z.string().trim().min(1),
-  organizationIds: z.array(z.string().min(1).max(64)).min(1).max(50_000).optional(),
+  body: inBothLanguages(z.string().trim().min(1)),
 });
-export const advisoryAccepted = z.object({ advisoryId: z.string(), queued: z.number(), suppressed: z.number() });
+export const advisoryAccepted = z.object({ advisoryId: z.string(), revision: z.number(), queued: z.number(), suppressed: z.number() });
+
+/** POST /hooks/service-alerts (signed); unknown fields are ignored. */
+export const serviceAlertCreate = z.object({
+  ...fanOutTarget,
+  revision: z.number().int().min(1).max(1_000_000),
+  status: z.enum(ALERT_STATUSES),
+  title: inBothLanguages(text(300).min(1)),
+  /** What is affected: a service, a site, a system. */
+  affected: inBothLanguages(text(500).min(1)),
+  startedAt: instant,
+  expectedResolutionAt: instant.optional(),
+  workaround: inBothLanguages(z.string().trim().min(1).max(2000)).optional(),
+});
+export const serviceAlertAccepted = z.object({ alertId: z.string(), revision: z.number(), queued: z.number(), suppressed: z.number() });
+
+export const deliveryCounts = z.object({ queued: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), suppressed: z.number() });
+/** Who acknowledged for an organization, and when (the contact id is null once that person was erased). */
+export const acknowledgedBy = z.object({ at: z.string(), contactId: z.string().nullable(), name: z.string().nullable() });
+
+const fanOutHead = {
+  id: z.string(),
+  kind: z.enum(FAN_OUT_KINDS),
+  /** Advisories only. */
+  severity: severity.nullable(),
+  /** Service alerts only: the latest revision's status. */
+  status: z.enum(ALERT_STATUSES).nullable(),
+  title: textInBothLanguages,
+  /** The latest revision. */
+  revision: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  totals: deliveryCounts,
+};
+
+/** One advisory or service alert: what each revision and reminder did, per organization. */
+export const fanOutReport = z.object({
+  ...fanOutHead,
+  revisions: z.array(z.object({ revision: z.number(), purpose: z.enum(FAN_OUT_PURPOSES), createdAt: z.string(), counts: deliveryCounts })),
+  organizations: z.array(
+    z.object({
+      /** Null for messages of contacts erased since. */
+      organizationId: z.string().nullable(),
+      name: z.string().nullable(),
+      counts: deliveryCounts,
+      /** Why messages were not sent, by reason. */
+      suppressed: z.array(z.object({ reason: z.string(), count: z.number() })),
+      read: acknowledgedBy.nullable(),
+      applied: acknowledgedBy.nullable(),
+      /** A critical advisory nobody there acknowledged in time: when the reminder went, and to how many. */
+      escalation: z.object({ at: z.string(), reminded: z.number() }).nullable(),
+    }),
+  ),
+});
+export const fanOutList = z.object({
+  items: z.array(
+    z.object({
+      ...fanOutHead,
+      organizations: z.number(),
+      /** Organizations where someone read it, applied the fix, or that were reminded. */
+      read: z.number(),
+      applied: z.number(),
+      escalated: z.number(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export const fanOutListQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(400).optional() })
+  .strict();
 
 // ---- Self-service API (the browser extension; Authorization: Bearer <session token>) ----
 
@@ -410,6 +509,27 @@ export const me = z.object({
   /** Categories waiting for the person to confirm from their inbox (double opt-in). */
   pending: z.array(z.string()),
 });
+/** An acknowledgment as the contact's organization sees it: when, by whom (a name, if the colleague gave one), and whether it was this person. */
+export const acknowledgedHere = z.object({ at: z.string(), by: z.string().nullable(), byMe: z.boolean() });
+/** A security advisory sent to the contact's organization, in the contact's language where it exists, latest revision. */
+export const myAdvisory = z.object({
+  id: z.string(),
+  revision: z.number(),
+  severity,
+  title: z.string(),
+  summary: z.string(),
+  /** The language of title and summary (the other one when the advisory was not written in the contact's). */
+  language: locale,
+  publishedAt: z.string(),
+  /** High and critical advisories ask for "We have applied the fix" as well. */
+  asksApplied: z.boolean(),
+  read: acknowledgedHere.nullable(),
+  applied: acknowledgedHere.nullable(),
+});
+/** The organization's advisories of the last 90 days, those still waiting for an acknowledgment first. */
+export const myAdvisories = z.object({ items: z.array(myAdvisory) });
+export const acknowledgmentCreate = z.object({ action: z.enum(ACKNOWLEDGMENTS) }).strict();
+
 export const advisoryThresholdUpdate = z.object({ advisoryThreshold }).strict();
 export const ticketDeliveryUpdate = z.object({ ticketDelivery }).strict();
 

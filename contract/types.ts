@@ -23,6 +23,14 @@ export type MessageAccepted = z.output<typeof s.messageAccepted>;
 export type MessageState = z.output<typeof s.messageState>;
 export type AdvisoryCreate = z.output<typeof s.advisoryCreate>;
 export type AdvisoryAccepted = z.output<typeof s.advisoryAccepted>;
+export type ServiceAlertCreate = z.output<typeof s.serviceAlertCreate>;
+export type ServiceAlertAccepted = z.output<typeof s.serviceAlertAccepted>;
+export type TextInBothLanguages = z.output<typeof s.textInBothLanguages>;
+export type DeliveryCounts = z.output<typeof s.deliveryCounts>;
+export type FanOutReport = z.output<typeof s.fanOutReport>;
+export type FanOutList = z.output<typeof s.fanOutList>;
+export type MyAdvisory = z.output<typeof s.myAdvisory>;
+export type MyAdvisories = z.output<typeof s.myAdvisories>;
 
 export type SignInCodeRequest = z.input<typeof s.signInCodeRequest>;
 export type SignInCodeSent = z.output<typeof s.signInCodeSent>;

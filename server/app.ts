@@ -77,7 +77,13 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   );
   registerMetricsRoute(api, metrics, config.metricsToken);
   registerSelfServiceRoutes(api, services.selfService, services.rateLimits);
-  registerAdvisoryRoutes(api, services.advisories, () => services.worker.notify());
+  registerAdvisoryRoutes(api, {
+    fanOuts: services.fanOuts,
+    acknowledgments: services.acknowledgments,
+    reports: services.fanOutReports,
+    localeOf: async (contactId) => (await services.contacts.recipients([contactId])).get(contactId)?.locale ?? 'en',
+    onRecorded: () => services.worker.notify(),
+  });
   registerLinkPageRoutes(api, { brand: config.brand, ...services });
   if (!config.production && services.mailer.kind === 'dev-mailbox') registerDevMailboxRoutes(api, config.dataDir);
   registerApiKeyRoutes(api, services.apiKeys);

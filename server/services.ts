@@ -15,7 +15,10 @@ import { createComposer, linkBuilder } from './delivery/compose.js';
 import { SendWorker } from './delivery/send-worker.js';
 import type { Mailer } from './delivery/transport.js';
 import type { Renderer } from './rendering/render.js';
-import { Advisories } from './advisories/advisories.js';
+import { FanOuts } from './advisories/fan-outs.js';
+import { AdvisoryAcknowledgments } from './advisories/acknowledgments.js';
+import { AdvisoryEscalations } from './advisories/escalations.js';
+import { FanOutReports } from './advisories/fan-out-report.js';
 import { SignInCodes } from './self-service/sign-in-codes.js';
 import { SignInFailures } from './self-service/sign-in-failures.js';
 import { Sessions } from './self-service/sessions.js';
@@ -86,7 +89,13 @@ export function createServices(deps: ServiceDeps) {
   const dataExport = new DataExport(db, contacts, organizations, consent, outbox);
   const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto, coverage);
   const links = linkBuilder(config.publicUrl, tokens);
-  const advisories = new Advisories(db, dialect, categories, outbox, deps.renderer);
+  const fanOuts = new FanOuts(db, dialect, categories, outbox, deps.renderer);
+  const acknowledgments = new AdvisoryAcknowledgments(
+    db,
+    async (ids) => new Map([...(await contacts.recipients(ids))].map(([id, c]) => [id, c.name])),
+    clock,
+  );
+  const fanOutReports = new FanOutReports(db, acknowledgments);
   const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
   const completeData = completeSystemEmails({
     codeFor: (codeId) => codes.codeFor(codeId),
@@ -125,7 +134,7 @@ export function createServices(deps: ServiceDeps) {
   const worker = new SendWorker(
     {
       queue: outbox,
-      fanOuts: advisories,
+      fanOuts,
       audience: {
         recipients: (ids) => contacts.recipients(ids),
         consent: (ids) => consent.statesOf(db, ids),
@@ -149,6 +158,7 @@ export function createServices(deps: ServiceDeps) {
     },
   );
   const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
+  const escalations = new AdvisoryEscalations(db, fanOuts, auditLog, clock, config.advisoryEscalateAfterMs, logger.child({ component: 'escalations' }), () => worker.notify());
   const evidence = new EvidencePacks({ db, contacts, organizations, consent, consentRequests, outbox, wordings, categories, retention: config.retention });
   const evidencePage = { brandName: config.brand.name, wordings, category: (key: string) => categories.get(key) };
   const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));
@@ -189,7 +199,10 @@ export function createServices(deps: ServiceDeps) {
     tokens,
     links,
     outbox,
-    advisories,
+    fanOuts,
+    acknowledgments,
+    escalations,
+    fanOutReports,
     composer,
     messages,
     selfService,

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     scheduleDaily('retention', async () => ({ deleted: await applyRetention(store.db, retentionOwners(config.retention)) }), logger),
     scheduleDaily('implied consent', () => services.impliedConsent.runDaily(), logger),
     scheduleEvery('ticket digests', 60_000, () => services.ticketDigests.sendDue(), logger),
+    scheduleEvery('advisory escalations', 60_000, () => services.escalations.escalateDue(), logger),
   ];
 
   onShutdown(async () => {

@@ -32,6 +32,8 @@ export interface Config {
   sendLeaseMs: number;
   /** How long unsubscribe and preference links stay valid (at least 60). */
   linkTtlDays: number;
+  /** How long a critical advisory may go unacknowledged at an organization before its one reminder. */
+  advisoryEscalateAfterMs: number;
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   brand: { name: string; color: string; postalAddress: string; logoUrl?: string; websiteUrl?: string };
   /** AES-256 key of the personal fields at rest; the previous one still decrypts during a rotation. */
@@ -74,6 +76,12 @@ const envSchema = z.object({
   SEND_MAX_ATTEMPTS: int(1, 50).default(8),
   SEND_LEASE_MS: int(300, 3_600_000).default(30_000),
   LINK_TTL_DAYS: int(60, 3650).default(180),
+  ADVISORY_ESCALATE_AFTER: z
+    .string()
+    .regex(/^\d+(?:\.\d+)?\s*[mhd]?$/, 'a duration such as 24h, 90m or 2d (hours when no unit)')
+    .transform((value) => Number.parseFloat(value) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[/[mhd]$/.exec(value)?.[0] ?? 'h']!)
+    .refine((ms) => ms >= 60_000 && ms <= 30 * 86_400_000, 'between 1 minute and 30 days')
+    .default(24 * 3_600_000),
   DKIM_DOMAIN: z.string().min(1).optional(),
   DKIM_SELECTOR: z.string().min(1).optional(),
   DKIM_PRIVATE_KEY: z.string().min(1).optional(),
@@ -167,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
     sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
     sendLeaseMs: e.SEND_LEASE_MS,
     linkTtlDays: e.LINK_TTL_DAYS,
+    advisoryEscalateAfterMs: e.ADVISORY_ESCALATE_AFTER,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
         ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }

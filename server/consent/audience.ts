@@ -28,7 +28,7 @@ export function audienceQuery(db: Db, category: CategoryInfo, organizationIds: s
     .leftJoin('consents as cs', (join) => join.onRef('cs.contact_id', '=', 'c.id').on('cs.category', '=', category.key))
     .leftJoin('organization_policies as op', (join) => join.onRef('op.organization_id', '=', 'c.organization_id').on('op.category', '=', category.key));
   if (organizationIds) query = query.where('c.organization_id', 'in', organizationIds);
-  return { query, subscribed };
+  return { query, subscribed, on };
 }
 
 export async function countAudience(db: Db, category: CategoryInfo, organizationIds: string[] | null, severity?: Severity) {

@@ -1,5 +1,5 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import type { CategoryInfo, Locale } from '../../contract/index.js';
+import type { Acknowledgment, CategoryInfo, Locale } from '../../contract/index.js';
 import type { Tokens } from '../tokens/tokens.js';
 import type { Renderer, TemplateName } from '../rendering/render.js';
 
@@ -16,6 +16,8 @@ export interface LinkBuilder {
   /** A double opt-in or reconfirmation button: the request's own link, valid until the request expires (ms). */
   confirmUrl(contactId: string, requestId: string, expiresAt: number): string;
   muteTicketUrl(contactId: string, ticketId: string): string;
+  /** An advisory's acknowledgment button: one action on one advisory, for the contact's organization. */
+  acknowledgeUrl(contactId: string, advisoryId: string, action: Acknowledgment): string;
 }
 
 /** Links under PUBLIC_URL that name the contact by a signed opaque id only. */
@@ -24,6 +26,7 @@ export function linkBuilder(publicUrl: string, tokens: Tokens): LinkBuilder {
     unsubscribeUrl: (contactId, category) => `${publicUrl}/u/${tokens.link('unsubscribe', contactId, category)}`,
     preferencesUrl: (contactId) => `${publicUrl}/p/${tokens.link('preferences', contactId)}`,
     muteTicketUrl: (contactId, ticketId) => `${publicUrl}/t/${tokens.muteLink(contactId, ticketId)}`,
+    acknowledgeUrl: (contactId, advisoryId, action) => `${publicUrl}/a/${tokens.acknowledgeLink(contactId, advisoryId, action)}`,
     confirmUrl: (contactId, requestId, expiresAt) => `${publicUrl}/c/${tokens.confirmLink(contactId, requestId, expiresAt)}`,
   };
 }
@@ -38,6 +41,8 @@ export interface ComposeInput {
   attachments?: Mail.Attachment[];
   /** False for mail to an address that is not the contact's own: no link into its preferences. */
   withLinks?: boolean;
+  /** An advisory of the support team's: its buttons acknowledge it (the fix too, when `applied`). */
+  acknowledge?: { advisoryId: string; applied: boolean };
 }
 
 export interface Composer {
@@ -47,7 +52,7 @@ export interface Composer {
 export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; from: string }): Composer {
   const domain = /@([^>\s]+)>?\s*$/.exec(deps.from)?.[1] ?? 'localhost';
   return {
-    async compose({ messageId, template, data, category, recipient, attachments, withLinks = true }) {
+    async compose({ messageId, template, data, category, recipient, attachments, withLinks = true, acknowledge }) {
       // A required category may not be left, so its mail offers no way to leave it.
       const unsubscribe = withLinks && category && !category.required ? deps.links.unsubscribeUrl(recipient.contactId, category.key) : undefined;
       const preferences = withLinks ? deps.links.preferencesUrl(recipient.contactId) : undefined;
@@ -56,7 +61,12 @@ export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; f
         locale: recipient.locale,
         recipientName: recipient.name,
         ...(category ? { categoryLabel: category.label[recipient.locale] } : {}),
-        links: { ...(preferences ? { preferences } : {}), ...(unsubscribe ? { unsubscribe } : {}), ...(muteTicket ? { muteTicket } : {}) },
+        links: {
+          ...(preferences ? { preferences } : {}),
+          ...(unsubscribe ? { unsubscribe } : {}),
+          ...(muteTicket ? { muteTicket } : {}),
+          ...(withLinks && acknowledge ? acknowledgeLinks(deps.links, recipient.contactId, acknowledge) : {}),
+        },
       });
       const headers: Record<string, string> = { 'Content-Language': recipient.locale === 'fr' ? 'fr-CA' : 'en-CA' };
       if (unsubscribe) {
@@ -78,5 +88,12 @@ export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; f
         },
       };
     },
+  };
+}
+
+function acknowledgeLinks(links: LinkBuilder, contactId: string, { advisoryId, applied }: { advisoryId: string; applied: boolean }) {
+  return {
+    acknowledgeRead: links.acknowledgeUrl(contactId, advisoryId, 'read'),
+    ...(applied ? { acknowledgeApplied: links.acknowledgeUrl(contactId, advisoryId, 'applied') } : {}),
   };
 }

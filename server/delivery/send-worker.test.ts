@@ -37,7 +37,7 @@ const message = (id: string, contactId: string): QueuedMessage => ({
   category: 'ticket-updates',
   template: 'ticket-update',
   data: JSON.stringify({ subject: `subject of ${id}` }),
-  advisory_id: null,
+  fan_out_id: null,
   attempts: 0,
 });
 

@@ -30,9 +30,9 @@ export interface QueuedMessage {
   contact_id: string;
   category: string | null;
   template: string;
-  /** Sealed template data; null for an advisory's messages. */
+  /** Sealed template data; null for a fan-out's messages. */
   data: string | null;
-  advisory_id: string | null;
+  fan_out_id: string | null;
   attempts: number;
 }
 
@@ -48,10 +48,16 @@ export interface Queue {
   suppressed(id: string, reason: string): Promise<void>;
 }
 
-/** Fan-outs still being turned into messages, and the content they share (advisories/advisories.ts). */
+/** What a fan-out's messages share: its template data, and (an advisory's) what its buttons acknowledge. */
+export interface FanOutData {
+  data: Record<string, unknown>;
+  acknowledge?: { advisoryId: string; applied: boolean };
+}
+
+/** Advisories and service alerts still being turned into messages, and the content they share (advisories/fan-outs.ts). */
 export interface FanOuts {
   expandNext(batchSize: number): Promise<boolean>;
-  templateData(id: string): Promise<Record<string, unknown> | null>;
+  templateData(id: string): Promise<FanOutData | null>;
 }
 
 /** A contact's consent to one category as the worker checks it: on or off, on what basis, and whether it lapsed. */
@@ -119,7 +125,7 @@ interface Context {
   recipients: Map<string, { email: string; name: string | null; locale: Locale }>;
   consent: Map<string, Record<string, ConsentCheck>>;
   suppressed: Map<string, string>;
-  advisoryData: Map<string, Record<string, unknown> | null>;
+  fanOutData: Map<string, FanOutData | null>;
 }
 
 /**
@@ -162,7 +168,7 @@ export class SendWorker {
     this.deps.mailer.close();
   }
 
-  /** One round: expand a batch of advisory audience, then claim and send a batch. Returns the work done. */
+  /** One round: expand a batch of a fan-out's audience, then claim and send a batch. Returns the work done. */
   async runOnce(): Promise<number> {
     const expanded = await this.deps.fanOuts.expandNext(this.settings.expandBatchSize);
     const batch = await this.deps.queue.claim(this.id, this.claimSize(), this.settings.leaseMs);
@@ -266,15 +272,15 @@ export class SendWorker {
     const { audience, fanOuts, suppressions } = this.deps;
     const contactIds = [...new Set(batch.map((m) => m.contact_id))];
     const recipients = await audience.recipients(contactIds);
-    const advisoryData = new Map<string, Record<string, unknown> | null>();
-    for (const id of new Set(batch.map((m) => m.advisory_id).filter((id): id is string => !!id))) {
-      advisoryData.set(id, await fanOuts.templateData(id));
+    const fanOutData = new Map<string, FanOutData | null>();
+    for (const id of new Set(batch.map((m) => m.fan_out_id).filter((id): id is string => !!id))) {
+      fanOutData.set(id, await fanOuts.templateData(id));
     }
     return {
       recipients,
       consent: await audience.consent(contactIds),
       suppressed: await suppressions.among([...recipients.values()].map((r) => r.email)),
-      advisoryData,
+      fanOutData,
     };
   }
 
@@ -289,8 +295,9 @@ export class SendWorker {
     // Consent is checked again here: an unsubscribe (or a lapse) after queueing wins.
     if (message.category && (!category || !consent?.subscribed)) return queue.suppressed(message.id, notSubscribedReason(consent));
     if (context.suppressed.has(recipient.email)) return queue.suppressed(message.id, 'The address is on the suppression list.');
-    const stored = message.advisory_id ? context.advisoryData.get(message.advisory_id) : (queue.templateData(message) ?? {});
-    if (!stored) return queue.failed(message.id, 'The advisory is gone.');
+    const fanOut = message.fan_out_id ? context.fanOutData.get(message.fan_out_id) : undefined;
+    const stored = message.fan_out_id ? fanOut?.data : (queue.templateData(message) ?? {});
+    if (!stored) return queue.failed(message.id, 'The advisory or service alert is gone.');
     if (message.template === 'security-advisory' && consent && belowThreshold(stored.severity, consent.advisoryThreshold)) {
       return queue.suppressed(message.id, `The contact receives only advisories of severity ${consent.advisoryThreshold} and above.`);
     }
@@ -316,6 +323,7 @@ export class SendWorker {
       recipient: { contactId: message.contact_id, email: to ?? recipient.email, name: recipient.name, locale: recipient.locale },
       withLinks: to === undefined,
       ...(attachments ? { attachments } : {}),
+      ...(fanOut?.acknowledge ? { acknowledge: fanOut.acknowledge } : {}),
     });
     await this.rate.take();
     try {

@@ -11,7 +11,7 @@ import { verifySignature } from './signature.js';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** What a link token may be used for (the token's audience). */
-export type LinkPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'mute';
+export type LinkPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'mute' | 'acknowledge';
 
 /** Who may call a route, and how the call proves it. */
 export type Auth =

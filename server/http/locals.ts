@@ -1,4 +1,4 @@
-import type { Role } from '../../contract/index.js';
+import type { Acknowledgment, Role } from '../../contract/index.js';
 
 /** Who called the admin API: an API key's id (`bootstrap` for ADMIN_API_KEY) and its role. */
 export interface Caller {
@@ -14,7 +14,20 @@ export interface ActiveSession {
 
 /** A link token checked: the contact it names, or why it cannot be used (the page says so). */
 export type LinkCheck =
-  | { ok: true; claims: { contactId: string; category?: string; /** A confirm link's request. */ tokenId?: string; /** A mute link's ticket. */ ticketId?: string } }
+  | {
+      ok: true;
+      claims: {
+        contactId: string;
+        category?: string;
+        /** A confirm link's request. */
+        tokenId?: string;
+        /** A mute link's ticket. */
+        ticketId?: string;
+        /** An acknowledgment link's advisory (the original's id) and action. */
+        advisoryId?: string;
+        action?: Acknowledgment;
+      };
+    }
   | { ok: false; reason: 'expired' | 'invalid' };
 
 /** What a route tells the audit trail about its call. */

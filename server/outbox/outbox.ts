@@ -15,7 +15,8 @@ export interface NewMessage {
   template: string;
   /** Stored sealed (AES-256-GCM under DATA_KEY): template data names people and their tickets. */
   data: Record<string, unknown> | null;
-  advisoryId?: string | null;
+  /** The advisory or service alert revision it belongs to. */
+  fanOutId?: string | null;
   apiKeyId?: string | null;
   idempotencyKey?: string | null;
   /** `queued`, or `suppressed` when the contact is not subscribed: recorded, never sent. */
@@ -72,7 +73,7 @@ export class Outbox {
       category: message.category,
       template: message.template,
       data: message.data ? this.crypto.encrypt(JSON.stringify(message.data)) : null,
-      advisory_id: message.advisoryId ?? null,
+      fan_out_id: message.fanOutId ?? null,
       api_key_id: message.apiKeyId ?? null,
       idempotency_key: message.idempotencyKey ?? null,
       status: message.status,
@@ -98,17 +99,17 @@ export class Outbox {
     return row;
   }
 
-  /** Stores an advisory's messages; one per advisory and contact, whatever happens twice. */
+  /** Stores a fan-out's messages; one per fan-out and contact, whatever happens twice. */
   async enqueueOncePerContact(rows: OutboxMessage[], db: Db = this.db): Promise<void> {
     if (!rows.length) return;
     await db
       .insertInto('messages')
       .values(rows)
-      .onConflict((oc) => oc.columns(['advisory_id', 'contact_id']).doNothing())
+      .onConflict((oc) => oc.columns(['fan_out_id', 'contact_id']).doNothing())
       .execute();
   }
 
-  /** The template data a message was queued with, opened; null when it has none (an advisory's). */
+  /** The template data a message was queued with, opened; null when it has none (a fan-out's). */
   templateData(message: Pick<OutboxMessage, 'data'>): Record<string, unknown> | null {
     return message.data === null ? null : (JSON.parse(this.crypto.decrypt(message.data)) as Record<string, unknown>);
   }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import type { CategoryInfo, Contact, Locale } from '../../contract/index.js';
+import type { Acknowledgment, CategoryInfo, Contact, Locale, MyAdvisory } from '../../contract/index.js';
+import { formatDate } from '../rendering/format.js';
 import { PAGE_STRINGS } from './page-strings.js';
 import { PreferenceCenter, type ShownWording } from './preference-center.js';
 
@@ -303,6 +304,52 @@ export function MuteTicketView({ locale, ticketId, state, action }: { locale: Lo
   return (
     <Card heading={state === 'muted' ? t.mutedHeading(ticketId) : t.unmutedHeading(ticketId)} status>
       {state === 'muted' && form('unmute', t.unmuteButton, 'secondary')}
+    </Card>
+  );
+}
+
+/**
+ * An advisory's acknowledgment link: the advisory's title, what the organization has confirmed
+ * so far and by whom, and the one button (while the asked action is not yet confirmed).
+ */
+export function AcknowledgeView(props: { locale: Locale; advisory: MyAdvisory; organization: string; asked: Acknowledgment; done: boolean; action: string }) {
+  const { locale, advisory, organization, asked, done, action } = props;
+  const t = PAGE_STRINGS[locale];
+  const who = (a: NonNullable<MyAdvisory['read']>) => (a.byMe ? t.ackYou : (a.by ?? t.ackColleague));
+  const state = (
+    <ul class="acknowledgments">
+      {advisory.read && <li>{t.ackReadBy(who(advisory.read), formatDate(advisory.read.at, locale))}</li>}
+      {advisory.applied && <li>{t.ackAppliedBy(who(advisory.applied), formatDate(advisory.applied.at, locale))}</li>}
+    </ul>
+  );
+  if (done) {
+    return (
+      <Card heading={t.ackDoneHeading(organization)} status>
+        <p lang={advisory.language}>{advisory.title}</p>
+        {state}
+      </Card>
+    );
+  }
+  const confirmed = asked === 'read' ? advisory.read : advisory.applied;
+  return (
+    <Card heading={advisory.title}>
+      {confirmed ? (
+        <>
+          {state}
+          <p>{t.ackNothingToDo}</p>
+        </>
+      ) : (
+        <>
+          <p>{asked === 'read' ? t.ackReadIntro(organization) : t.ackAppliedIntro(organization)}</p>
+          {state}
+          <form method="post" action={action}>
+            <input type="hidden" name="lang" value={locale} />
+            <button type="submit" name="action" value="acknowledge" class="primary">
+              {asked === 'read' ? t.ackReadButton : t.ackAppliedButton}
+            </button>
+          </form>
+        </>
+      )}
     </Card>
   );
 }

@@ -15,6 +15,7 @@ import type { RateLimitStores } from '../http/rate-limit-stores.js';
 import type { Messages } from '../messages/messages.js';
 import type { Organizations } from '../organizations/organizations.js';
 import type { TicketMutes } from '../tickets/ticket-mutes.js';
+import type { AdvisoryAcknowledgments } from '../advisories/acknowledgments.js';
 import type { ConsentWordings } from '../consent/consent-wordings.js';
 import type { ConsentRequests } from '../consent/consent-requests.js';
 import { quotedList } from '../rendering/format.js';
@@ -26,6 +27,7 @@ import {
   ConfirmView,
   Done,
   MuteTicketView,
+  AcknowledgeView,
   SubscribeSentView,
   SubscribeView,
   NoticeView,
@@ -47,6 +49,7 @@ export interface LinkPagesDeps {
   consentRequests: ConsentRequests;
   organizations: Organizations;
   ticketMutes: TicketMutes;
+  acknowledgments: AdvisoryAcknowledgments;
 }
 
 // Pages reached from email links: no script at all, no framing, no referrer (the token is in the
@@ -68,7 +71,7 @@ const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), '
 
 /** The pages behind the links in every email: unsubscribe, preferences, and a fresh link by email. */
 export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): void {
-  const { brand, contacts, organizations, categories, messages, rateLimits, afterAnswer, wordings, consentRequests, ticketMutes } = deps;
+  const { brand, contacts, organizations, categories, messages, rateLimits, afterAnswer, wordings, consentRequests, ticketMutes, acknowledgments } = deps;
   const css = pageCss.replace('--brand: #0b5cad', `--brand: ${brand.color}`);
 
   const localeOf = (req: Request, contact?: Contact) =>
@@ -186,7 +189,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   };
   const isReply = (value: object): value is Reply => 'status' in value;
 
-  const linkRoute = (method: 'get' | 'post', prefix: 'u' | 'p' | 'c' | 't', purpose: LinkPurpose, summary: string, handler: (req: Request, link: LinkCheck) => Promise<Reply>) =>
+  const linkRoute = (method: 'get' | 'post', prefix: 'u' | 'p' | 'c' | 't' | 'a', purpose: LinkPurpose, summary: string, handler: (req: Request, link: LinkCheck) => Promise<Reply>) =>
     api.route(
       {
         method,
@@ -361,6 +364,36 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       else await ticketMutes.unmute(contactId, ticketId);
       return action === 'mute' ? 'muted' : 'unmuted';
     });
+  });
+
+  // ---- Acknowledgment link: an advisory's "I have read this" or "We have applied the fix" ----
+
+  const acknowledgePage = async (req: Request, link: LinkCheck, act: boolean) => {
+    const found = await linked(req, link);
+    if (isReply(found)) return found;
+    const { advisoryId, action } = link.ok ? link.claims : {};
+    if (!advisoryId || !action) return brokenLink(req, 'invalid');
+    const contact = found.contact;
+    const locale = localeOf(req, contact);
+    try {
+      if (act) await acknowledgments.acknowledge(contact.id, advisoryId, action);
+      else await acknowledgments.reachable(contact.id, advisoryId);
+    } catch (error) {
+      // The contact moved to an organization the advisory was not for.
+      if (error instanceof DomainError && error.kind === 'not-found') return brokenLink(req, 'invalid');
+      throw error;
+    }
+    const [advisory] = await acknowledgments.forContact(contact.id, locale, advisoryId);
+    const organization = (await organizations.get(contact.organizationId))?.name ?? '';
+    if (!advisory) return brokenLink(req, 'invalid');
+    return page(req, 200, locale, <AcknowledgeView locale={locale} advisory={advisory} organization={organization} asked={action} done={act} action={selfAction(req)} />);
+  };
+  linkRoute('get', 'a', 'acknowledge', 'Confirm reading an advisory, or applying its fix, for the organization (nothing changes on GET)', (req, link) =>
+    acknowledgePage(req, link, false),
+  );
+  linkRoute('post', 'a', 'acknowledge', 'Record the acknowledgment for the contact’s organization (the first person’s counts)', async (req, link) => {
+    if (formAction(req) !== 'acknowledge') return { status: 400, text: 'Unknown action.' };
+    return acknowledgePage(req, link, true);
   });
 
   // ---- The public subscribe form: double opt-in for the express-only categories ----

@@ -64,6 +64,16 @@ const en = {
   alreadyConfirmedIntro: 'There is nothing more to do. You can change your choices at any time from the link at the bottom of our emails.',
   confirmExpiredHeading: 'This confirmation link has expired',
   confirmExpiredIntro: 'Nothing was changed. Enter your email address to get a link to your preferences, where you can choose your emails.',
+  ackReadIntro: (organization: string) => `Confirm that you have read this security advisory. One person is enough: it counts for all of ${organization}.`,
+  ackAppliedIntro: (organization: string) => `Confirm that ${organization} has applied the fix this security advisory asks for. One person is enough.`,
+  ackReadButton: 'Yes, I have read it',
+  ackAppliedButton: 'Yes, we have applied the fix',
+  ackDoneHeading: (organization: string) => `Thank you. It is recorded for ${organization}.`,
+  ackNothingToDo: 'There is nothing more to do.',
+  ackReadBy: (who: string, date: string) => `Read: confirmed by ${who} on ${date}.`,
+  ackAppliedBy: (who: string, date: string) => `Fix applied: confirmed by ${who} on ${date}.`,
+  ackYou: 'you',
+  ackColleague: 'a colleague',
 };
 
 export type PageStrings = typeof en;
@@ -132,6 +142,16 @@ const fr: PageStrings = {
   alreadyConfirmedIntro: 'Vous n’avez rien d’autre à faire. Vous pouvez modifier vos choix en tout temps grâce au lien au bas de nos courriels.',
   confirmExpiredHeading: 'Ce lien de confirmation a expiré',
   confirmExpiredIntro: 'Rien n’a été modifié. Entrez votre adresse courriel pour recevoir un lien vers vos préférences, où vous pourrez choisir vos courriels.',
+  ackReadIntro: (organization) => `Confirmez que vous avez lu cet avis de sécurité. Une seule personne suffit\u00a0: la confirmation vaut pour l’ensemble de ${organization}.`,
+  ackAppliedIntro: (organization) => `Confirmez que ${organization} a appliqué le correctif demandé dans cet avis de sécurité. Une seule personne suffit.`,
+  ackReadButton: 'Oui, j’ai lu cet avis',
+  ackAppliedButton: 'Oui, nous avons appliqué le correctif',
+  ackDoneHeading: (organization) => `Merci. C’est noté pour ${organization}.`,
+  ackNothingToDo: 'Vous n’avez rien d’autre à faire.',
+  ackReadBy: (who, date) => `Lu\u00a0: confirmé par ${who} le ${date}.`,
+  ackAppliedBy: (who, date) => `Correctif appliqué\u00a0: confirmé par ${who} le ${date}.`,
+  ackYou: 'vous',
+  ackColleague: 'une ou un collègue',
 };
 
 export const PAGE_STRINGS: Record<Locale, PageStrings> = { en, fr };

@@ -28,6 +28,16 @@ export function formatDate(iso: string, locale: Locale): string {
   return parts.map((p) => p.value).join('');
 }
 
+/** An instant with its time, in Eastern time, naming the zone (an outage's start, its expected end). */
+export function formatDateTime(iso: string, locale: Locale): string {
+  const format = cached(`datetime:${locale}`, () =>
+    new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: 'long', timeStyle: 'short', timeZone: DISPLAY_TIME_ZONE }),
+  );
+  const zone = cached(`zone:${locale}`, () => new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZoneName: 'short', timeZone: DISPLAY_TIME_ZONE }));
+  const name = zone.formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return `${format.format(new Date(iso))} ${name}`.trim();
+}
+
 export function formatMoney(amount: number | string, currency: string, locale: Locale): string {
   const code = currency.toUpperCase();
   const format = cached(`money:${locale}:${code}`, () =>

@@ -9,6 +9,7 @@ import { stringPrefix, TEMPLATE_NAMES, type TemplateName } from './template-name
 import { MARKDOWN_FIELD, TEMPLATE_VIEWS } from './template-views.js';
 import { textTemplateFromHtml } from './text-template.js';
 import type { RenderedMarkdown } from './markdown.js';
+import { inLanguage, type InLanguages } from './languages.js';
 import { MarkdownError, MarkdownRenderer } from './markdown-renderer.js';
 
 export type { Brand } from './brand.js';
@@ -22,7 +23,15 @@ export interface RenderContext {
   /** The category's label in the recipient's locale; absent for system emails. */
   categoryLabel?: string;
   /** Absent unsubscribe => no unsubscribe link in the footer (required category or system email). */
-  links: { unsubscribe?: string; preferences?: string; /** A ticket update's "stop updates about this ticket". */ muteTicket?: string };
+  links: {
+    unsubscribe?: string;
+    preferences?: string;
+    /** A ticket update's "stop updates about this ticket". */
+    muteTicket?: string;
+    /** An advisory's "I have read this" and (high, critical) "We have applied the fix", for the contact's organization. */
+    acknowledgeRead?: string;
+    acknowledgeApplied?: string;
+  };
 }
 
 export interface RenderedEmail {
@@ -50,12 +59,17 @@ export interface Renderer {
 export const MAX_EMAIL_HTML_BYTES = 100_000;
 
 /** The field to name when an email is too large: its one long text. */
-const LONG_FIELD: Partial<Record<TemplateName, string>> = { 'ticket-update': 'message', announcement: 'body', 'security-advisory': 'body' };
+const LONG_FIELD: Partial<Record<TemplateName, string>> = { 'ticket-update': 'message', announcement: 'body', 'security-advisory': 'body', 'service-alert': 'workaround' };
 
 /** The longest a recipient's own parts of an email get: a full-length name and links. */
 function largestContext(locale: Locale): RenderContext {
   const link = `https://${'x'.repeat(100)}.example/u/${'t'.repeat(320)}`;
-  return { locale, recipientName: 'N'.repeat(200), categoryLabel: 'C'.repeat(100), links: { unsubscribe: link, preferences: link.replace('/u/', '/p/') } };
+  return {
+    locale,
+    recipientName: 'N'.repeat(200),
+    categoryLabel: 'C'.repeat(100),
+    links: { unsubscribe: link, preferences: link.replace('/u/', '/p/'), acknowledgeRead: link.replace('/u/', '/a/'), acknowledgeApplied: link.replace('/u/', '/a/') },
+  };
 }
 
 interface CompiledEmail {
@@ -120,7 +134,8 @@ export async function compileTemplates(brandInput: Brand, markdown = new Markdow
     if (!email) throw new Error(`Unknown email template ${template} or locale ${ctx.locale}`);
     const parsed = parseTemplateData(template, data);
     const field = MARKDOWN_FIELD[template];
-    const body = field ? await markdown.render(String((parsed as Record<string, unknown>)[field])) : { html: '', text: '' };
+    const fields = parsed as Record<string, unknown>;
+    const body = field ? await markdown.render(inLanguage(fields[field] as InLanguages, ctx.locale, fields.language as Locale | undefined).text) : { html: '', text: '' };
     const view = (TEMPLATE_VIEWS[template] as (d: TemplateData[T], l: Locale, m: RenderedMarkdown) => Record<string, unknown>)(parsed, ctx.locale, body);
     const root: Record<string, unknown> = {
       ...view,
@@ -131,6 +146,8 @@ export async function compileTemplates(brandInput: Brand, markdown = new Markdow
         unsubscribe: checkedLink('unsubscribe', ctx.links.unsubscribe),
         preferences: checkedLink('preferences', ctx.links.preferences),
         muteTicket: checkedLink('muteTicket', ctx.links.muteTicket),
+        acknowledgeRead: checkedLink('acknowledgeRead', ctx.links.acknowledgeRead),
+        acknowledgeApplied: checkedLink('acknowledgeApplied', ctx.links.acknowledgeApplied),
       },
     };
     root.subjectLine = toSingleLine(email.subject(root));

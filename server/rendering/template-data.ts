@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERT_STATUSES, LOCALES } from '../../contract/index.js';
 import { SEVERITIES } from './severity.js';
 import { MARKDOWN_LIMITS } from './markdown.js';
 import type { TemplateName } from './template-names.js';
@@ -36,6 +37,26 @@ const amount = () =>
     error: unless('a number or a decimal string such as "1234.50"'),
   });
 
+/** A text as a string (in the data's `language`, English if not said) or as `{en, fr}`, one of which may be left out. */
+const inLanguages = (one: z.ZodType<string>) =>
+  z.union(
+    [
+      one,
+      z
+        .object({ en: one.optional(), fr: one.optional() })
+        .strict()
+        .refine((v) => v.en !== undefined || v.fr !== undefined, 'needs en, fr or both'),
+    ],
+    { error: unless('a string or {en, fr}') },
+  );
+
+/** What advisories and service alerts share: the language of plain strings, and which revision this is. */
+const fanOutFields = {
+  language: z.enum(LOCALES, { error: unless('en or fr') }).optional(),
+  /** A revision after the first is an update of what the contact received. */
+  revision: z.number({ error: unless('a positive integer') }).int().positive().optional(),
+};
+
 const TITLE_MAX = 300;
 /** Long text (a ticket's message, a Markdown body): what still fits a 100 KB email (see MARKDOWN_LIMITS). */
 const BODY_MAX = MARKDOWN_LIMITS.maxCharacters;
@@ -65,10 +86,22 @@ const schemas = {
     body: text(BODY_MAX),
   }),
   'security-advisory': z.object({
-    title: text(TITLE_MAX),
+    title: inLanguages(text(TITLE_MAX)),
     severity: z.enum(SEVERITIES, { error: unless(`one of ${SEVERITIES.join(', ')}`) }),
-    summary: text(2_000),
-    body: text(BODY_MAX),
+    summary: inLanguages(text(2_000)),
+    body: inLanguages(text(BODY_MAX)),
+    ...fanOutFields,
+    /** An escalation: nobody at the organization acknowledged it in time. */
+    reminder: z.boolean({ error: unless('true or false') }).optional(),
+  }),
+  'service-alert': z.object({
+    title: inLanguages(text(TITLE_MAX)),
+    affected: inLanguages(text(500)),
+    status: z.enum(ALERT_STATUSES, { error: unless(`one of ${ALERT_STATUSES.join(', ')}`) }),
+    startedAt: isoDate(),
+    expectedResolutionAt: isoDate().optional(),
+    workaround: inLanguages(text(2_000)).optional(),
+    ...fanOutFields,
   }),
   'sign-in-code': z.object({
     code: z.string({ error: unless('six digits') }).regex(/^\d{6}$/, 'must be six digits'),

@@ -9,6 +9,7 @@ import { trustHardening } from './migrations/006-trust-hardening.js';
 import { consentProof } from './migrations/007-consent-proof.js';
 import { organizationPolicy } from './migrations/008-organization-policy.js';
 import { clientControl } from './migrations/009-client-control.js';
+import { fanOuts } from './migrations/010-fan-outs.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -22,6 +23,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '007-consent-proof': consentProof,
   '008-organization-policy': organizationPolicy,
   '009-client-control': clientControl,
+  '010-fan-outs': fanOuts,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,4 +1,4 @@
-import type { MessageStatus } from '../../contract/index.js';
+import type { Acknowledgment, FanOutKind, FanOutPurpose, MessageStatus } from '../../contract/index.js';
 import type { Generated } from 'kysely';
 
 // Timestamps are ISO-8601 UTC text in both stores (fixed width, so text order is time order):
@@ -159,9 +159,10 @@ export interface MessagesTable {
   contact_id: string;
   category: string | null;
   template: string;
-  /** JSON of the template data; null when the data is the advisory's. */
+  /** JSON of the template data; null when the data is its fan-out's. */
   data: string | null;
-  advisory_id: string | null;
+  /** The advisory or service alert revision (or reminder) it belongs to. */
+  fan_out_id: string | null;
   api_key_id: string | null;
   idempotency_key: string | null;
   status: MessageStatus;
@@ -181,19 +182,44 @@ export interface MessagesTable {
   sender_identity: string | null;
 }
 
-export interface AdvisoriesTable {
+/** One advisory or service alert revision, or one escalation reminder (server/advisories/fan-outs.ts). */
+export interface FanOutsTable {
   id: string;
-  title: string;
-  severity: string;
-  summary: string;
-  body: string;
+  kind: FanOutKind;
+  /** The support team's id; with kind and revision, unique outside reminders. */
+  external_id: string;
+  revision: number;
+  purpose: FanOutPurpose;
+  /** The original's id (its own for an original). */
+  root_id: string;
+  severity: string | null;
+  /** JSON: the texts, each `{en?, fr?}`, and the alert's fields. */
+  content: string;
   /** JSON array, or null for every organization. */
   organization_ids: string | null;
   status: 'expanding' | 'expanded';
+  /** The last contact id expanded. */
   cursor: string | null;
   queued: number;
   suppressed: number;
   created_at: string;
+}
+
+export interface AdvisoryAcknowledgmentsTable {
+  /** The original's fan_outs.id. */
+  fan_out_id: string;
+  organization_id: string;
+  action: Acknowledgment;
+  /** Null once that person was erased. */
+  contact_id: string | null;
+  at: string;
+}
+
+export interface AdvisoryEscalationsTable {
+  fan_out_id: string;
+  organization_id: string;
+  reminder_id: string;
+  escalated_at: string;
 }
 
 export interface SuppressionsTable {
@@ -280,7 +306,9 @@ export interface Database {
   sender_identities: SenderIdentitiesTable;
   api_keys: ApiKeysTable;
   messages: MessagesTable;
-  advisories: AdvisoriesTable;
+  fan_outs: FanOutsTable;
+  advisory_acknowledgments: AdvisoryAcknowledgmentsTable;
+  advisory_escalations: AdvisoryEscalationsTable;
   suppressions: SuppressionsTable;
   crypto_keys: CryptoKeysTable;
   erasures: ErasuresTable;

@@ -1,9 +1,10 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { TokenSecret } from '../config/config.js';
+import type { Acknowledgment } from '../../contract/index.js';
 
 /** What a token may be used for; the purpose is the audience, so one is never accepted as another. */
-export type TokenPurpose = 'unsubscribe' | 'preferences' | 'session' | 'confirm' | 'mute';
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'session' | 'confirm' | 'mute' | 'acknowledge';
 
 export interface TokenClaims {
   /** The contact's opaque id: never an address or a name. */
@@ -11,6 +12,9 @@ export interface TokenClaims {
   category?: string;
   /** A mute link's ticket. */
   ticketId?: string;
+  /** An acknowledgment link's advisory (its original's id) and action. */
+  advisoryId?: string;
+  action?: Acknowledgment;
   issuedAt: number;
   expiresAt: number;
   /** A session's own id, so Sign out can revoke it; a confirm link's request. */
@@ -49,6 +53,11 @@ export class Tokens {
   /** "Stop updates about this ticket": one ticket of one contact, valid `linkTtlDays`. */
   muteLink(contactId: string, ticketId: string): string {
     return this.sign('mute', contactId, this.linkTtlDays * DAY, { tkt: ticketId });
+  }
+
+  /** An advisory's "I have read this" or "We have applied the fix": one action on one advisory, valid `linkTtlDays`. */
+  acknowledgeLink(contactId: string, advisoryId: string, action: Acknowledgment): string {
+    return this.sign('acknowledge', contactId, this.linkTtlDays * DAY, { adv: advisoryId, act: action });
   }
 
   /** The button of a double opt-in or reconfirmation email: one request of one contact, until `expiresAt` (ms). */
@@ -98,6 +107,8 @@ export class Tokens {
           ...(typeof payload.cat === 'string' ? { category: payload.cat } : {}),
           ...(typeof payload.jti === 'string' ? { tokenId: payload.jti } : {}),
           ...(typeof payload.tkt === 'string' ? { ticketId: payload.tkt } : {}),
+          ...(typeof payload.adv === 'string' ? { advisoryId: payload.adv } : {}),
+          ...(payload.act === 'read' || payload.act === 'applied' ? { action: payload.act as Acknowledgment } : {}),
         },
       };
     } catch (error) {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STORES, createTestStore, type TestStore } from '../support/stores.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
-import { postAdvisory, seedOrganization } from '../support/seed.js';
+import { postAdvisory, seedOrganization, fanOutIds } from '../support/seed.js';
 import { eventually } from '../support/mail.js';
 
 describe.each(STORES)('SIGTERM under load on %s', (kind) => {
@@ -51,7 +51,7 @@ describe.each(STORES)('SIGTERM under load on %s', (kind) => {
     const second = await startChildServer(testStore, env);
     children.push(second);
     await eventually(
-      () => db.selectFrom('messages').select('status').where('advisory_id', '=', `ADV-term-${kind}`).where('status', '!=', 'sent').execute(),
+      () => db.selectFrom('messages').select('status').where('fan_out_id', 'in', fanOutIds(db, `ADV-term-${kind}`)).where('status', '!=', 'sent').execute(),
       (rows) => rows.length === 0,
       90_000,
     );

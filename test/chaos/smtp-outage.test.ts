@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
-import { postAdvisory, seedOrganization } from '../support/seed.js';
+import { postAdvisory, seedOrganization, fanOutIds } from '../support/seed.js';
 import { eventually } from '../support/mail.js';
 
 const OUTAGE_SECONDS = Number(process.env.CHAOS_OUTAGE_SECONDS ?? 30);
@@ -32,13 +32,13 @@ describe.each(STORES)('SMTP outage on %s', (kind) => {
     await new Promise((r) => setTimeout(r, OUTAGE_SECONDS * 1000));
     expect(smtp.received.length).toBe(atOutage); // nothing got through while it was down
     const { db } = server.testStore.store;
-    const retried = await db.selectFrom('messages').select(['id', 'last_error']).where('advisory_id', '=', `ADV-outage-${kind}`).where('status', '=', 'queued').where('attempts', '>', 0).execute();
+    const retried = await db.selectFrom('messages').select(['id', 'last_error']).where('fan_out_id', 'in', fanOutIds(db, `ADV-outage-${kind}`)).where('status', '=', 'queued').where('attempts', '>', 0).execute();
     expect(retried.length).toBeGreaterThan(0);
     expect(retried[0]!.last_error).toMatch(/ECONNREFUSED|connect/i);
     await smtp.start();
 
     const rows = await eventually(
-      () => db.selectFrom('messages').select(['status', 'attempts']).where('advisory_id', '=', `ADV-outage-${kind}`).execute(),
+      () => db.selectFrom('messages').select(['status', 'attempts']).where('fan_out_id', 'in', fanOutIds(db, `ADV-outage-${kind}`)).execute(),
       (r) => r.length === 2_000 && r.every((m) => m.status === 'sent'),
       150_000,
     );

@@ -7,11 +7,12 @@ import { startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually, header, linksIn } from '../support/mail.js';
 import { signatureHeader } from '../../server/http/signature.js';
-import { Advisories } from '../../server/advisories/advisories.js';
+import { FanOuts } from '../../server/advisories/fan-outs.js';
 import { Categories } from '../../server/consent/categories.js';
 import { withRequiredCategory } from '../support/categories.js';
 import { openStore } from '../../server/store/db.js';
 import { boot } from '../../server/boot.js';
+import { fanOutIds } from '../support/seed.js';
 
 const ticket = { ticketId: 'T-9', subject: 'Disk almost full', status: 'Open', message: 'We are on it.' };
 
@@ -65,14 +66,14 @@ describe.each(STORES)('send worker on %s', (kind) => {
       const res = await postAdvisory(server, { id: `ADV-resume-${kind}`, organizationIds: [org] });
       expect(await res.json()).toMatchObject({ queued: 25, suppressed: 0 });
       const { db, dialect } = server.testStore.store;
-      expect(await new Advisories(db, dialect, Categories.fromFile(), server.services.outbox, server.services.renderer).expandNext(10)).toBe(true);
+      expect(await new FanOuts(db, dialect, Categories.fromFile(), server.services.outbox, server.services.renderer).expandNext(10)).toBe(true);
       // "Crash": a fresh instance picks the advisory up from its cursor.
-      const restarted = new Advisories(db, dialect, Categories.fromFile(), server.services.outbox, server.services.renderer);
+      const restarted = new FanOuts(db, dialect, Categories.fromFile(), server.services.outbox, server.services.renderer);
       while (await restarted.expandNext(10));
-      const rows = await db.selectFrom('messages').select('contact_id').where('advisory_id', '=', `ADV-resume-${kind}`).execute();
+      const rows = await db.selectFrom('messages').select('contact_id').where('fan_out_id', 'in', fanOutIds(db, `ADV-resume-${kind}`)).execute();
       expect(rows).toHaveLength(25);
       expect(new Set(rows.map((r) => r.contact_id)).size).toBe(25);
-      const advisory = await db.selectFrom('advisories').select('status').where('id', '=', `ADV-resume-${kind}`).executeTakeFirstOrThrow();
+      const advisory = await db.selectFrom('fan_outs').select('status').where('external_id', '=', `ADV-resume-${kind}`).executeTakeFirstOrThrow();
       expect(advisory.status).toBe('expanded');
     });
 
@@ -210,7 +211,7 @@ describe('two workers on PostgreSQL', () => {
       const ids = smtp.received.map((m) => m.parsed.messageId);
       expect(ids).toHaveLength(300);
       expect(new Set(ids).size).toBe(300);
-      const owners = await server.testStore.store.db.selectFrom('messages').select('status').where('advisory_id', '=', 'ADV-two-workers').execute();
+      const owners = await server.testStore.store.db.selectFrom('messages').select('status').where('fan_out_id', 'in', fanOutIds(server.testStore.store.db, 'ADV-two-workers')).execute();
       expect(owners.every((r) => r.status === 'sent')).toBe(true);
     } finally {
       await second.close();

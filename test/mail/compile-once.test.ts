@@ -29,18 +29,15 @@ describe('rendering many messages', () => {
     expect(counts.mjml).toBe(compiledVariants);
     expect(counts.htmlToText).toBe(compiledVariants);
 
-    const started = performance.now();
     for (let i = 0; i < 1000; i++) {
       const template = TEMPLATE_NAMES[i % TEMPLATE_NAMES.length]!;
       const locale = LOCALES[i % LOCALES.length]!;
       const email = await renderer.render(template, { ...SAMPLE_DATA[template] }, { ...contextFor(template, locale), recipientName: `Contact ${i}` });
       expect(email.html).toContain(`Contact ${i}`);
     }
-    const msPerMessage = (performance.now() - started) / 1000;
 
     expect(counts.mjml).toBe(compiledVariants);
     expect(counts.htmlToText).toBe(compiledVariants);
-    // MJML alone costs ~6 ms a message on these machines; a fill is a small fraction of that.
-    expect(msPerMessage).toBeLessThan(1);
+    // What a fill costs beside MJML is measured side by side by `npm run bench -- --only=render`, not here.
   });
 });

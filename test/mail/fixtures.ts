@@ -54,6 +54,15 @@ export const SAMPLE_DATA: Record<TemplateName, Record<string, unknown>> = {
     summary: 'Attackers are exploiting a flaw in FortiGate SSL-VPN. Update the firmware today.',
     body: ADVISORY_BODY,
   },
+  'service-alert': {
+    title: { en: 'Email delivery delayed', fr: 'Livraison des courriels retardée' },
+    affected: { en: 'Hosted Exchange (Montréal)', fr: 'Exchange hébergé (Montréal)' },
+    status: 'identified',
+    startedAt: '2026-11-30T14:05:00Z',
+    expectedResolutionAt: '2026-11-30T16:00:00Z',
+    workaround: { en: 'Use Outlook on the web meanwhile.', fr: 'Utilisez Outlook sur le Web en attendant.' },
+    revision: 1,
+  },
   'sign-in-code': { code: '482913', expiresInMinutes: 10 },
   'preferences-link': { url: 'https://mail.serveitpro.example/preferences?token=abc.def.ghi' },
   'data-export': { requestedAt: '2026-11-26T14:30:00Z' },
@@ -92,6 +101,7 @@ const CATEGORY: Partial<Record<TemplateName, Record<Locale, string>>> = {
   'invoice-receipt': { en: 'Invoices and receipts', fr: 'Factures et reçus' },
   announcement: { en: 'News and offers', fr: 'Nouvelles et offres' },
   'security-advisory': { en: 'Security advisories', fr: 'Avis de sécurité' },
+  'service-alert': { en: 'Service alerts', fr: 'Alertes de service' },
 };
 
 export function contextFor(template: TemplateName, locale: Locale): RenderContext {

@@ -72,6 +72,18 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
       text: [`Gravité critique${NBSP}: agissez maintenant`, 'Attackers are exploiting a flaw'],
     },
   },
+  'service-alert': {
+    en: {
+      subject: '[Cause identified] Email delivery delayed',
+      html: ['Service alert', 'Hosted Exchange (Montréal)', 'November 30, 2026 at 9:05 a.m. EST', 'Use Outlook on the web meanwhile.'],
+      text: ['Status: Cause identified', 'Affected: Hosted Exchange (Montréal)', 'Expected resolution: November 30, 2026 at 11:00 a.m. EST'],
+    },
+    fr: {
+      subject: '[Cause trouvée] Livraison des courriels retardée',
+      html: ['Alerte de service', 'Exchange hébergé (Montréal)', '30 novembre 2026 à 09 h 05 HNE'],
+      text: [`Statut${NBSP}: Cause trouvée`, `Service touché${NBSP}: Exchange hébergé (Montréal)`, 'Utilisez Outlook sur le Web en attendant.'],
+    },
+  },
   'sign-in-code': {
     en: {
       subject: 'Your sign-in code for SERVEITPRO',

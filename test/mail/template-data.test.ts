@@ -45,7 +45,7 @@ describe('invalidTemplateFields', () => {
   it('when a field has the wrong type or value, then it is named with what it must be', () => {
     const advisory = { ...SAMPLE_DATA['security-advisory'], severity: 'urgent', title: 42 };
     expect(invalidTemplateFields('security-advisory', advisory)).toEqual([
-      { field: 'title', message: 'must be a string' },
+      { field: 'title', message: 'must be a string or {en, fr}' },
       { field: 'severity', message: 'must be one of low, medium, high, critical' },
     ]);
     const invoice = { ...SAMPLE_DATA['invoice-receipt'], amount: '12,50', currency: 'dollars', issuedAt: 'yesterday', url: 'javascript:alert(1)' };

@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../server/store/schema.js';
 import type { ApiClient } from './server.js';
 import { signatureHeader } from '../../server/http/signature.js';
 import { WEBHOOK_SECRET } from './server.js';
@@ -18,6 +20,18 @@ export async function seedOrganization(api: ApiClient, count: number, prefix: st
 export function postAdvisory(baseUrl: string, body: Record<string, unknown>) {
   const raw = JSON.stringify({ title: 'Patch now', severity: 'critical', summary: 'Summary', body: 'Body', ...body });
   return fetch(`${baseUrl}/hooks/advisories`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': signatureHeader(raw, WEBHOOK_SECRET) },
+    body: raw,
+  });
+}
+
+/** The fan-out rows (revisions, reminders) of an advisory or service alert id: what its messages name. */
+export const fanOutIds = (db: Kysely<Database>, externalId: string) => db.selectFrom('fan_outs').select('id').where('external_id', '=', externalId);
+
+export function postServiceAlert(baseUrl: string, body: Record<string, unknown>) {
+  const raw = JSON.stringify({ status: 'investigating', title: 'Email delayed', affected: 'Hosted Exchange', startedAt: '2026-11-30T14:05:00Z', ...body });
+  return fetch(`${baseUrl}/hooks/service-alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-signature': signatureHeader(raw, WEBHOOK_SECRET) },
     body: raw,
