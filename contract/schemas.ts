@@ -234,6 +234,8 @@ export const myDataExport = z.object({
       sentAt: z.string().nullable(),
     }),
   ),
+  /** The advisories the contact said, for their organization, they read or applied the fix of. */
+  advisoryAcknowledgments: z.array(z.object({ advisoryId: z.string(), action: z.enum(ACKNOWLEDGMENTS), at: z.string() })),
 });
 
 /**

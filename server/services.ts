@@ -86,15 +86,15 @@ export function createServices(deps: ServiceDeps) {
   };
   const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess, consentRequests);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
-  const dataExport = new DataExport(db, contacts, organizations, consent, outbox);
-  const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto, coverage);
-  const links = linkBuilder(config.publicUrl, tokens);
-  const fanOuts = new FanOuts(db, dialect, categories, outbox, deps.renderer);
   const acknowledgments = new AdvisoryAcknowledgments(
     db,
     async (ids) => new Map([...(await contacts.recipients(ids))].map(([id, c]) => [id, c.name])),
     clock,
   );
+  const dataExport = new DataExport(db, contacts, organizations, consent, outbox, (contactId) => acknowledgments.ofContact(contactId));
+  const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto, coverage);
+  const links = linkBuilder(config.publicUrl, tokens);
+  const fanOuts = new FanOuts(db, dialect, categories, outbox, deps.renderer);
   const fanOutReports = new FanOutReports(db, acknowledgments);
   const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
   const completeData = completeSystemEmails({
@@ -158,7 +158,7 @@ export function createServices(deps: ServiceDeps) {
     },
   );
   const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
-  const escalations = new AdvisoryEscalations(db, fanOuts, auditLog, clock, config.advisoryEscalateAfterMs, logger.child({ component: 'escalations' }), () => worker.notify());
+  const escalations = new AdvisoryEscalations(db, fanOuts, (entry, trx) => auditLog.record(entry, trx), clock, config.advisoryEscalateAfterMs, logger.child({ component: 'escalations' }), () => worker.notify());
   const evidence = new EvidencePacks({ db, contacts, organizations, consent, consentRequests, outbox, wordings, categories, retention: config.retention });
   const evidencePage = { brandName: config.brand.name, wordings, category: (key: string) => categories.get(key) };
   const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));

@@ -140,6 +140,18 @@ export class AdvisoryAcknowledgments {
     return [...items.filter(open), ...items.filter((a) => !open(a))];
   }
 
+  /** What the contact acknowledged, for its data export. */
+  async ofContact(contactId: string): Promise<{ advisoryId: string; action: Acknowledgment; at: string }[]> {
+    const rows = await this.db
+      .selectFrom('advisory_acknowledgments as a')
+      .innerJoin('fan_outs as f', 'f.id', 'a.fan_out_id')
+      .select(['f.external_id', 'a.action', 'a.at'])
+      .where('a.contact_id', '=', contactId)
+      .orderBy('a.at')
+      .execute();
+    return rows.map((r) => ({ advisoryId: r.external_id, action: r.action, at: r.at }));
+  }
+
   /** The original's id of an advisory the support team named. */
   async originalId(externalId: string): Promise<string | null> {
     const row = await this.db

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
 import type { Clock } from '../consent/clock.js';
-import type { AuditLog } from '../privacy/audit-log.js';
+import type { AuditEntry } from '../../contract/index.js';
 import type { FanOuts } from './fan-outs.js';
 
 /** Critical advisories older than this are no longer escalated (a server that was down for long does not remind of old news). */
@@ -19,7 +19,8 @@ export class AdvisoryEscalations {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly fanOuts: FanOuts,
-    private readonly audit: AuditLog,
+    /** The audit log (privacy/audit-log.ts), written in the escalation's transaction. */
+    private readonly audit: (entry: Omit<AuditEntry, 'id' | 'at'>, trx: Transaction<Database>) => Promise<void>,
     private readonly clock: Clock,
     private readonly escalateAfterMs: number,
     private readonly logger: Logger,
@@ -80,7 +81,7 @@ export class AdvisoryEscalations {
             .where('fan_out_id', '=', advisory.id)
             .where('organization_id', '=', organizationId)
             .execute();
-          await this.audit.record(
+          await this.audit(
             {
               keyId: null,
               action: 'advisory.escalated',

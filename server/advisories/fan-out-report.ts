@@ -53,15 +53,17 @@ export class FanOutReports {
       if (status !== 'suppressed' && status !== 'failed') reminded.set(row.fan_out_id!, (reminded.get(row.fan_out_id!) ?? 0) + n);
     }
 
+    const states = kind === 'security-advisory' ? ((await this.acknowledgments.states([original.id])).get(original.id) ?? new Map<string, AcknowledgmentState>()) : new Map<string, AcknowledgmentState>();
+    const escalations = new Map(
+      (await this.db.selectFrom('advisory_escalations').selectAll().where('fan_out_id', '=', original.id).execute()).map((e) => [e.organization_id, e]),
+    );
+    // An organization whose recipients were all erased since still shows what it acknowledged.
+    for (const id of [...states.keys(), ...escalations.keys()]) if (!byOrganization.has(id)) byOrganization.set(id, { counts: zero(), suppressed: new Map() });
     const organizationIds = [...byOrganization.keys()].filter((id): id is string => id !== null);
     const names = new Map(
       organizationIds.length ? (await this.db.selectFrom('organizations').select(['id', 'name']).where('id', 'in', organizationIds).execute()).map((o) => [o.id, o.name]) : [],
     );
-    const states = kind === 'security-advisory' ? ((await this.acknowledgments.states([original.id])).get(original.id) ?? new Map<string, AcknowledgmentState>()) : new Map<string, AcknowledgmentState>();
     const people = await this.acknowledgments.namesIn([...states.values()]);
-    const escalations = new Map(
-      (await this.db.selectFrom('advisory_escalations').selectAll().where('fan_out_id', '=', original.id).execute()).map((e) => [e.organization_id, e]),
-    );
     const who = (a: { contactId: string | null; at: string } | undefined) =>
       a ? { at: a.at, contactId: a.contactId, name: a.contactId ? (people.get(a.contactId) ?? null) : null } : null;
 

@@ -15,6 +15,8 @@ export class DataExport {
     private readonly organizations: Organizations,
     private readonly consent: ConsentRecords,
     private readonly outbox: Outbox,
+    /** The advisories the contact acknowledged for its organization (advisories/acknowledgments.ts). */
+    private readonly acknowledgmentsOf: (contactId: string) => Promise<MyDataExport['advisoryAcknowledgments']>,
   ) {}
 
   /** Profile, preferences, the full consent history and the messages sent (never their bodies). */
@@ -35,6 +37,7 @@ export class DataExport {
       preferences: contact.preferences,
       consentHistory: await this.consent.fullHistory(this.db, contactId),
       messages: await this.outbox.log(contactId),
+      advisoryAcknowledgments: await this.acknowledgmentsOf(contactId),
     };
   }
 }

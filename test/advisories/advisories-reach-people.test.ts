@@ -115,6 +115,30 @@ describe.each(STORES)('advisories that reach people on %s', (kind) => {
     expect(frenchAgain!.parsed.text).toContain('Ce message n’a été rédigé qu’en anglais.');
   });
 
+  it('when the messages API sends a bilingual advisory or a service alert to one contact, then it arrives in the contact’s language, without acknowledgment buttons', async () => {
+    const org = await organization('API directe');
+    const email = `api.${run}@direct.example`;
+    const id = await contact(org, email, { locale: 'fr' });
+    const advisory = await server.api.post('/api/v1/messages', { category: 'security-advisories', template: 'security-advisory', to: { contactId: id }, data: { severity: 'critical', ...BOTH } });
+    expect(advisory.status).toBe(202);
+    const [first] = await mailsTo(email, 1);
+    expect(first!.parsed.subject).toBe('[Critique] Corrigez le pare-feu');
+    expect(linksIn(first!).some((u) => u.includes('/a/'))).toBe(false);
+    const alert = await server.api.post('/api/v1/messages', {
+      category: 'service-alerts',
+      template: 'service-alert',
+      to: { contactId: id },
+      data: { status: 'monitoring', title: { en: 'VPN down' }, affected: 'VPN', startedAt: '2026-11-30T14:05:00Z' },
+    });
+    expect(alert.status).toBe(202);
+    const [, second] = await mailsTo(email, 2);
+    expect(second!.parsed.subject).toBe('[Correctif en place, sous surveillance] VPN down');
+    expect(second!.parsed.text).toContain('Ce message n’a été rédigé qu’en anglais.');
+    const missing = await server.api.post('/api/v1/messages', { category: 'service-alerts', template: 'service-alert', to: { contactId: id }, data: { status: 'down' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.detail).toContain('title');
+  });
+
   it('when the texts are empty or in another language, then 400 names the field and nothing is recorded', async () => {
     for (const [body, field] of [
       [{ title: { de: 'Achtung' } }, 'title'],
@@ -328,12 +352,27 @@ describe.each(STORES)('advisories that reach people on %s', (kind) => {
     expect(list.body.items.find((a: { id: string }) => a.id === id)).toMatchObject({ organizations: 2, read: 1, applied: 0, escalated: 1 });
   });
 
+  it('when the person who acknowledged exports their data, then it lists it; once erased, the organization keeps the acknowledgment without them', async () => {
+    const org = await organization('Mémoire');
+    const email = `who.${run}@memory.example`;
+    const id = await contact(org, email, { name: 'Who Knows' });
+    const advisoryId = `ADV-erase-${kind}`;
+    expect((await postAdvisory(server.url, { id: advisoryId, organizationIds: [org] })).status).toBe(202);
+    const [mail] = await mailsTo(email, 1);
+    expect((await fetch(link(mail!, 'I have read this'), { method: 'POST', body: new URLSearchParams({ action: 'acknowledge' }) })).status).toBe(200);
+    const exported = await server.api.get(`/api/v1/contacts/${id}/export`);
+    expect(exported.body.advisoryAcknowledgments).toEqual([{ advisoryId, action: 'read', at: expect.any(String) }]);
+    expect((await server.api.delete(`/api/v1/contacts/${id}`)).status).toBe(200);
+    const after = await report(advisoryId);
+    expect(after.organizations.find((o: { name: string }) => o.name === 'Mémoire').read).toEqual({ at: expect.any(String), contactId: null, name: null });
+  });
+
   it('when an organization name starts like a formula, then the CSV keeps it as text', async () => {
     const org = await organization('=HYPERLINK("http://evil.example")');
     await contact(org, `f.${run}@formula.example`);
     expect((await postAdvisory(server.url, { id: `ADV-csv-${kind}`, organizationIds: [org] })).status).toBe(202);
     const csv = await eventually(() => server.api.get(`/api/v1/advisories/ADV-csv-${kind}/report.csv`), (res) => String(res.body).includes('HYPERLINK'));
     const rows = parse(String(csv.body), { columns: true }) as Record<string, string>[];
-    expect(rows[0]!.organization.startsWith("'=")).toBe(true);
+    expect(rows[0]!.organization!.startsWith("'=")).toBe(true);
   });
 });
