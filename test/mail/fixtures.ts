@@ -112,7 +112,14 @@ export function contextFor(template: TemplateName, locale: Locale): RenderContex
     recipientName: 'Marie Tremblay',
     ...(categoryLabel ? { categoryLabel } : {}),
     links: categoryLabel
-      ? { unsubscribe: `https://mail.serveitpro.example/u/${token}`, preferences: `https://mail.serveitpro.example/p/${token}` }
+      ? {
+          unsubscribe: `https://mail.serveitpro.example/u/${token}`,
+          preferences: `https://mail.serveitpro.example/p/${token}`,
+          // An advisory from the webhook: its acknowledgment buttons.
+          ...(template === 'security-advisory'
+            ? { acknowledgeRead: `https://mail.serveitpro.example/a/${token}`, acknowledgeApplied: `https://mail.serveitpro.example/a/${token}.applied` }
+            : {}),
+        }
       : {},
   };
 }

@@ -63,12 +63,12 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
   'security-advisory': {
     en: {
       subject: '[Critical] FortiGate SSL-VPN remote code execution',
-      html: ['Critical severity: act now', 'background-color: #b42318', '<h3>What happened</h3>'],
+      html: ['Critical severity: act now', 'background-color: #b42318', '<h3>What happened</h3>', 'I have read this', 'We have applied the fix'],
       text: ['Critical severity: act now', '1. Update the firmware to 7.2.8 or later.', 'vendor bulletin <https://vendor.example/psirt/2026-12345>', 'our team <security@serveitpro.example>'],
     },
     fr: {
       subject: '[Critique] FortiGate SSL-VPN remote code execution',
-      html: [`Gravité critique${NBSP}: agissez maintenant`, 'Avis de sécurité'],
+      html: [`Gravité critique${NBSP}: agissez maintenant`, 'Avis de sécurité', 'J’ai lu cet avis', 'Nous avons appliqué le correctif'],
       text: [`Gravité critique${NBSP}: agissez maintenant`, 'Attackers are exploiting a flaw'],
     },
   },

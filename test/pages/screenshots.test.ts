@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
+import { postAdvisory } from '../support/seed.js';
 
 const OUT_DIR = 'test-artifacts/screenshots';
 
@@ -51,6 +52,31 @@ describe('the unsubscribe page in a phone browser', () => {
     await page.getByRole('button', { name: lang === 'en' ? /Undo/ : /Annuler/ }).click();
     await page.waitForLoadState();
     expect((await server.api.get(`/api/v1/contacts/${contactId}`)).body.preferences.invoices).toBe(true);
+    await context.close();
+  });
+
+  it.each(['en', 'fr'] as const)('when an advisory acknowledgment link is opened at 375 px in %s, then it fits, confirms by keyboard without JavaScript, and says so', async (lang) => {
+    const org = (await server.api.post('/api/v1/organizations', { name: `Clinique ${lang}` })).body.id;
+    const contact = (await server.api.post('/api/v1/contacts', { organizationId: org, email: `ack.${lang}@links.example`, locale: lang })).body.id;
+    const posted = await postAdvisory(server.url, {
+      id: `ADV-page-${lang}`,
+      organizationIds: [org],
+      title: { en: 'Patch the firewall before Friday', fr: 'Corrigez le pare-feu avant vendredi' },
+    });
+    expect(posted.status).toBe(202);
+    const advisoryId = (await server.testStore.store.db.selectFrom('fan_outs').select('id').where('external_id', '=', `ADV-page-${lang}`).executeTakeFirstOrThrow()).id;
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, javaScriptEnabled: false, locale: lang });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/a/${server.services.tokens.acknowledgeLink(contact, advisoryId, 'applied')}`);
+    await page.screenshot({ path: `${OUT_DIR}/acknowledge-${lang}-375.png`, fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(lang === 'en' ? 'Yes, we have applied the fix' : 'Oui, nous avons appliqué le correctif');
+    await page.keyboard.press('Enter');
+    await page.waitForLoadState();
+    await page.screenshot({ path: `${OUT_DIR}/acknowledged-${lang}-375.png`, fullPage: true });
+    expect(await page.getByRole('status').textContent()).toContain(lang === 'en' ? 'Thank you.' : 'Merci.');
     await context.close();
   });
 });
