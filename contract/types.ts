@@ -42,3 +42,4 @@ export type Coverage = z.output<typeof s.coverage>;
 export type MutedTickets = z.output<typeof s.mutedTickets>;
 export type OrganizationPolicyUpdate = z.input<typeof s.organizationPolicyUpdate>;
 export type MeUpdate = z.input<typeof s.meUpdate>;
+export type AcknowledgmentCreate = z.input<typeof s.acknowledgmentCreate>;

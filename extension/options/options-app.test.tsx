@@ -2,9 +2,9 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from '../../test/extension/fake-browser.js';
-import { deferred, fail, ok, problem, sampleLead, sampleMe, sampleOrganization, stubApi } from '../../test/extension/fixtures.js';
+import { deferred, fail, ok, problem, sampleAdvisory, sampleLead, sampleMe, sampleOrganization, stubApi } from '../../test/extension/fixtures.js';
 import type { ApiClient, ApiResult } from '../shared/api-client.js';
-import type { ErasureReceipt, MyDataExport, MyOrganization } from '../../contract/index.js';
+import type { ErasureReceipt, MyAdvisory, MyDataExport, MyOrganization } from '../../contract/index.js';
 import { REVOKE_AFTER_MS } from './save-file.js';
 import { OptionsApp } from './options-app.js';
 
@@ -103,6 +103,7 @@ describe('options page: your data', () => {
       preferences: { newsletter: true },
       consentHistory: [],
       messages: [],
+      advisoryAcknowledgments: [],
     };
     const api = await signedIn({ exportMyData: vi.fn(async () => ok(document_)) });
 
@@ -541,5 +542,238 @@ describe('options page: muted tickets', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByRole('button', { name: 'Unmute T-42' })).toBeTruthy();
     expect(getMutedTickets).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('options page: security advisories', () => {
+  const READ_BY_MARIE = { at: '2026-12-01T15:00:00.000Z', by: 'Marie Tremblay', byMe: false };
+  /** Waiting first, as the server sends them: one critical nobody answered, then a high one read and fixed. */
+  const ADVISORIES = [
+    sampleAdvisory(),
+    sampleAdvisory({
+      id: 'ADV-2026-009',
+      severity: 'high',
+      title: 'Mettez à jour le micrologiciel des imprimantes',
+      summary: 'Une faille permet d’imprimer à distance.',
+      language: 'fr',
+      publishedAt: '2026-11-02T13:00:00.000Z',
+      read: READ_BY_MARIE,
+      applied: { at: '2026-12-02T16:00:00.000Z', by: 'Alex Martin', byMe: true },
+    }),
+  ];
+  const sectionOf = (name = 'Security advisories') => screen.getByRole('region', { name });
+  const itemOf = (title: string) => screen.getByRole('heading', { name: title }).closest('li')!;
+  const buttonsIn = (element: HTMLElement) => within(element).queryAllByRole('button').map((button) => button.textContent);
+
+  async function withAdvisories(overrides: Parameters<typeof stubApi>[0] = {}, title = 'Patch the VPN gateway now') {
+    fake.storage.set('sessionToken', 'tok-1');
+    const api = stubApi({ getMe: vi.fn(async () => ok(sampleMe())), getMyAdvisories: vi.fn(async () => ok({ items: ADVISORIES })), ...overrides });
+    render(<OptionsApp makeApi={() => api} />);
+    await screen.findByRole('heading', { name: title });
+    return api;
+  }
+
+  it('when advisories were sent, then each shows its title, severity in words, summary, date, the organization’s answers and what is left to do', async () => {
+    const api = await withAdvisories();
+    expect(api.getMyAdvisories).toHaveBeenCalledExactlyOnceWith('tok-1');
+    const section = sectionOf();
+    expect(within(section).getByText('Advisories sent to Client Co in the last 90 days. Your answer counts for your whole organization: your colleagues see it too.')).toBeTruthy();
+    expect(within(section).getAllByRole('listitem')).toHaveLength(2);
+
+    const waiting = itemOf('Patch the VPN gateway now');
+    expect(within(waiting).getByRole('heading', { level: 3 }).getAttribute('lang')).toBeNull();
+    expect(waiting.querySelector('.severity')!.textContent).toBe('Severity: Critical');
+    expect(within(waiting).getByText('Published on November 30, 2026')).toBeTruthy();
+    expect(within(waiting).getByText('A flaw in the gateway lets anyone in without a password.')).toBeTruthy();
+    expect(waiting.querySelectorAll('.acknowledged')).toHaveLength(0);
+    expect(buttonsIn(waiting)).toEqual(['I have read this', 'We have applied the fix']);
+    const read = within(waiting).getByRole('button', { name: 'I have read this' });
+    expect(read.getAttribute('aria-describedby')).toBe(within(waiting).getByRole('heading').id);
+
+    const answered = itemOf('Mettez à jour le micrologiciel des imprimantes');
+    // Written in French only: marked so a screen reader reads it in French on an English page.
+    expect(within(answered).getByRole('heading').getAttribute('lang')).toBe('fr');
+    expect(within(answered).getByText('Une faille permet d’imprimer à distance.').getAttribute('lang')).toBe('fr');
+    expect(answered.querySelector('.severity')!.textContent).toBe('Severity: High');
+    expect([...answered.querySelectorAll('.acknowledged')].map((line) => line.textContent)).toEqual([
+      'Read by Marie Tremblay on December 1, 2026',
+      'Fix applied by you on December 2, 2026',
+    ]);
+    expect(buttonsIn(answered)).toEqual([]);
+  });
+
+  it('when a colleague without a name answered, or a low advisory asks for no fix, then it says "a colleague" and offers no fix button', async () => {
+    await withAdvisories(
+      {
+        getMyAdvisories: vi.fn(async () =>
+          ok({ items: [sampleAdvisory({ severity: 'low', asksApplied: false, read: { at: '2026-12-01T15:00:00.000Z', by: null, byMe: false } })] }),
+        ),
+      },
+    );
+    const item = itemOf('Patch the VPN gateway now');
+    expect(item.querySelector('.severity')!.textContent).toBe('Severity: Low');
+    expect(item.querySelector('.acknowledged')!.textContent).toBe('Read by a colleague on December 1, 2026');
+    expect(buttonsIn(item)).toEqual([]);
+  });
+
+  it('when "I have read this" is pressed, then it POSTs read for that advisory, shows the answer in place and moves focus to it', async () => {
+    const answer = deferred<ApiResult<MyAdvisory>>();
+    const api = await withAdvisories({ acknowledgeAdvisory: vi.fn(() => answer.promise) });
+    const item = itemOf('Patch the VPN gateway now');
+    const read = within(item).getByRole('button', { name: 'I have read this' });
+
+    fireEvent.click(read);
+    fireEvent.click(read);
+    await waitFor(() => expect(within(item).getByRole('status').textContent).toBe('Saving…'));
+    expect(read.getAttribute('aria-disabled')).toBe('true');
+    expect(api.acknowledgeAdvisory).toHaveBeenCalledExactlyOnceWith('tok-1', 'ADV-2026-014', 'read');
+
+    answer.resolve(ok(sampleAdvisory({ read: { at: '2026-11-30T15:00:00.000Z', by: 'Alex Martin', byMe: true } })));
+    const line = await within(item).findByText('Read by you on November 30, 2026');
+    await waitFor(() => expect(document.activeElement).toBe(line));
+    expect(buttonsIn(item)).toEqual(['We have applied the fix']);
+    expect(within(item).getByRole('status').textContent).toBe('');
+    // The list keeps its order: the answer shows where the advisory was.
+    expect(within(sectionOf()).getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual([
+      'Patch the VPN gateway now',
+      'Mettez à jour le micrologiciel des imprimantes',
+    ]);
+  });
+
+  it('when a colleague applied the fix first, then the answer shows their name and the fix button goes', async () => {
+    const api = await withAdvisories({
+      acknowledgeAdvisory: vi.fn(async () => ok(sampleAdvisory({ read: READ_BY_MARIE, applied: READ_BY_MARIE }))),
+    });
+    const item = itemOf('Patch the VPN gateway now');
+
+    fireEvent.click(within(item).getByRole('button', { name: 'We have applied the fix' }));
+    const line = await within(item).findByText('Fix applied by Marie Tremblay on December 1, 2026');
+    expect(api.acknowledgeAdvisory).toHaveBeenCalledExactlyOnceWith('tok-1', 'ADV-2026-014', 'applied');
+    expect([...item.querySelectorAll('.acknowledged')].map((l) => l.textContent)).toEqual([
+      'Read by Marie Tremblay on December 1, 2026',
+      'Fix applied by Marie Tremblay on December 1, 2026',
+    ]);
+    expect(buttonsIn(item)).toEqual([]);
+    await waitFor(() => expect(document.activeElement).toBe(line));
+  });
+
+  it('when the answer cannot be recorded, then it says why and Retry sends it again', async () => {
+    const acknowledgeAdvisory = vi.fn<ApiClient['acknowledgeAdvisory']>(async () => fail({ kind: 'unreachable', problem: null }));
+    await withAdvisories({ acknowledgeAdvisory });
+    const item = itemOf('Patch the VPN gateway now');
+    const read = within(item).getByRole('button', { name: 'I have read this' });
+
+    fireEvent.click(read);
+    await waitFor(() =>
+      expect(within(item).getByRole('status').textContent).toBe("Your answer wasn't recorded. The server isn't answering right now. Try again in a moment."),
+    );
+    expect(item.querySelectorAll('.acknowledged')).toHaveLength(0);
+    expect(buttonsIn(item)).toEqual(['I have read this', 'We have applied the fix', 'Retry']);
+
+    acknowledgeAdvisory.mockImplementation(async () => ok(sampleAdvisory({ read: { at: '2026-11-30T15:00:00.000Z', by: null, byMe: true } })));
+    fireEvent.click(within(item).getByRole('button', { name: 'Retry' }));
+    const line = await within(item).findByText('Read by you on November 30, 2026');
+    expect(acknowledgeAdvisory).toHaveBeenCalledTimes(2);
+    expect(acknowledgeAdvisory).toHaveBeenLastCalledWith('tok-1', 'ADV-2026-014', 'read');
+    expect(buttonsIn(item)).toEqual(['We have applied the fix']);
+    await waitFor(() => expect(document.activeElement).toBe(line));
+  });
+
+  it('when the session ended meanwhile (401), then the page signs out', async () => {
+    await withAdvisories({ acknowledgeAdvisory: vi.fn(async () => fail({ kind: 'unauthorized', problem: problem(401) })) });
+    fireEvent.click(within(itemOf('Patch the VPN gateway now')).getByRole('button', { name: 'I have read this' }));
+    expect(await screen.findByText('Sign in with the toolbar button to edit your account.')).toBeTruthy();
+    expect(fake.storage.get('sessionToken')).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Security advisories' })).toBeNull();
+  });
+
+  it('when none was sent in 90 days, then one sentence says so', async () => {
+    fake.storage.set('sessionToken', 'tok-1');
+    render(<OptionsApp makeApi={() => stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+    expect(await screen.findByText('No advisories for your organization in the last 90 days.')).toBeTruthy();
+    expect(within(sectionOf()).queryByRole('list')).toBeNull();
+    expect(within(sectionOf()).queryByRole('button')).toBeNull();
+  });
+
+  it('when the list cannot be loaded, then it says so and Retry loads it', async () => {
+    fake.storage.set('sessionToken', 'tok-1');
+    const getMyAdvisories = vi.fn<ApiClient['getMyAdvisories']>(async () => fail({ kind: 'offline' }));
+    render(<OptionsApp makeApi={() => stubApi({ getMe: vi.fn(async () => ok(sampleMe())), getMyAdvisories })} />);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe("Couldn't load your organization's advisories. Check your internet connection, then try again.");
+    getMyAdvisories.mockImplementation(async () => ok({ items: ADVISORIES }));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('heading', { name: 'Patch the VPN gateway now' })).toBeTruthy();
+    expect(getMyAdvisories).toHaveBeenCalledTimes(2);
+  });
+
+  it('when the browser is in French, then the section, severities, dates and answers are in Quebec French, and English text is marked so', async () => {
+    fake.reset('fr-CA');
+    const api = await withAdvisories(
+      { acknowledgeAdvisory: vi.fn(async () => fail({ kind: 'rate-limited', problem: problem(429), retryAfterSeconds: 60 })) },
+      'Patch the VPN gateway now',
+    );
+    const section = sectionOf('Avis de sécurité');
+    expect(section.querySelector('p.muted')!.textContent).toBe(
+      'Avis envoyés à Client Co au cours des 90 derniers jours. Votre réponse vaut pour toute votre organisation\u00a0: vos collègues la voient aussi.',
+    );
+    const waiting = itemOf('Patch the VPN gateway now');
+    expect(within(waiting).getByRole('heading').getAttribute('lang')).toBe('en');
+    expect(waiting.querySelector('.severity')!.textContent).toBe('Gravité\u00a0: Critique');
+    expect(within(waiting).getByText('Publié le 30 novembre 2026')).toBeTruthy();
+    expect(buttonsIn(waiting)).toEqual(['J’ai lu cet avis', 'Nous avons appliqué le correctif']);
+    const answered = itemOf('Mettez à jour le micrologiciel des imprimantes');
+    expect(within(answered).getByRole('heading').getAttribute('lang')).toBeNull();
+    expect(answered.querySelector('.severity')!.textContent).toBe('Gravité\u00a0: Élevée');
+    expect([...answered.querySelectorAll('.acknowledged')].map((line) => line.textContent)).toEqual([
+      'Lu par Marie Tremblay le 1 décembre 2026',
+      'Correctif appliqué par vous le 2 décembre 2026',
+    ]);
+
+    fireEvent.click(within(waiting).getByRole('button', { name: 'Nous avons appliqué le correctif' }));
+    await waitFor(() =>
+      expect(within(waiting).getByRole('status').textContent).toBe(
+        'Votre réponse n’a pas été enregistrée. Trop de demandes. Patientez une minute, puis réessayez.',
+      ),
+    );
+    expect(api.acknowledgeAdvisory).toHaveBeenCalledExactlyOnceWith('tok-1', 'ADV-2026-014', 'applied');
+    expect(within(waiting).getByRole('button', { name: /^Réessayer/ })).toBeTruthy();
+  });
+
+  it('when a colleague without a name answered in French, then it says « une personne de votre organisation »', async () => {
+    fake.reset('fr-CA');
+    const someone = { at: '2026-12-01T15:00:00.000Z', by: null, byMe: false };
+    await withAdvisories({ getMyAdvisories: vi.fn(async () => ok({ items: [sampleAdvisory({ language: 'fr', read: someone, applied: someone })] })) });
+    expect([...itemOf('Patch the VPN gateway now').querySelectorAll('.acknowledged')].map((line) => line.textContent)).toEqual([
+      'Lu par une personne de votre organisation le 1 décembre 2026',
+      'Correctif appliqué par une personne de votre organisation le 1 décembre 2026',
+    ]);
+  });
+
+  it('when the popup asked for the advisories, then their heading takes focus and the request is forgotten', async () => {
+    fake.storage.set('optionsSection', 'advisories');
+    await withAdvisories();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Security advisories' })));
+    expect(fake.storage.get('optionsSection')).toBeNull();
+  });
+
+  it('when the page is opened otherwise, then focus stays where the browser put it', async () => {
+    await withAdvisories();
+    expect(document.activeElement).not.toBe(screen.getByRole('heading', { name: 'Security advisories' }));
+  });
+});
+
+describe('options page: opened again from the popup', () => {
+  it('when the page was already open and the popup asks for the advisories, then their heading takes focus as the page comes back', async () => {
+    fake.storage.set('sessionToken', 'tok-1');
+    render(<OptionsApp makeApi={() => stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+    const heading = await screen.findByRole('heading', { name: 'Security advisories' });
+    expect(document.activeElement).not.toBe(heading);
+
+    fake.storage.set('optionsSection', 'advisories');
+    window.dispatchEvent(new Event('focus'));
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    expect(fake.storage.get('optionsSection')).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ErasureReceipt, Me } from '../../contract/index.js';
 import { createApiClient, type ApiClient } from '../shared/api-client.js';
 import { t } from '../shared/i18n.js';
-import { clearSession, readState } from '../shared/session-store.js';
+import { clearSession, readState, writeState, type OptionsSection } from '../shared/session-store.js';
 import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notice.js';
 import { AccountForm } from './account-form.js';
+import { AdvisoriesSection } from './advisories-section.js';
 import { MutedTicketsSection } from './muted-tickets-section.js';
 import { ErasureReceiptView, MyDataSection } from './my-data-section.js';
 import { OrganizationSection } from './organization-section.js';
@@ -28,12 +29,22 @@ const clientFor = (serverUrl: string) => createApiClient({ serverUrl });
 export function OptionsApp({ makeApi = clientFor }: Props) {
   const [serverUrl, setServerUrl] = useState<string | null>(null);
   const [account, setAccount] = useState<Account>({ name: 'loading' });
+  const [shownSection, setShownSection] = useState<OptionsSection | null>(null);
+  const advisoriesHeading = useRef<HTMLHeadingElement>(null);
   const api = useMemo(() => (serverUrl === null ? null : makeApi(serverUrl)), [serverUrl, makeApi]);
+
+  /** The section the popup asked for, once: the request is cleared as it is read. */
+  const takeShownSection = useCallback(async (section: OptionsSection | null) => {
+    if (section === null) return;
+    setShownSection(section);
+    await writeState({ optionsSection: null });
+  }, []);
 
   const load = useCallback(async () => {
     setAccount({ name: 'loading' });
     const state = await readState();
     setServerUrl(state.serverUrl);
+    await takeShownSection(state.optionsSection);
     if (!state.sessionToken) return setAccount({ name: 'signed-out' });
     const result = await makeApi(state.serverUrl).getMe(state.sessionToken);
     if (result.ok) return setAccount({ name: 'ready', token: state.sessionToken, me: result.value });
@@ -42,11 +53,25 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
       return setAccount({ name: 'signed-out' });
     }
     setAccount({ name: 'unavailable', reason: result.error.kind === 'offline' ? 'offline' : 'unreachable' });
-  }, [makeApi]);
+  }, [makeApi, takeShownSection]);
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  // openOptionsPage only brings back a page already open: the request is read again when it does.
+  useEffect(() => {
+    const reread = () => void readState().then((state) => takeShownSection(state.optionsSection));
+    window.addEventListener('focus', reread);
+    return () => window.removeEventListener('focus', reread);
+  }, [takeShownSection]);
+
+  // The popup's advisories line asked for this section: it takes focus, which scrolls it into view.
+  useEffect(() => {
+    if (account.name !== 'ready' || shownSection !== 'advisories') return;
+    advisoriesHeading.current?.focus();
+    setShownSection(null);
+  }, [account.name, shownSection]);
 
   const signOut = useCallback(() => void clearSession().then(() => setAccount({ name: 'signed-out' })), []);
 
@@ -74,6 +99,14 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
           />
         )}
       </section>
+      {account.name === 'ready' && api && (
+        <section id="advisories" class="card stack" aria-labelledby="advisories-heading">
+          <h2 id="advisories-heading" ref={advisoriesHeading} tabIndex={-1}>
+            {t('options_advisories_heading')}
+          </h2>
+          <AdvisoriesSection api={api} token={account.token} organizationName={account.me.contact.organizationName} onUnauthorized={signOut} />
+        </section>
+      )}
       {account.name === 'ready' && api && (
         <section class="card stack" aria-labelledby="muted-heading">
           <h2 id="muted-heading">{t('options_muted_heading')}</h2>

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../contract/index.js';
 import { fake } from '../../test/extension/fake-browser.js';
-import { deferred, fail, ok, problem, sampleMe, sampleMeWithAdvisories, sampleMeWithTicketUpdates, stubApi } from '../../test/extension/fixtures.js';
+import { deferred, fail, ok, problem, sampleAdvisory, sampleMe, sampleMeWithAdvisories, sampleMeWithTicketUpdates, stubApi } from '../../test/extension/fixtures.js';
 import type { ApiResult } from '../shared/api-client.js';
 import { PopupApp } from './popup-app.js';
 
@@ -676,5 +676,62 @@ describe('how often ticket updates come', () => {
     fireEvent.change(await deliverySelect(), { target: { value: 'daily' } });
     expect(await screen.findByText('Your session has ended. Sign in again.')).toBeTruthy();
     expect(fake.storage.get('sessionToken')).toBeNull();
+  });
+});
+
+describe('advisories waiting for the organization', () => {
+  const done = { at: '2026-12-01T15:00:00.000Z', by: 'Marie Tremblay', byMe: false };
+  const lineButton = () => screen.queryByRole('button', { name: /advisor|avis/ });
+
+  async function withAdvisories(items: ReturnType<typeof sampleAdvisory>[] | null, newsletter = 'Monthly newsletter') {
+    signedIn();
+    const getMyAdvisories = vi.fn(async () => (items === null ? fail({ kind: 'unreachable', problem: null }) : ok({ items })));
+    const api = stubApi({ getMe: vi.fn(async () => ok(sampleMe())), getMyAdvisories });
+    render(<PopupApp api={api} />);
+    await screen.findByRole('switch', { name: newsletter });
+    await waitFor(() => expect(getMyAdvisories).toHaveBeenCalledExactlyOnceWith('tok-1'));
+    return api;
+  }
+
+  it('when some are unread or wait for their fix, then one line counts them and opens the options page at the advisories', async () => {
+    await withAdvisories([
+      sampleAdvisory(),
+      sampleAdvisory({ id: 'ADV-2', read: done }),
+      sampleAdvisory({ id: 'ADV-3', read: done, applied: done }),
+      sampleAdvisory({ id: 'ADV-4', severity: 'low', asksApplied: false, read: done }),
+    ]);
+    const line = await screen.findByRole('button', { name: '2 security advisories wait for your organization' });
+    expect(line.closest('p')!.nextElementSibling!.tagName).toBe('FOOTER');
+
+    fireEvent.click(line);
+    await waitFor(() => expect(fake.openedOptions).toBe(1));
+    expect(fake.storage.get('optionsSection')).toBe('advisories');
+  });
+
+  it('when one waits, then the line says so in the singular', async () => {
+    await withAdvisories([sampleAdvisory({ read: done }), sampleAdvisory({ id: 'ADV-2', read: done, applied: done })]);
+    expect(await screen.findByRole('button', { name: '1 security advisory waits for your organization' })).toBeTruthy();
+  });
+
+  it('when every advisory is answered, then there is no line at all', async () => {
+    await withAdvisories([sampleAdvisory({ read: done, applied: done }), sampleAdvisory({ id: 'ADV-2', asksApplied: false, read: done })]);
+    expect(lineButton()).toBeNull();
+    expect(document.querySelector('.open-advisories')).toBeNull();
+  });
+
+  it('when there are none, or the list cannot be had, then there is no line and the preferences work as before', async () => {
+    await withAdvisories([]);
+    expect(document.querySelector('.open-advisories')).toBeNull();
+    cleanup();
+    await withAdvisories(null);
+    expect(document.querySelector('.open-advisories')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Account settings' })).toBeTruthy();
+  });
+
+  it('when the browser is in French, then the line is in French', async () => {
+    fake.reset('fr-CA');
+    await withAdvisories([sampleAdvisory(), sampleAdvisory({ id: 'ADV-2' }), sampleAdvisory({ id: 'ADV-3' })], 'Lettre mensuelle');
+    await screen.findByRole('button', { name: 'Votre organisation a 3 avis de sécurité en attente' });
   });
 });

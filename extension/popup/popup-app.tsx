@@ -8,6 +8,7 @@ import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notic
 import { CodeForm } from './code-form.js';
 import { EmailForm } from './email-form.js';
 import { LoadingSkeleton } from './loading-skeleton.js';
+import { OpenAdvisoriesLine } from './open-advisories-line.js';
 import { PreferenceList } from './preference-list.js';
 
 type Screen =
@@ -100,6 +101,8 @@ export function PopupApp({ api, now = systemClock }: { api: ApiClient; now?: () 
             me={screen.me}
             onUnauthorized={() => signedOut('common_session_expired')}
           />
+          {/* Below the switches, so nothing under the pointer moves when it appears. */}
+          <OpenAdvisoriesLine api={api} token={screen.token} />
           <footer class="row footer">
             <button type="button" class="button link" onClick={() => browser.runtime.openOptionsPage()}>
               {t('prefs_account_settings')}

@@ -162,6 +162,49 @@ describe('api client', () => {
     expect(await client(respond(404, notFound)).unmuteTicket('tok', 'T-1')).toEqual({ ok: false, error: { kind: 'problem', problem: notFound } });
   });
 
+  const advisory = {
+    id: 'ADV-2026-014',
+    revision: 1,
+    severity: 'critical',
+    title: 'Patch the VPN gateway',
+    summary: 'A flaw lets anyone in.',
+    language: 'en',
+    publishedAt: '2026-11-30T14:05:00.000Z',
+    asksApplied: true,
+    read: { at: '2026-11-30T15:00:00.000Z', by: null, byMe: true },
+    applied: null,
+  };
+
+  it('when the contact lists their organization’s advisories, then it GETs /me/advisories with the token and returns them', async () => {
+    const fetch = respond(200, { items: [advisory] });
+    expect(await client(fetch).getMyAdvisories('tok')).toEqual({ ok: true, value: { items: [advisory] } });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/advisories');
+    expect(init?.method).toBe('GET');
+    expect(init?.body).toBeUndefined();
+    expect((init?.headers as Record<string, string>)['Authorization']).toBe('Bearer tok');
+  });
+
+  it('when the contact acknowledges an advisory, then it POSTs {action} to its acknowledgments, the id encoded, and returns the advisory', async () => {
+    const fetch = respond(200, advisory);
+    expect(await client(fetch).acknowledgeAdvisory('tok', 'ADV-2026/014 b', 'read')).toEqual({ ok: true, value: advisory });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://consent.example/api/v1/me/advisories/ADV-2026%2F014%20b/acknowledgments');
+    expect(init?.method).toBe('POST');
+    expect(init?.body).toBe('{"action":"read"}');
+    const headers = init?.headers as Record<string, string>;
+    expect(headers['Authorization']).toBe('Bearer tok');
+    expect(headers['Content-Type']).toBe('application/json');
+  });
+
+  it('when the advisory is not the organization’s (404), then it is a plain problem', async () => {
+    const notFound = { type: '/problems/not-found', title: 'Not found', status: 404 };
+    expect(await client(respond(404, notFound)).acknowledgeAdvisory('tok', 'ADV-1', 'applied')).toEqual({
+      ok: false,
+      error: { kind: 'problem', problem: notFound },
+    });
+  });
+
   it('when the advisory threshold changes, then it PUTs {advisoryThreshold} to /me/advisory-threshold with the wording shown and its language', async () => {
     const me = { contact: {}, categories: [], preferences: {}, locked: [], advisoryThreshold: 'critical', pending: [] };
     const fetch = respond(200, me);

@@ -1,4 +1,5 @@
 import type {
+  Acknowledgment,
   AdvisoryThreshold,
   ErasureReceipt,
   Locale,
@@ -6,6 +7,8 @@ import type {
   MeUpdate,
   MyDataExport,
   MutedTickets,
+  MyAdvisories,
+  MyAdvisory,
   MyOrganization,
   OrganizationPolicyUpdate,
   Preferences,
@@ -64,6 +67,13 @@ export interface ApiClient {
   getMutedTickets(token: string): Promise<ApiResult<MutedTickets>>;
   /** Its updates come again; 404 when the ticket was not muted. */
   unmuteTicket(token: string, ticketId: string): Promise<ApiResult<null>>;
+  /** The security advisories sent to the contact's organization in the last 90 days, those still waiting for an acknowledgment first. */
+  getMyAdvisories(token: string): Promise<ApiResult<MyAdvisories>>;
+  /**
+   * Says, for the whole organization, that the advisory was read or its fix applied; the answer is
+   * the advisory as it now stands (a colleague's acknowledgment if theirs came first).
+   */
+  acknowledgeAdvisory(token: string, advisoryId: string, action: Acknowledgment): Promise<ApiResult<MyAdvisory>>;
 }
 
 export interface ApiClientOptions {
@@ -135,6 +145,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     updateOrganizationPolicy: (token, changes) => call('PUT', '/api/v1/me/organization/policy', { token, body: changes }),
     getMutedTickets: (token) => call('GET', '/api/v1/me/muted-tickets', { token }),
     unmuteTicket: (token, ticketId) => call('DELETE', `/api/v1/me/muted-tickets/${encodeURIComponent(ticketId)}`, { token }),
+    getMyAdvisories: (token) => call('GET', '/api/v1/me/advisories', { token }),
+    acknowledgeAdvisory: (token, advisoryId, action) =>
+      call('POST', `/api/v1/me/advisories/${encodeURIComponent(advisoryId)}/acknowledgments`, { token, body: { action } }),
   };
 }
 

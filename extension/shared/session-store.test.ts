@@ -28,4 +28,11 @@ describe('session store', () => {
     fake.storage.set('serverUrl', 42);
     expect((await readState()).serverUrl).toBe(DEFAULTS.serverUrl);
   });
+
+  it('when the popup asked for a section the options page does not know, then none is shown', async () => {
+    fake.storage.set('optionsSection', 'advisories');
+    expect((await readState()).optionsSection).toBe('advisories');
+    fake.storage.set('optionsSection', 'elsewhere');
+    expect((await readState()).optionsSection).toBeNull();
+  });
 });

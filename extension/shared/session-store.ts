@@ -9,7 +9,11 @@ export interface StoredState {
   sessionExpiresAt: string | null;
   /** The address a code was sent to: the popup closes while the user reads the email. */
   pendingEmail: string | null;
+  /** The options page section the popup asked to show (openOptionsPage takes no URL); read once, then cleared. */
+  optionsSection: OptionsSection | null;
 }
+
+export type OptionsSection = 'advisories';
 
 export const SCHEMA_VERSION = 1;
 
@@ -19,6 +23,7 @@ export const DEFAULTS: StoredState = {
   sessionToken: null,
   sessionExpiresAt: null,
   pendingEmail: null,
+  optionsSection: null,
 };
 
 type Migration = (stored: Record<string, unknown>) => Record<string, unknown>;
@@ -40,6 +45,7 @@ function parse(raw: Record<string, unknown>): StoredState {
     sessionToken: text('sessionToken'),
     sessionExpiresAt: text('sessionExpiresAt'),
     pendingEmail: text('pendingEmail'),
+    optionsSection: text('optionsSection') === 'advisories' ? 'advisories' : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import { ADVISORY_CATEGORY, TICKETS_CATEGORY } from '../../contract/constants.js';
-import type { Me, MyOrganization, Problem } from '../../contract/index.js';
+import type { Me, MyAdvisory, MyOrganization, Problem } from '../../contract/index.js';
 import type { ApiClient, ApiFailure, ApiResult } from '../../extension/shared/api-client.js';
 
 export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
@@ -9,7 +9,8 @@ export const problem = (status: number, type = 'about:blank', title = 'Refused')
 
 /**
  * Every method a vi.fn; unset ones answer as an unreachable server, so a forgotten stub is visible,
- * except sign-out and the muted tickets (none), which every options page test would otherwise meet.
+ * except sign-out, the muted tickets and the advisories (none), which every options page and popup
+ * test would otherwise meet.
  */
 export function stubApi(overrides: Partial<ApiClient> = {}) {
   const unreachable = () => Promise.resolve(fail({ kind: 'unreachable', problem: null }));
@@ -28,6 +29,8 @@ export function stubApi(overrides: Partial<ApiClient> = {}) {
     updateTicketDelivery: vi.fn<ApiClient['updateTicketDelivery']>(unreachable),
     getMutedTickets: vi.fn<ApiClient['getMutedTickets']>(() => Promise.resolve(ok([]))),
     unmuteTicket: vi.fn<ApiClient['unmuteTicket']>(unreachable),
+    getMyAdvisories: vi.fn<ApiClient['getMyAdvisories']>(() => Promise.resolve(ok({ items: [] }))),
+    acknowledgeAdvisory: vi.fn<ApiClient['acknowledgeAdvisory']>(unreachable),
     ...overrides,
   };
 }
@@ -120,6 +123,23 @@ export function sampleOrganization(newsletterLocked = false): MyOrganization {
       { id: 'c1', name: 'Alex Martin', email: 'alex@client.example', orgLead: true, preferences: { security: true, newsletter: true, events: false }, lockedCategories },
       { id: 'c2', name: null, email: 'sam@client.example', orgLead: false, preferences: { security: true, newsletter: newsletterLocked, events: true }, lockedCategories },
     ],
+  };
+}
+
+/** A critical advisory nobody at the organization acknowledged yet, in English; `changes` moves it along. */
+export function sampleAdvisory(changes: Partial<MyAdvisory> = {}): MyAdvisory {
+  return {
+    id: 'ADV-2026-014',
+    revision: 1,
+    severity: 'critical',
+    title: 'Patch the VPN gateway now',
+    summary: 'A flaw in the gateway lets anyone in without a password.',
+    language: 'en',
+    publishedAt: '2026-11-30T14:05:00.000Z',
+    asksApplied: true,
+    read: null,
+    applied: null,
+    ...changes,
   };
 }
 
