@@ -26,10 +26,6 @@ const RECEIPT_ERASED = [
 ];
 const RECEIPT_KEPT = [
   {
-    data: 'advisory acknowledgments',
-    why: 'That the organization read a security advisory or applied its fix stays in the MSP’s security record; who confirmed it is erased.',
-  },
-  {
     data: 'consent history',
     why: 'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id, matched to an address only by a keyed hash.',
   },
@@ -40,6 +36,10 @@ const RECEIPT_KEPT = [
   {
     data: 'a keyed hash of the address on the suppression list',
     why: 'So that no later import or API call emails this address again unless an admin re-adds it explicitly.',
+  },
+  {
+    data: 'advisory acknowledgments',
+    why: 'That the organization read a security advisory or applied its fix stays in the MSP’s security record; who confirmed it is erased.',
   },
 ];
 

@@ -231,7 +231,7 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
     const contact = (await server.api.post('/api/v1/contacts', { organizationId, email: `retention-${kind}@private-clinic.example` })).body;
     const old = new Date(Date.now() - 400 * 86_400_000).toISOString();
     const ancient = new Date(Date.now() - 8 * 365 * 86_400_000).toISOString();
-    const base = { contact_id: contact.id, category: 'ticket-updates', template: 'ticket-update', data: '{}', advisory_id: null, api_key_id: null, idempotency_key: null, attempts: 0, last_error: null, lease_owner: null, lease_until: null, subject: null, sent_at: null, created_at: old, updated_at: old, next_attempt_at: '2999-01-01T00:00:00.000Z' };
+    const base = { contact_id: contact.id, category: 'ticket-updates', template: 'ticket-update', data: '{}', fan_out_id: null, api_key_id: null, idempotency_key: null, attempts: 0, last_error: null, lease_owner: null, lease_until: null, subject: null, sent_at: null, created_at: old, updated_at: old, next_attempt_at: '2999-01-01T00:00:00.000Z' };
     await db.insertInto('messages').values([
       { ...base, id: crypto.randomUUID(), status: 'sent', first_status: 'queued' },
       { ...base, id: crypto.randomUUID(), status: 'queued', first_status: 'queued' },
