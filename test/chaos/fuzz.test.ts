@@ -45,7 +45,7 @@ describe.each(STORES)('fuzzing every input on %s', (kind) => {
   /** Every table's row count and the consent bits: what a rejected request must leave alone. */
   const snapshot = async () => {
     const { db } = server.testStore.store;
-    const tables = ['organizations', 'contacts', 'consents', 'consent_history', 'messages', 'advisories', 'api_keys', 'suppressions'] as const;
+    const tables = ['organizations', 'contacts', 'consents', 'consent_history', 'messages', 'fan_outs', 'api_keys', 'suppressions'] as const;
     const counts = await Promise.all(tables.map((t) => sql<{ n: string }>`select count(*) as n from ${sql.table(t)}`.execute(db)));
     const bits = await sql<{ s: string | null }>`select sum(subscribed) as s from consents`.execute(db);
     const contact = await db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();

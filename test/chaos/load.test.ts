@@ -52,7 +52,7 @@ describe.each(STORES)('load on %s', (kind) => {
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(199);
     const bodies = await Promise.all(responses.map((r) => r.json()));
-    for (const b of bodies) expect(b).toEqual({ advisoryId: `ADV-load-${kind}`, queued: 50, suppressed: 0 });
+    for (const b of bodies) expect(b).toEqual({ advisoryId: `ADV-load-${kind}`, revision: 1, queued: 50, suppressed: 0 });
     await smtp.waitFor(50, 30_000);
     await new Promise((r) => setTimeout(r, 1_000));
     const received = smtp.received.flatMap((m) => m.to).filter((to) => emails.includes(to));
