@@ -5,7 +5,7 @@ import { Categories } from '../../server/consent/categories.js';
 import { compileTemplates } from '../../server/rendering/render.js';
 import { createComposer, linkBuilder } from '../../server/delivery/compose.js';
 import { Tokens } from '../../server/tokens/tokens.js';
-import { ADVISORY_CATEGORY } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, FIX_SEVERITIES, type Severity } from '../../contract/index.js';
 import { serviceEnv } from './service.js';
 import { tempDir } from './proc.js';
 import { ADVISORY } from './service.js';
@@ -23,6 +23,8 @@ export async function mailPipeline() {
     data: { ...ADVISORY } as Record<string, unknown>,
     category,
     recipient: { contactId: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, email: `contact-${i}@bench.example`, name: `Contact ${i}`, locale: 'en' as const },
+    // As the webhook's advisories carry them: the acknowledgment buttons.
+    acknowledge: { advisoryId: '20000000-0000-4000-8000-000000000001', applied: FIX_SEVERITIES.includes(ADVISORY.severity as Severity) },
   });
   return { config, renderer, composer, category, sample };
 }
