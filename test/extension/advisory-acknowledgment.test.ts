@@ -2,25 +2,19 @@
 // webhook sends it, the popup says it waits, the options page takes "I have read this", and a
 // colleague then sees who read it. The built extension in headless Chromium, the real server and
 // worker on a real store, codes read from a real SMTP server's mail.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MyAdvisories } from '../../contract/index.js';
 import type { StoreKind } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { postAdvisory } from '../support/seed.js';
-import { codeIn, nthMailTo, SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
+import { nthMailTo, SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
 import { launchExtension, type LaunchedExtension } from './launch.js';
+import { extensionText, signInThroughPopup } from './popup-sign-in.js';
 
-interface Message {
-  message: string;
-  placeholders?: Record<string, { content: string }>;
-}
 const root = resolve(import.meta.dirname, '..', '..');
-const messagesOf = async (lang: 'en' | 'fr') =>
-  JSON.parse(await readFile(resolve(root, 'extension', '_locales', lang, 'messages.json'), 'utf8')) as Record<string, Message>;
 const SCREENSHOTS = resolve(root, 'test-artifacts', 'screenshots');
 
 const TITLE = { en: 'Patch the VPN gateway now', fr: 'Corrigez la passerelle RPV sans tarder' };
@@ -39,18 +33,10 @@ describe.each(RUNS)('a security advisory acknowledged from the extension ($lang,
   let server: TestServer;
   let smtp: TestSmtp;
   let launched: LaunchedExtension | undefined;
-  let messages: Record<string, Message>;
-  /** A message as Chrome fills it: each $NAME$ is its placeholder's $n, the n-th substitution. */
-  const text = (key: string, ...substitutions: string[]) => {
-    const entry = messages[key]!;
-    return entry.message.replace(/\$([A-Z_]+)\$/g, (_, name: string) =>
-      (entry.placeholders?.[name.toLowerCase()]?.content ?? '').replace(/\$(\d)/g, (__, n: string) => substitutions[Number(n) - 1] ?? ''),
-    );
-  };
+  const text = extensionText(lang);
   const dateOf = (iso: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(new Date(iso));
 
   beforeAll(async () => {
-    messages = await messagesOf(lang);
     smtp = await startSmtp();
     server = await startServer(kind, { smtpUrl: smtp.url, env: { TRUST_PROXY: 'loopback' } });
   });
@@ -60,16 +46,6 @@ describe.each(RUNS)('a security advisory acknowledged from the extension ($lang,
     await smtp?.close();
   });
 
-  async function signInThroughPopup(page: Page, email: string) {
-    const before = smtp.to(email).length;
-    await page.locator('input[type=email]').fill(email);
-    await page.locator('input[type=email]').press('Enter');
-    const codeField = page.locator('input[autocomplete=one-time-code]');
-    await codeField.waitFor();
-    await codeField.fill(codeIn(await nthMailTo(smtp, email, before + 1)));
-    await page.getByRole('button', { name: text('code_sign_in'), exact: true }).click();
-    await page.getByRole('heading', { name: text('prefs_heading'), exact: true }).waitFor();
-  }
 
   it('when one contact presses "I have read this" on the options page, then it shows read by them, and a colleague sees it read by their name', async () => {
     const firstEmail = `first.${lang}@example.com`;
@@ -104,7 +80,7 @@ describe.each(RUNS)('a security advisory acknowledged from the extension ($lang,
     launched = await launchExtension({ serverUrl: server.url, ...(lang === 'fr' ? { lang } : {}) });
     const popup = await launched.context.newPage();
     await popup.goto(launched.url('popup.html'));
-    await signInThroughPopup(popup, firstEmail);
+    await signInThroughPopup(popup, smtp, firstEmail, text);
 
     // The popup's one line, which opens the options page at the advisories.
     const waitingLine = popup.getByRole('button', { name: text('prefs_advisories_waiting_one'), exact: true });

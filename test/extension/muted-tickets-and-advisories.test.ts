@@ -1,22 +1,14 @@
 // A muted ticket, the advisory threshold and the ticket delivery as a contact meets them: the ticket email's own link,
 // then the built extension in headless Chromium, on the real server and worker, codes read from a
 // real SMTP server's mail.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreKind } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { linksIn } from '../support/mail.js';
-import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
+import { nthMailTo } from '../self-service/self-service-client.js';
 import { launchExtension, type LaunchedExtension } from './launch.js';
-
-const messagesOf = (lang: 'en' | 'fr') =>
-  JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'extension', '_locales', lang, 'messages.json'), 'utf8')) as Record<
-    string,
-    { message: string }
-  >;
+import { extensionText, signInThroughPopup } from './popup-sign-in.js';
 
 const RUNS: { kind: StoreKind; lang: 'en' | 'fr'; advisories: string; ticketUpdates: string }[] = [
   { kind: 'sqlite', lang: 'en', advisories: 'Security advisories', ticketUpdates: 'Ticket updates' },
@@ -27,8 +19,7 @@ describe.each(RUNS)('muted tickets and the advisory threshold in the extension (
   let server: TestServer;
   let smtp: TestSmtp;
   let launched: LaunchedExtension | undefined;
-  const messages = messagesOf(lang);
-  const text = (key: string, substitution = '') => messages[key]!.message.replace(/\$[A-Z]+\$/, substitution);
+  const text = extensionText(lang);
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -40,16 +31,6 @@ describe.each(RUNS)('muted tickets and the advisory threshold in the extension (
     await smtp?.close();
   });
 
-  async function signInThroughPopup(page: Page, email: string) {
-    const before = smtp.to(email).length;
-    await page.locator('input[type=email]').fill(email);
-    await page.locator('input[type=email]').press('Enter');
-    const codeField = page.locator('input[autocomplete=one-time-code]');
-    await codeField.waitFor();
-    await codeField.fill(codeIn(await nthMailTo(smtp, email, before + 1)));
-    await page.getByRole('button', { name: text('code_sign_in'), exact: true }).click();
-    await page.getByRole('heading', { name: text('prefs_heading'), exact: true }).waitFor();
-  }
 
   it('when a ticket is muted from its email, then the options page lists it and Unmute ends it; and "Critical only" and "One email a day" in the popup are stored', async () => {
     const email = `muted.${lang}@example.com`;
@@ -81,7 +62,7 @@ describe.each(RUNS)('muted tickets and the advisory threshold in the extension (
     launched = await launchExtension({ serverUrl: server.url, ...(lang === 'fr' ? { lang } : {}) });
     const popup = await launched.context.newPage();
     await popup.goto(launched.url('popup.html'));
-    await signInThroughPopup(popup, email);
+    await signInThroughPopup(popup, smtp, email, text);
 
     // The options page lists T-42 with the day it was muted, in the page's language.
     const options = await launched.context.newPage();

@@ -2,17 +2,15 @@
 // Chromium, the real server and worker on a real store, codes read from a real SMTP server's mail.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreKind } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
-import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
 import { launchExtension, type LaunchedExtension } from './launch.js';
+import { extensionText, signInThroughPopup } from './popup-sign-in.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const messagesOf = (lang: 'en' | 'fr') =>
-  JSON.parse(readFileSync(resolve(root, 'extension', '_locales', lang, 'messages.json'), 'utf8')) as Record<string, { message: string }>;
 const categories = JSON.parse(readFileSync(resolve(root, 'server', 'consent', 'categories.json'), 'utf8')) as {
   key: string;
   description: { en: string; fr: string };
@@ -65,8 +63,7 @@ describe.each(RUNS)('an organization’s locks in the extension ($lang, $kind)',
   let server: TestServer;
   let smtp: TestSmtp;
   let launched: LaunchedExtension | undefined;
-  const messages = messagesOf(lang);
-  const text = (key: string) => messages[key]!.message;
+  const text = extensionText(lang);
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -78,16 +75,6 @@ describe.each(RUNS)('an organization’s locks in the extension ($lang, $kind)',
     await smtp?.close();
   });
 
-  async function signInThroughPopup(page: Page, email: string) {
-    const before = smtp.to(email).length;
-    await page.locator('input[type=email]').fill(email);
-    await page.locator('input[type=email]').press('Enter');
-    const codeField = page.locator('input[autocomplete=one-time-code]');
-    await codeField.waitFor();
-    await codeField.fill(codeIn(await nthMailTo(smtp, email, before + 1)));
-    await page.getByRole('button', { name: text('code_sign_in'), exact: true }).click();
-    await page.getByRole('heading', { name: text('prefs_heading'), exact: true }).waitFor();
-  }
 
   it('when an admin locks a category, then the popup shows it on and disabled, required by the organization; and the lead locks another from the options page and turns it off for staff who have not chosen', async () => {
     const org = (await server.api.post('/api/v1/organizations', { name: ORGANIZATION, locale: lang })).body;
@@ -105,7 +92,7 @@ describe.each(RUNS)('an organization’s locks in the extension ($lang, $kind)',
     launched = await launchExtension({ serverUrl: server.url, ...(lang === 'fr' ? { lang } : {}) });
     const popup = await launched.context.newPage();
     await popup.goto(launched.url('popup.html'));
-    await signInThroughPopup(popup, staff.email);
+    await signInThroughPopup(popup, smtp, staff.email, text);
 
     const advisories = popup.getByRole('switch', { name: labels['security-advisories'], exact: true });
     expect(await advisories.getAttribute('aria-checked')).toBe('true');
@@ -133,7 +120,7 @@ describe.each(RUNS)('an organization’s locks in the extension ($lang, $kind)',
 
     // The lead signs in in the same browser and opens the options page.
     await popup.getByRole('button', { name: text('prefs_sign_out'), exact: true }).click();
-    await signInThroughPopup(popup, lead.email);
+    await signInThroughPopup(popup, smtp, lead.email, text);
     const options = await launched.context.newPage();
     await options.goto(launched.url('options.html'));
     const section = options.getByRole('region', { name: text('options_org_heading'), exact: true });
