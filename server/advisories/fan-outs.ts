@@ -10,7 +10,7 @@ import { audienceQuery } from '../consent/audience.js';
 import { notSubscribedReason } from '../consent/basis.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Renderer } from '../rendering/render.js';
-import { byLanguage, type InLanguages } from '../rendering/languages.js';
+import { byLanguage } from '../rendering/languages.js';
 import {
   ADVISORY_CATEGORY,
   FIX_SEVERITIES,
@@ -18,7 +18,6 @@ import {
   type AdvisoryAccepted,
   type AdvisoryCreate,
   type FanOutKind,
-  type Locale,
   type MessageStatus,
   type ServiceAlertAccepted,
   type ServiceAlertCreate,
@@ -80,7 +79,7 @@ export class FanOuts {
       externalId: input.id,
       revision: input.revision,
       severity: input.severity,
-      content: { title: texts(input.title, language), summary: texts(input.summary, language), body: texts(input.body, language) },
+      content: { title: byLanguage(input.title, language), summary: byLanguage(input.summary, language), body: byLanguage(input.body, language) },
       organizationIds: input.organizationIds ?? null,
     });
     const { externalId, ...counts } = result.answer;
@@ -96,12 +95,12 @@ export class FanOuts {
       revision: input.revision,
       severity: null,
       content: {
-        title: texts(input.title, language),
-        affected: texts(input.affected, language),
+        title: byLanguage(input.title, language),
+        affected: byLanguage(input.affected, language),
         status: input.status,
         startedAt: input.startedAt,
         ...(input.expectedResolutionAt ? { expectedResolutionAt: input.expectedResolutionAt } : {}),
-        ...(input.workaround ? { workaround: texts(input.workaround, language) } : {}),
+        ...(input.workaround ? { workaround: byLanguage(input.workaround, language) } : {}),
       },
       organizationIds: input.organizationIds ?? null,
     });
@@ -319,10 +318,6 @@ interface Answer {
 
 function answerOf(row: Pick<FanOutRow, 'external_id' | 'revision' | 'queued' | 'suppressed'>): Answer {
   return { externalId: row.external_id, revision: Number(row.revision), queued: Number(row.queued), suppressed: Number(row.suppressed) };
-}
-
-function texts(value: InLanguages, language: Locale | undefined) {
-  return byLanguage(value, language);
 }
 
 function distinct(ids: string[] | null): string[] | null {
