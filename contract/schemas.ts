@@ -568,3 +568,28 @@ export const meUpdate = z
   })
   .strict()
   .refine((update) => Object.keys(update).length > 0, 'Send at least one field to change.');
+
+// ---- Staff console (cookie session; changes carry X-CSRF-Token) ----
+
+export const staffMember = z.object({ id: z.string(), email: z.string(), role });
+/** Who is signed in to the console, and the token every change sends in X-CSRF-Token. */
+export const consoleSession = z.object({ staff: staffMember, csrfToken: z.string(), idleMinutes: z.number() });
+/** WebAuthn options for the browser (`@simplewebauthn/browser` takes them as they are), and the challenge they answer. */
+export const passkeyChallenge = z.object({ challengeId: z.string(), options: z.record(z.string(), z.unknown()) });
+const enrolmentToken = z.string().min(20).max(100);
+/** The browser's WebAuthn answer, checked by the server's WebAuthn library. */
+const passkeyAnswer = z.record(z.string(), z.unknown());
+export const enrolmentOptionsRequest = z.object({ token: enrolmentToken }).strict();
+export const enrolmentRequest = z.object({ token: enrolmentToken, challengeId: z.uuid(), response: passkeyAnswer }).strict();
+export const passkeySignIn = z.object({ challengeId: z.uuid(), response: passkeyAnswer }).strict();
+
+/** What the queue is doing: the console's dashboard. */
+export const queueStats = z.object({
+  generatedAt: z.string(),
+  byStatus: z.record(z.enum(MESSAGE_STATUSES), z.number()),
+  sentLastHour: z.number(),
+  sentLastDay: z.number(),
+  /** The last day's failures, by reason, most frequent first. */
+  failures: z.array(z.object({ reason: z.string(), count: z.number() })),
+  suppressionsAddedLastDay: z.number(),
+});

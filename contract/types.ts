@@ -43,3 +43,7 @@ export type MutedTickets = z.output<typeof s.mutedTickets>;
 export type OrganizationPolicyUpdate = z.input<typeof s.organizationPolicyUpdate>;
 export type MeUpdate = z.input<typeof s.meUpdate>;
 export type AcknowledgmentCreate = z.input<typeof s.acknowledgmentCreate>;
+export type StaffMember = z.output<typeof s.staffMember>;
+export type ConsoleSession = z.output<typeof s.consoleSession>;
+export type PasskeyChallenge = z.output<typeof s.passkeyChallenge>;
+export type QueueStats = z.output<typeof s.queueStats>;

@@ -22,6 +22,8 @@ import { registerSelfServiceRoutes } from './self-service/self-service-routes.js
 import { registerAdvisoryRoutes } from './advisories/advisories-routes.js';
 import { registerLinkPageRoutes } from './pages/link-pages-routes.js';
 import { registerDevMailboxRoutes } from './delivery/dev-mailbox-routes.js';
+import { consoleCookie, cookieOf, registerConsoleRoutes } from './staff/console-routes.js';
+import { registerConsolePageRoutes } from './staff/console-page-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -48,8 +50,10 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   });
   app.use(['/api/v1/session', '/api/v1/me'], extensionCors(config.extensionIds));
 
+  const cookie = consoleCookie(config.publicUrl, config.production);
   const api = new Endpoints({
     apiKey: (key) => services.apiKeys.resolve(key),
+    staff: (req) => services.staffConsole.caller(cookieOf(req, cookie), req.method, req.get('x-csrf-token')),
     session: (token) => services.selfService.session(token),
     link: (purpose, token) => services.tokens.verify(purpose, token),
     webhookSecret: config.webhookSecret,
@@ -90,7 +94,12 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   registerOrganizationRoutes(api, services.organizations);
   registerContactRoutes(api, services.contacts);
   registerConsentRoutes(api, services);
-  registerMessageRoutes(api, services.messages);
+  registerMessageRoutes(api, services.messages, {
+    stats: (now) => services.outbox.stats(now),
+    suppressionsAddedSince: (since) => services.suppressions.addedSince(since),
+  });
+  registerConsoleRoutes(api, services.staffConsole, cookie, services.rateLimits);
+  registerConsolePageRoutes(api);
   registerPrivacyRoutes(api, services);
 
   let openApi: object | undefined;

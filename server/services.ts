@@ -43,6 +43,10 @@ import { CoverageGuard } from './consent/coverage.js';
 import { TicketMutes } from './tickets/ticket-mutes.js';
 import { TicketDigests } from './tickets/ticket-digests.js';
 import { formatDate } from './rendering/format.js';
+import { StaffAccounts } from './staff/staff-accounts.js';
+import { Passkeys } from './staff/passkeys.js';
+import { StaffSessions } from './staff/staff-sessions.js';
+import { StaffConsole } from './staff/staff-console.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -161,6 +165,14 @@ export function createServices(deps: ServiceDeps) {
   const escalations = new AdvisoryEscalations(db, fanOuts, (entry, trx) => auditLog.record(entry, trx), clock, config.advisoryEscalateAfterMs, logger.child({ component: 'escalations' }), () => worker.notify());
   const evidence = new EvidencePacks({ db, contacts, organizations, consent, consentRequests, outbox, wordings, categories, retention: config.retention });
   const evidencePage = { brandName: config.brand.name, wordings, category: (key: string) => categories.get(key) };
+  const staffAccounts = new StaffAccounts(db, deps.fieldCrypto);
+  const publicUrl = new URL(config.publicUrl);
+  const staffConsole = new StaffConsole(
+    staffAccounts,
+    new Passkeys(db, { id: publicUrl.hostname, name: `${config.brand.name} console`, origin: publicUrl.origin }),
+    new StaffSessions(db, deps.fieldCrypto.derivedKey('console-csrf'), clock),
+    (entry) => auditLog.record(entry),
+  );
   const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));
   const selfService = new SelfService({
     db,
@@ -203,6 +215,8 @@ export function createServices(deps: ServiceDeps) {
     acknowledgments,
     escalations,
     fanOutReports,
+    staffAccounts,
+    staffConsole,
     composer,
     messages,
     selfService,

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
@@ -16,6 +16,12 @@ export class SuppressionList {
     private readonly db: Kysely<Database>,
     private readonly crypto: FieldCrypto,
   ) {}
+
+  /** How many addresses were added since `since` (ISO). */
+  async addedSince(since: string): Promise<number> {
+    const row = await this.db.selectFrom('suppressions').select(sql<string>`count(*)`.as('n')).where('created_at', '>=', since).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
 
   async add(normalizedEmail: string, reason: string, db: Db = this.db): Promise<void> {
     await db

@@ -88,6 +88,11 @@ export interface Operation {
 
 export interface Authenticators {
   apiKey: (presented: string) => Promise<Caller | null>;
+  /**
+   * A console session's cookie, in place of an API key: the staff member as a caller of their
+   * role; `bad-csrf` for a change (not GET or HEAD) without the session's CSRF token.
+   */
+  staff: (req: Request) => Promise<Caller | 'bad-csrf' | null>;
   session: (token: string) => Promise<ActiveSession | null>;
   link: (purpose: LinkPurpose, token: string) => LinkCheck;
   webhookSecret: string;
@@ -197,7 +202,8 @@ const bearer = (req: Request, maxLength: number) => new RegExp(`^Bearer ([\\x21-
 function authenticateApiKey(auth: Authenticators): RequestHandler[] {
   const authenticate: RequestHandler = async (req, res, next) => {
     const key = bearer(req, 512);
-    const caller = key ? await auth.apiKey(key) : null;
+    const caller = key ? await auth.apiKey(key) : await auth.staff(req);
+    if (caller === 'bad-csrf') throw new AppError(403, 'csrf', 'Missing or wrong CSRF token.', 'The console sends its session’s X-CSRF-Token with every change.');
     if (!caller) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new AppError(401, 'unauthorized', 'Authentication required.', 'Send a valid API key as a Bearer token.');

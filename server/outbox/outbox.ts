@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Dialect } from '../store/db.js';
 import type { Database, MessagesTable, MessageStatus } from '../store/schema.js';
 import { isoAfter, nowIso } from '../store/time.js';
@@ -89,6 +89,34 @@ export class Outbox {
       sent_at: null,
       basis: null,
       sender_identity: null,
+    };
+  }
+
+  /** The queue at a glance: messages by status, sent in the last hour and day, the last day's failures by reason. */
+  async stats(now: number) {
+    const hourAgo = new Date(now - 3_600_000).toISOString();
+    const dayAgo = new Date(now - 86_400_000).toISOString();
+    const byStatus = await this.db.selectFrom('messages').select(['status', sql<string>`count(*)`.as('n')]).groupBy('status').execute();
+    const sent = await this.db
+      .selectFrom('messages')
+      .select([sql<string>`coalesce(sum(case when sent_at >= ${hourAgo} then 1 else 0 end), 0)`.as('hour'), sql<string>`count(*)`.as('day')])
+      .where('status', '=', 'sent')
+      .where('sent_at', '>=', dayAgo)
+      .executeTakeFirstOrThrow();
+    const failures = await this.db
+      .selectFrom('messages')
+      .select(['last_error', sql<string>`count(*)`.as('n')])
+      .where('status', '=', 'failed')
+      .where('updated_at', '>=', dayAgo)
+      .groupBy('last_error')
+      .orderBy(sql`count(*)`, 'desc')
+      .limit(10)
+      .execute();
+    return {
+      byStatus: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])) as Partial<Record<MessageStatus, number>>,
+      sentLastHour: Number(sent.hour),
+      sentLastDay: Number(sent.day),
+      failures: failures.map((f) => ({ reason: f.last_error ?? 'unknown', count: Number(f.n) })),
     };
   }
 

@@ -10,6 +10,7 @@ import { consentProof } from './migrations/007-consent-proof.js';
 import { organizationPolicy } from './migrations/008-organization-policy.js';
 import { clientControl } from './migrations/009-client-control.js';
 import { fanOuts } from './migrations/010-fan-outs.js';
+import { staff } from './migrations/011-staff.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -24,6 +25,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '008-organization-policy': organizationPolicy,
   '009-client-control': clientControl,
   '010-fan-outs': fanOuts,
+  '011-staff': staff,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,4 +1,4 @@
-import type { Acknowledgment, FanOutKind, FanOutPurpose, MessageStatus } from '../../contract/index.js';
+import type { Acknowledgment, FanOutKind, FanOutPurpose, MessageStatus, Role } from '../../contract/index.js';
 import type { Generated } from 'kysely';
 
 // Timestamps are ISO-8601 UTC text in both stores (fixed width, so text order is time order):
@@ -293,6 +293,55 @@ export interface RateLimitsTable {
   reset_at: string;
 }
 
+/** A member of the MSP's staff (server/staff/staff-accounts.ts). */
+export interface StaffUsersTable {
+  id: string;
+  email_index: string;
+  /** Sealed under DATA_KEY. */
+  email: string;
+  role: Role;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface StaffPasskeysTable {
+  /** The credential id, base64url. */
+  id: string;
+  staff_id: string;
+  /** The credential's public key (COSE), base64url. */
+  public_key: string;
+  counter: number;
+  /** JSON array of the authenticator's transports. */
+  transports: string | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface StaffEnrolmentsTable {
+  token_hash: string;
+  staff_id: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface StaffChallengesTable {
+  id: string;
+  challenge: string;
+  purpose: 'enrol' | 'sign-in';
+  staff_id: string | null;
+  expires_at: string;
+}
+
+export interface StaffSessionsTable {
+  id_hash: string;
+  staff_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute end (12 hours after sign-in); idleness ends it sooner. */
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   contacts: ContactsTable;
@@ -318,4 +367,9 @@ export interface Database {
   sessions: SessionsTable;
   rate_limits: RateLimitsTable;
   sign_in_failures: SignInFailuresTable;
+  staff_users: StaffUsersTable;
+  staff_passkeys: StaffPasskeysTable;
+  staff_enrolments: StaffEnrolmentsTable;
+  staff_challenges: StaffChallengesTable;
+  staff_sessions: StaffSessionsTable;
 }

@@ -38,6 +38,8 @@ export interface StartOptions {
   testStore?: TestStore;
   /** The time consent lapses and renewals are counted by (see test/support/clock.ts). */
   clock?: Clock;
+  /** PUBLIC_URL's host instead of 127.0.0.1: passkeys need a domain name (`localhost`), never an IP address. */
+  publicHost?: string;
 }
 
 let renderer: Promise<Renderer> | null = null;
@@ -70,7 +72,7 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
     WEBHOOK_SECRET,
     TOKEN_SECRETS: 'k1:test-token-secret-0123456789abcdefghij',
     DATA_KEY: TEST_DATA_KEY,
-    PUBLIC_URL: url,
+    PUBLIC_URL: options.publicHost ? url.replace('127.0.0.1', options.publicHost) : url,
     SEND_RETRY_BASE_MS: '50',
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...options.env,

@@ -1,0 +1,132 @@
+import type { Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { schemas as s } from '../../contract/index.js';
+import { problemResponses, type Endpoints, type Reply } from '../http/endpoints.js';
+import type { RateLimitStores } from '../http/rate-limit-stores.js';
+import { sendProblem, AppError } from '../http/problem.js';
+import { ABSOLUTE_HOURS } from './staff-sessions.js';
+import type { StaffConsole } from './staff-console.js';
+
+export interface ConsoleCookie {
+  /** `__Host-console` over HTTPS (Secure, this host only), `console_session` in development over HTTP. */
+  name: string;
+  secure: boolean;
+}
+
+export const consoleCookie = (publicUrl: string, production: boolean): ConsoleCookie => {
+  const secure = production || publicUrl.startsWith('https:');
+  return { name: secure ? '__Host-console' : 'console_session', secure };
+};
+
+/** The console's cookie from a request, if any. */
+export function cookieOf(req: Request, cookie: ConsoleCookie): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === cookie.name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+const setCookie = (cookie: ConsoleCookie, value: string, maxAgeSeconds: number) =>
+  `${cookie.name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${cookie.secure ? '; Secure' : ''}`;
+
+const TAG = 'Staff console';
+
+/**
+ * The console's own sign-in API: enrolment from a one-time link, passkey sign-in, the session and
+ * sign-out. Everything else the console does goes through the admin API, with the session cookie
+ * in place of an API key, so roles hold exactly as they do there.
+ */
+export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cookie: ConsoleCookie, limits: RateLimitStores): void {
+  // Passkey answers are cheap to refuse but each costs a signature check: 30 tries in 15 minutes per address.
+  const attempts = rateLimit({
+    store: limits('console-sign-in'),
+    windowMs: 15 * 60_000,
+    limit: 30,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => sendProblem(res, new AppError(429, 'rate-limited', 'Too many requests.', 'Wait a few minutes before trying again.')),
+  });
+  const signedIn = (result: { cookie: string; session: unknown }, status: number): Reply => ({
+    status,
+    body: result.session,
+    headers: { 'Set-Cookie': setCookie(cookie, result.cookie, ABSOLUTE_HOURS * 3600) },
+  });
+
+  api.route(
+    {
+      method: 'post',
+      path: '/console/api/enrolment/options',
+      summary: 'Start creating a passkey from a one-time enrolment link',
+      tag: TAG,
+      auth: { anyone: true },
+      body: { json: s.enrolmentOptionsRequest, limit: '1kb' },
+      limits: [attempts],
+      responses: { 200: { description: 'WebAuthn creation options', schema: s.passkeyChallenge }, ...problemResponses(400, 404, 429) },
+    },
+    async ({ body }) => ({ status: 200, body: await staff.enrolmentOptions(body.token) }),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/console/api/enrolment',
+      summary: 'Keep the new passkey (user verification required), use the link up, and sign in',
+      tag: TAG,
+      auth: { anyone: true },
+      body: { json: s.enrolmentRequest, limit: '32kb' },
+      limits: [attempts],
+      responses: { 201: { description: 'Signed in; the session cookie is set', schema: s.consoleSession }, ...problemResponses(400, 401, 404, 429) },
+    },
+    async ({ body }) => signedIn(await staff.enrol(body.token, body.challengeId, body.response), 201),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/console/api/sign-in/options',
+      summary: 'Start a passkey sign-in',
+      tag: TAG,
+      auth: { anyone: true },
+      limits: [attempts],
+      responses: { 200: { description: 'WebAuthn request options', schema: s.passkeyChallenge }, ...problemResponses(429) },
+    },
+    async () => ({ status: 200, body: await staff.signInOptions() }),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/console/api/sign-in',
+      summary: 'Sign in with a passkey (user verification required: the device plus its PIN or biometric)',
+      tag: TAG,
+      auth: { anyone: true },
+      body: { json: s.passkeySignIn, limit: '32kb' },
+      limits: [attempts],
+      responses: { 200: { description: 'Signed in; the session cookie is set', schema: s.consoleSession }, ...problemResponses(400, 401, 403, 429) },
+    },
+    async ({ body }) => signedIn(await staff.signIn(body.challengeId, body.response), 200),
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/console/api/session',
+      summary: 'Who is signed in, and the CSRF token to send with every change',
+      tag: TAG,
+      auth: { anyone: true },
+      responses: { 200: { description: 'The session', schema: s.consoleSession }, ...problemResponses(404) },
+    },
+    async ({ req }) => ({ status: 200, body: await staff.session(cookieOf(req, cookie)) }),
+  );
+  api.route(
+    {
+      method: 'delete',
+      path: '/console/api/session',
+      summary: 'Sign out (X-CSRF-Token required)',
+      tag: TAG,
+      auth: { anyone: true },
+      responses: { 204: { description: 'Signed out; the cookie is cleared' }, ...problemResponses(403) },
+    },
+    async ({ req }) => {
+      await staff.signOut(cookieOf(req, cookie), req.get('x-csrf-token'));
+      return { status: 204, headers: { 'Set-Cookie': setCookie(cookie, '', 0) } };
+    },
+  );
+}

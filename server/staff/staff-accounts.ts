@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { isoAfter, nowIso } from '../store/time.js';
+import type { FieldCrypto } from '../crypto/field-crypto.js';
+import { emailOrThrow } from '../contacts/contacts.js';
+import { conflict } from '../errors.js';
+import type { Role } from '../../contract/index.js';
+
+/** How long an enrolment link works. */
+const ENROLMENT_HOURS = 24;
+
+export interface StaffMember {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
+
+/**
+ * The MSP's staff: an address (sealed, found by its blind index) and a role with the powers of an
+ * API key of that role. A member signs in with a passkey, enrolled from a one-time link.
+ */
+export class StaffAccounts {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly crypto: FieldCrypto,
+  ) {}
+
+  /** A new member, and the token of their one-time enrolment link (shown once, stored as a hash). */
+  async create(email: string, role: Role): Promise<{ member: StaffMember; enrolmentToken: string }> {
+    const normalized = emailOrThrow(email, 'email');
+    const id = crypto.randomUUID();
+    const existing = await this.db.selectFrom('staff_users').select('id').where('email_index', '=', this.crypto.emailIndex(normalized)).executeTakeFirst();
+    if (existing) throw conflict('A staff member has this address.');
+    await this.db
+      .insertInto('staff_users')
+      .values({ id, email_index: this.crypto.emailIndex(normalized), email: this.crypto.encrypt(normalized), role, created_at: nowIso(), disabled_at: null })
+      .execute();
+    return { member: { id, email: normalized, role }, enrolmentToken: await this.enrolmentLink(id) };
+  }
+
+  /** A fresh one-time enrolment token for a member (a lost passkey, a new device). */
+  async enrolmentLink(staffId: string): Promise<string> {
+    const token = crypto.randomBytes(32).toString('base64url');
+    await this.db
+      .insertInto('staff_enrolments')
+      .values({ token_hash: sha256(token), staff_id: staffId, expires_at: isoAfter(ENROLMENT_HOURS * 3_600_000), used_at: null })
+      .execute();
+    return token;
+  }
+
+  /** The member an unused, unexpired enrolment token is for; null otherwise. */
+  async enrolling(token: string): Promise<StaffMember | null> {
+    const row = await this.db
+      .selectFrom('staff_enrolments as e')
+      .innerJoin('staff_users as u', 'u.id', 'e.staff_id')
+      .select(['u.id', 'u.email', 'u.role'])
+      .where('e.token_hash', '=', sha256(token))
+      .where('e.used_at', 'is', null)
+      .where('e.expires_at', '>', nowIso())
+      .where('u.disabled_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { id: row.id, email: this.crypto.decrypt(row.email), role: row.role } : null;
+  }
+
+  /** Uses the token up; false when it was used (or expired) meanwhile. */
+  async useEnrolment(token: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('staff_enrolments')
+      .set({ used_at: nowIso() })
+      .where('token_hash', '=', sha256(token))
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', nowIso())
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async get(id: string): Promise<StaffMember | null> {
+    const row = await this.db.selectFrom('staff_users').select(['id', 'email', 'role']).where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+    return row ? { id: row.id, email: this.crypto.decrypt(row.email), role: row.role } : null;
+  }
+}
