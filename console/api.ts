@@ -1,10 +1,11 @@
-import type { ConsoleSession, PasskeyChallenge, QueueStats } from '../contract/index.js';
+import type { ConsoleSession, PasskeyChallenge } from '../contract/index.js';
 
 /** The console's calls: its own sign-in API, and the admin API with the session cookie and CSRF token. */
 export class ConsoleApi {
   csrfToken = '';
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  /** Any console or admin API call: the cookie goes along, and a change carries the CSRF token. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(path, {
       method,
       credentials: 'same-origin',
@@ -22,30 +23,26 @@ export class ConsoleApi {
   }
 
   async session(): Promise<ConsoleSession | null> {
-    return this.remember(await this.call<ConsoleSession>('GET', '/console/api/session'));
+    return this.remember(await this.request<ConsoleSession>('GET', '/console/api/session'));
   }
 
   async enrolmentOptions(token: string) {
-    return this.call<PasskeyChallenge & { email: string }>('POST', '/console/api/enrolment/options', { token });
+    return this.request<PasskeyChallenge & { email: string }>('POST', '/console/api/enrolment/options', { token });
   }
 
   async enrol(token: string, challengeId: string, response: unknown): Promise<ConsoleSession | null> {
-    return this.remember(await this.call<ConsoleSession>('POST', '/console/api/enrolment', { token, challengeId, response }));
+    return this.remember(await this.request<ConsoleSession>('POST', '/console/api/enrolment', { token, challengeId, response }));
   }
 
   async signInOptions() {
-    return this.call<PasskeyChallenge>('POST', '/console/api/sign-in/options');
+    return this.request<PasskeyChallenge>('POST', '/console/api/sign-in/options');
   }
 
   async signIn(challengeId: string, response: unknown): Promise<ConsoleSession | null> {
-    return this.remember(await this.call<ConsoleSession>('POST', '/console/api/sign-in', { challengeId, response }));
+    return this.remember(await this.request<ConsoleSession>('POST', '/console/api/sign-in', { challengeId, response }));
   }
 
   async signOut(): Promise<void> {
-    await this.call('DELETE', '/console/api/session');
-  }
-
-  async queueStats() {
-    return this.call<QueueStats>('GET', '/api/v1/queue-stats');
+    await this.request('DELETE', '/console/api/session');
   }
 }

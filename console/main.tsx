@@ -1,14 +1,30 @@
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import { MESSAGE_STATUSES } from '../contract/constants.js';
-import type { ConsoleSession, QueueStats } from '../contract/index.js';
+import type { ConsoleSession } from '../contract/index.js';
 import { ConsoleApi } from './api.js';
+import { visibleTo } from './pages.js';
 import { STRINGS, type ConsoleLocale, type ConsoleStrings } from './strings.js';
 import './console.css';
 
 const api = new ConsoleApi();
-const REFRESH_MS = 10_000;
+
+/** Client-side navigation between the console's pages (each is also served at its own path). */
+function usePath(): [string, (path: string) => void] {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const back = () => setPath(location.pathname);
+    addEventListener('popstate', back);
+    return () => removeEventListener('popstate', back);
+  }, []);
+  return [
+    path,
+    (next) => {
+      history.pushState(null, '', next);
+      setPath(next);
+    },
+  ];
+}
 
 function initialLocale(): ConsoleLocale {
   const saved = localStorage.getItem('console-locale');
@@ -19,6 +35,7 @@ function initialLocale(): ConsoleLocale {
 function App() {
   const [locale, setLocale] = useState<ConsoleLocale>(initialLocale);
   const [session, setSession] = useState<ConsoleSession | null | undefined>(undefined);
+  const [path, go] = usePath();
   const t = STRINGS[locale];
   useEffect(() => {
     document.documentElement.lang = locale === 'fr' ? 'fr-CA' : 'en-CA';
@@ -33,17 +50,33 @@ function App() {
       {t.switchLanguage}
     </button>
   );
-  const enrolToken = location.pathname === '/console/enrol' ? location.hash.slice(1) : null;
+  const enrolToken = path === '/console/enrol' ? location.hash.slice(1) : null;
+  const pages = session ? visibleTo(session.staff.role) : [];
+  const current = pages.find((page) => page.path === path) ?? pages[0];
   let main;
   if (session === undefined) main = <p role="status">{t.loading}</p>;
-  else if (session) main = <Dashboard t={t} locale={locale} />;
+  else if (session && current) main = <current.component api={api} t={t} locale={locale} session={session} />;
   else if (enrolToken !== null) main = <Enrol t={t} token={enrolToken} onSignedIn={setSession} />;
   else main = <SignIn t={t} onSignedIn={setSession} />;
   return (
     <>
       <header class="bar">
         <span class="brand">{t.title}</span>
-        <nav aria-label={t.title}>{session && <a href="/console" aria-current="page">{t.navDashboard}</a>}</nav>
+        <nav aria-label={t.title}>
+          {pages.map((page) => (
+            <a
+              key={page.path}
+              href={page.path}
+              aria-current={page === current ? 'page' : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                go(page.path);
+              }}
+            >
+              {page.label(t)}
+            </a>
+          ))}
+        </nav>
         <div class="who">
           {session && <span>{t.signedInAs(session.staff.email, session.staff.role)}</span>}
           {session && (
@@ -53,6 +86,7 @@ function App() {
               onClick={async () => {
                 await api.signOut();
                 setSession(null);
+                go('/console');
               }}
             >
               {t.signOut}
@@ -116,6 +150,7 @@ function Enrol({ t, token, onSignedIn }: { t: ConsoleStrings; token: string; onS
       if (!session) return setFailed(true);
       // The one-time token leaves the address bar and the history.
       history.replaceState(null, '', '/console');
+      dispatchEvent(new PopStateEvent('popstate'));
       onSignedIn(session);
     } catch {
       setFailed(true);
@@ -143,84 +178,6 @@ function Enrol({ t, token, onSignedIn }: { t: ConsoleStrings; token: string; onS
         <p role="alert" class="error">
           {t.enrolFailed}
         </p>
-      )}
-    </section>
-  );
-}
-
-function Dashboard({ t, locale }: { t: ConsoleStrings; locale: ConsoleLocale }) {
-  const [stats, setStats] = useState<QueueStats | null>(null);
-  const [failed, setFailed] = useState(false);
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
-      const res = await api.queueStats().catch(() => null);
-      if (stopped) return;
-      if (res?.status === 200) {
-        setStats(res.body);
-        setFailed(false);
-      } else setFailed(true);
-    };
-    void load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, []);
-  const number = new Intl.NumberFormat(locale === 'fr' ? 'fr-CA' : 'en-CA');
-  const time = (iso: string) => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-CA' : 'en-CA', { timeStyle: 'medium' }).format(new Date(iso));
-  return (
-    <section class="card">
-      <h1 tabIndex={-1} ref={heading}>
-        {t.dashboardHeading}
-      </h1>
-      {failed && (
-        <p role="alert" class="error">
-          {t.loadFailed}
-        </p>
-      )}
-      {stats && (
-        <>
-          <dl class="figures" aria-live="polite">
-            {MESSAGE_STATUSES.map((status) => (
-              <div key={status}>
-                <dt>{t.status[status]}</dt>
-                <dd data-status={status}>{number.format(stats.byStatus[status])}</dd>
-              </div>
-            ))}
-            <div>
-              <dt>{t.sentLastHour}</dt>
-              <dd>{number.format(stats.sentLastHour)}</dd>
-            </div>
-            <div>
-              <dt>{t.sentLastDay}</dt>
-              <dd>{number.format(stats.sentLastDay)}</dd>
-            </div>
-            <div>
-              <dt>{t.suppressionsAdded}</dt>
-              <dd>{number.format(stats.suppressionsAddedLastDay)}</dd>
-            </div>
-          </dl>
-          <h2>{t.failuresHeading}</h2>
-          {stats.failures.length ? (
-            <table>
-              <tbody>
-                {stats.failures.map((f) => (
-                  <tr key={f.reason}>
-                    <td>{f.reason}</td>
-                    <td class="count">{number.format(f.count)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p>{t.noFailures}</p>
-          )}
-          <p class="muted">{t.updatedAt(time(stats.generatedAt))}</p>
-        </>
       )}
     </section>
   );

@@ -69,6 +69,7 @@ export const organizationCreate = z
   })
   .strict();
 export const organization = z.object({ id: z.string(), name: z.string(), locale, lastPurchaseAt: z.string().nullable(), timeZone: z.string() });
+export const organizationList = z.object({ items: z.array(organization) });
 
 /** An organization's say per optional category: a default for contacts who never chose (null: the category's own), and a lock. */
 export const organizationPolicy = z.record(z.string(), z.object({ default: z.boolean().nullable(), locked: z.boolean() }));
@@ -416,6 +417,11 @@ export const advisoryCreate = z.object({
   summary: inBothLanguages(z.string().trim().min(1).max(2000)),
   // The body's own limits (length, nesting, rendered size) are checked as it is rendered.
   body: inBothLanguages(z.string().trim().min(1)),
+});
+/** What an advisory would be, before it is sent: the real email in each language, and who it would reach. */
+export const advisoryPreview = z.object({
+  audience: z.object({ queued: z.number(), suppressed: z.number() }),
+  emails: z.record(locale, z.object({ subject: z.string(), html: z.string(), text: z.string() })),
 });
 export const advisoryAccepted = z.object({ advisoryId: z.string(), revision: z.number(), queued: z.number(), suppressed: z.number() });
 

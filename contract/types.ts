@@ -47,3 +47,4 @@ export type StaffMember = z.output<typeof s.staffMember>;
 export type ConsoleSession = z.output<typeof s.consoleSession>;
 export type PasskeyChallenge = z.output<typeof s.passkeyChallenge>;
 export type QueueStats = z.output<typeof s.queueStats>;
+export type AdvisoryPreview = z.output<typeof s.advisoryPreview>;

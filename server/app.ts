@@ -85,6 +85,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
     fanOuts: services.fanOuts,
     acknowledgments: services.acknowledgments,
     reports: services.fanOutReports,
+    previewLink: `${config.publicUrl}/console#preview`,
     localeOf: async (contactId) => (await services.contacts.recipients([contactId])).get(contactId)?.locale ?? 'en',
     onRecorded: () => services.worker.notify(),
   });

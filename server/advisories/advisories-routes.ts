@@ -9,6 +9,8 @@ export interface AdvisoryRoutesDeps {
   fanOuts: FanOuts;
   acknowledgments: AdvisoryAcknowledgments;
   reports: FanOutReports;
+  /** Where a preview's links point (they do nothing). */
+  previewLink: string;
   /** The contact's language, for the advisories listed to them. */
   localeOf: (contactId: string) => Promise<'en' | 'fr'>;
   onRecorded: () => void;
@@ -60,6 +62,44 @@ export function registerAdvisoryRoutes(api: Endpoints, deps: AdvisoryRoutesDeps)
     },
     async ({ body }) => {
       const { created, answer } = await fanOuts.recordServiceAlert(body);
+      if (created) deps.onRecorded();
+      return { status: created ? 202 : 200, body: answer };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/advisories/preview',
+      summary: 'The advisory’s email in English and French as recipients will see it, and how many it would reach; nothing is recorded',
+      tag: 'Reports',
+      auth: { apiKey: ['sender'] },
+      body: { json: s.advisoryCreate, limit: '256kb' },
+      responses: { 200: { description: 'The preview', schema: s.advisoryPreview }, ...problemResponses(400) },
+    },
+    async ({ body }) => {
+      const { audience, data } = await fanOuts.previewAdvisory(body);
+      const [en, fr] = await Promise.all([fanOuts.renderAdvisory(data, 'en', deps.previewLink), fanOuts.renderAdvisory(data, 'fr', deps.previewLink)]);
+      return { status: 200, body: { audience, emails: { en, fr } } };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/advisories',
+      summary: 'Send a security advisory from the console or an integration with an API key: the same body and answers as the signed webhook',
+      tag: 'Reports',
+      auth: { apiKey: ['sender'] },
+      body: { json: s.advisoryCreate, limit: '256kb' },
+      responses: {
+        202: { description: 'Recorded; its audience is being queued', schema: s.advisoryAccepted },
+        200: { description: 'This revision (or a later one) was recorded before: its answer', schema: s.advisoryAccepted },
+        ...problemResponses(400),
+      },
+    },
+    async ({ body }) => {
+      const { created, answer } = await fanOuts.recordAdvisory(body);
       if (created) deps.onRecorded();
       return { status: created ? 202 : 200, body: answer };
     },

@@ -18,6 +18,7 @@ import {
   type AdvisoryAccepted,
   type AdvisoryCreate,
   type FanOutKind,
+  type Locale,
   type MessageStatus,
   type ServiceAlertAccepted,
   type ServiceAlertCreate,
@@ -69,6 +70,42 @@ export class FanOuts {
     const category = this.categories.get(CATEGORY_OF[kind]);
     if (!category) throw new Error(`the ${CATEGORY_OF[kind]} category is not configured`);
     return category;
+  }
+
+  /**
+   * What an advisory would do if recorded now, recording nothing: who it would reach (the
+   * subscribers, or for a later revision the first's recipients) and its template data.
+   */
+  async previewAdvisory(input: AdvisoryCreate): Promise<{ audience: { queued: number; suppressed: number }; data: Record<string, unknown> }> {
+    const content = { title: byLanguage(input.title, input.language), summary: byLanguage(input.summary, input.language), body: byLanguage(input.body, input.language) };
+    const data = { ...content, severity: input.severity, revision: input.revision };
+    const problems = await this.renderer.problems('security-advisory', data);
+    if (problems.length) {
+      throw invalid('The advisory cannot be sent as it is.', problems.map((p) => ({ pointer: `#/${p.field.replaceAll('.', '/')}`, detail: `${p.field} ${p.message}` })));
+    }
+    const original = (await this.revisionsOf(this.db, 'security-advisory', input.id))[0];
+    const organizationIds = original ? original.organization_ids : input.organizationIds ? JSON.stringify(distinct(input.organizationIds)) : null;
+    if (!original && input.organizationIds) await this.checkOrganizations(distinct(input.organizationIds)!);
+    const counts = await this.countAudience(this.db, {
+      kind: 'security-advisory',
+      purpose: original ? 'update' : 'original',
+      root_id: original?.id ?? '',
+      organization_ids: organizationIds,
+      severity: input.severity,
+    });
+    return { audience: { queued: counts.subscribed, suppressed: counts.notSubscribed }, data };
+  }
+
+  /** An advisory's email in one language as a recipient sees it, every link pointing to `sampleLink` (a preview's links do nothing). */
+  renderAdvisory(data: Record<string, unknown>, locale: Locale, sampleLink: string) {
+    const category = this.category('security-advisory');
+    const applied = FIX_SEVERITIES.includes(data.severity as Severity);
+    return this.renderer.render('security-advisory', data, {
+      locale,
+      recipientName: null,
+      categoryLabel: category.label[locale],
+      links: { unsubscribe: sampleLink, preferences: sampleLink, acknowledgeRead: sampleLink, ...(applied ? { acknowledgeApplied: sampleLink } : {}) },
+    });
   }
 
   /** `created: false` when this revision (or a later one) was recorded before: the answer is that one's. */
@@ -212,7 +249,7 @@ export class FanOuts {
     return { ...audience, query };
   }
 
-  private async countAudience(db: Db, fanOut: FanOutRow) {
+  private async countAudience(db: Db, fanOut: Pick<FanOutRow, 'kind' | 'purpose' | 'root_id' | 'organization_ids' | 'severity'>) {
     const { query, subscribed } = this.audience(db, fanOut);
     const row = await query
       .select([sql<string>`count(*)`.as('total'), sql<string>`coalesce(sum(${subscribed}), 0)`.as('subscribed')])

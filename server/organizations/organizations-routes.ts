@@ -20,6 +20,18 @@ export function registerOrganizationRoutes(api: Endpoints, organizations: Organi
   api.route(
     {
       method: 'get',
+      path: '/api/v1/organizations',
+      summary: 'Every organization, by name',
+      tag: 'Organizations',
+      auth: { apiKey: ['support', 'sender'] },
+      responses: { 200: { description: 'The organizations', schema: s.organizationList } },
+    },
+    async () => ({ status: 200, body: { items: await organizations.list() } }),
+  );
+
+  api.route(
+    {
+      method: 'get',
       path: '/api/v1/organizations/:id',
       summary: 'Read an organization',
       tag: 'Organizations',

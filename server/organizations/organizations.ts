@@ -32,6 +32,12 @@ export class Organizations {
     return organization;
   }
 
+  /** Every organization, by name (the console's pickers; an MSP has hundreds, not millions). */
+  async list(): Promise<Organization[]> {
+    const rows = await this.db.selectFrom('organizations').select(['id', 'name', 'locale', 'last_purchase_at', 'time_zone']).orderBy('name').orderBy('id').limit(10_000).execute();
+    return rows.map((row) => ({ id: row.id, name: row.name, locale: row.locale as Locale, lastPurchaseAt: row.last_purchase_at, timeZone: row.time_zone ?? DEFAULT_TIME_ZONE }));
+  }
+
   async get(id: string): Promise<Organization | null> {
     const row = await this.db.selectFrom('organizations').select(['id', 'name', 'locale', 'last_purchase_at', 'time_zone']).where('id', '=', id).executeTakeFirst();
     return row ? { id: row.id, name: row.name, locale: row.locale as Locale, lastPurchaseAt: row.last_purchase_at, timeZone: row.time_zone ?? DEFAULT_TIME_ZONE } : null;

@@ -45,9 +45,12 @@ const SHELL = `<!doctype html>
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-/** `/console` (and `/console/enrol`, whose one-time token stays in the fragment, never sent to any server): one page and its script. */
+/** Where the console's pages live (console/pages.ts); `/console/enrol` keeps its one-time token in the fragment, never sent to any server. */
+export const CONSOLE_PAGES = ['/console', '/console/enrol', '/console/advisories', '/console/contacts'];
+
+/** The console: one page at each of its paths, and its script and styles. */
 export function registerConsolePageRoutes(api: Endpoints): void {
-  for (const page of ['/console', '/console/enrol']) {
+  for (const page of CONSOLE_PAGES) {
     api.route(
       { method: 'get', path: page, summary: 'The staff console', tag: 'Staff console', auth: { anyone: true }, answers: 'html', headers: NO_STORE, responses: { 200: { description: 'The page' } } },
       async () => ({ status: 200, html: SHELL }),

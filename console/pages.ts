@@ -1,0 +1,17 @@
+import type { ComponentType } from 'preact';
+import type { Role } from '../contract/index.js';
+import type { PageProps } from './page.js';
+import type { ConsoleStrings } from './strings.js';
+import { Dashboard } from './pages/dashboard.js';
+
+/** The console's pages: where each lives, its name in the menu, and which roles see it (admin sees all). */
+export interface ConsolePage {
+  path: string;
+  label: (t: ConsoleStrings) => string;
+  roles: Role[];
+  component: ComponentType<PageProps>;
+}
+
+export const PAGES: ConsolePage[] = [{ path: '/console', label: (t) => t.navDashboard, roles: ['support', 'sender'], component: Dashboard }];
+
+export const visibleTo = (role: Role) => PAGES.filter((page) => role === 'admin' || page.roles.includes(role));

@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MESSAGE_STATUSES } from '../../contract/constants.js';
+import type { QueueStats } from '../../contract/index.js';
+import type { PageProps } from '../page.js';
+
+const REFRESH_MS = 10_000;
+
+/** The queue at a glance, refreshed every 10 seconds without reloading. */
+export function Dashboard({ api, t, locale }: PageProps) {
+  const [stats, setStats] = useState<QueueStats | null>(null);
+  const [failed, setFailed] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    let stopped = false;
+    const load = async () => {
+      const res = await api.request<QueueStats>('GET', '/api/v1/queue-stats').catch(() => null);
+      if (stopped) return;
+      if (res?.status === 200) {
+        setStats(res.body);
+        setFailed(false);
+      } else setFailed(true);
+    };
+    void load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, []);
+  const number = new Intl.NumberFormat(locale === 'fr' ? 'fr-CA' : 'en-CA');
+  const time = (iso: string) => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-CA' : 'en-CA', { timeStyle: 'medium' }).format(new Date(iso));
+  return (
+    <section class="card">
+      <h1 tabIndex={-1} ref={heading}>
+        {t.dashboardHeading}
+      </h1>
+      {failed && (
+        <p role="alert" class="error">
+          {t.loadFailed}
+        </p>
+      )}
+      {stats && (
+        <>
+          <dl class="figures" aria-live="polite">
+            {MESSAGE_STATUSES.map((status) => (
+              <div key={status}>
+                <dt>{t.status[status]}</dt>
+                <dd data-status={status}>{number.format(stats.byStatus[status])}</dd>
+              </div>
+            ))}
+            <div>
+              <dt>{t.sentLastHour}</dt>
+              <dd>{number.format(stats.sentLastHour)}</dd>
+            </div>
+            <div>
+              <dt>{t.sentLastDay}</dt>
+              <dd>{number.format(stats.sentLastDay)}</dd>
+            </div>
+            <div>
+              <dt>{t.suppressionsAdded}</dt>
+              <dd>{number.format(stats.suppressionsAddedLastDay)}</dd>
+            </div>
+          </dl>
+          <h2>{t.failuresHeading}</h2>
+          {stats.failures.length ? (
+            <table>
+              <tbody>
+                {stats.failures.map((f) => (
+                  <tr key={f.reason}>
+                    <td>{f.reason}</td>
+                    <td class="count">{number.format(f.count)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p>{t.noFailures}</p>
+          )}
+          <p class="muted">{t.updatedAt(time(stats.generatedAt))}</p>
+        </>
+      )}
+    </section>
+  );
+}
