@@ -1,18 +1,17 @@
 // The staff console as the MSP's people meet it: an enrolment link, a passkey made by Chromium's
 // virtual authenticator (user verification on), sign-in, the dashboard, sign-out, roles held as in
 // the API, CSRF, idle timeout, the audit log; axe-core on each page; screenshots at 1280 and 375 px.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { launchChromium } from '../support/chromium.js';
 import { TestClock } from '../support/clock.js';
 import { eventually } from '../support/mail.js';
+import { axeFindings, csrfOf, enrol, withPasskeyDevice } from './console-browser.js';
 
 const OUT_DIR = 'test-artifacts/screenshots';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe.each(STORES)('the staff console on %s', (kind) => {
   let server: TestServer;
@@ -34,34 +33,6 @@ describe.each(STORES)('the staff console on %s', (kind) => {
     run++;
   });
 
-  /** A browser with a platform authenticator that verifies its user (a PIN or biometric, always given). */
-  async function withPasskeyDevice(width = 1280): Promise<{ context: BrowserContext; page: Page }> {
-    // bypassCSP lets axe-core's script in; the console itself runs under its CSP.
-    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'en-CA', bypassCSP: true });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
-    return { context, page };
-  }
-
-  async function enrol(page: Page, email: string, role: 'admin' | 'support' | 'sender') {
-    const { enrolmentToken } = await server.services.staffAccounts.create(email, role);
-    await page.goto(`${server.config.publicUrl}/console/enrol#${enrolmentToken}`);
-    await page.getByText(email, { exact: false }).waitFor();
-    await page.getByRole('button', { name: 'Create my passkey' }).click();
-    await page.getByRole('heading', { name: 'Queue' }).waitFor();
-    return enrolmentToken;
-  }
-
-  async function axeFindings(page: Page) {
-    await page.addScriptTag({ content: AXE });
-    const result = await page.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  }
-
   const consoleFetch = (page: Page, method: string, path: string, body: unknown, csrf: string | null) =>
     page.evaluate(
       async ({ method, path, body, csrf }) => {
@@ -70,16 +41,15 @@ describe.each(STORES)('the staff console on %s', (kind) => {
       },
       { method, path, body, csrf },
     );
-  const csrfOf = (page: Page) => page.evaluate(async () => ((await (await fetch('/console/api/session')).json()) as { csrfToken: string }).csrfToken);
 
   it('when an admin enrols from the one-time link, then a passkey with user verification signs them in, the dashboard shows the queue, and signing out and in again works', async () => {
     const org = (await server.api.post('/api/v1/organizations', { name: `Console ${run}` })).body.id;
     const contact = (await server.api.post('/api/v1/contacts', { organizationId: org, email: `c.${run}@console.example` })).body.id;
     expect((await server.api.post('/api/v1/messages', { category: 'invoices', template: 'invoice-receipt', to: { contactId: contact }, data: { invoiceNumber: 'F-1', amount: '10.00', currency: 'CAD', issuedAt: '2026-11-30' } })).status).toBe(202);
 
-    const { context, page } = await withPasskeyDevice();
+    const { context, page } = await withPasskeyDevice(browser);
     const email = `admin.${run}.${kind}@msp.example`;
-    const token = await enrol(page, email, 'admin');
+    const token = await enrol(server, page, email, 'admin');
     expect(page.url()).toBe(`${server.config.publicUrl}/console`);
     expect(Number(await page.locator('[data-status=queued]').textContent())).toBeGreaterThanOrEqual(1);
     await expect(page.getByText(`${email} (admin)`).isVisible()).resolves.toBe(true);
@@ -119,8 +89,8 @@ describe.each(STORES)('the staff console on %s', (kind) => {
   });
 
   it('when a console change comes without the session’s CSRF token, then 403 and nothing changes; with it, the admin API answers as for a key of that role', async () => {
-    const { context, page } = await withPasskeyDevice();
-    await enrol(page, `csrf.${run}.${kind}@msp.example`, 'admin');
+    const { context, page } = await withPasskeyDevice(browser);
+    await enrol(server, page, `csrf.${run}.${kind}@msp.example`, 'admin');
     const without = await consoleFetch(page, 'POST', '/api/v1/api-keys', { name: 'from the console', role: 'sender' }, null);
     expect(without.status).toBe(403);
     const wrong = await consoleFetch(page, 'POST', '/api/v1/api-keys', { name: 'from the console', role: 'sender' }, 'x'.repeat(43));
@@ -133,8 +103,8 @@ describe.each(STORES)('the staff console on %s', (kind) => {
   });
 
   it('when a support member is signed in, then roles hold exactly as in the API: a forged request to an admin route is 403', async () => {
-    const { context, page } = await withPasskeyDevice(375);
-    await enrol(page, `support.${run}.${kind}@msp.example`, 'support');
+    const { context, page } = await withPasskeyDevice(browser, 375);
+    await enrol(server, page, `support.${run}.${kind}@msp.example`, 'support');
     await page.screenshot({ path: `${OUT_DIR}/console-dashboard-375.png`, fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     const forged = await consoleFetch(page, 'POST', '/api/v1/api-keys', { name: 'forged', role: 'admin' }, await csrfOf(page));
@@ -145,8 +115,8 @@ describe.each(STORES)('the staff console on %s', (kind) => {
   });
 
   it('when a session sits idle 30 minutes, then it is over: the console asks to sign in again and the API refuses its cookie', async () => {
-    const { context, page } = await withPasskeyDevice();
-    await enrol(page, `idle.${run}.${kind}@msp.example`, 'sender');
+    const { context, page } = await withPasskeyDevice(browser);
+    await enrol(server, page, `idle.${run}.${kind}@msp.example`, 'sender');
     clock.setTo(Date.now() + 29 * 60_000);
     expect(await page.evaluate(async () => (await fetch('/api/v1/queue-stats')).status)).toBe(200);
     clock.setTo(Date.now() + 29 * 60_000 + 31 * 60_000);
@@ -157,7 +127,7 @@ describe.each(STORES)('the staff console on %s', (kind) => {
   });
 
   it('when a browser without the passkey tries to sign in, then it is refused and the refusal is audited', async () => {
-    const { context, page } = await withPasskeyDevice();
+    const { context, page } = await withPasskeyDevice(browser);
     await page.goto(`${server.config.publicUrl}/console`);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.getByRole('alert').waitFor({ timeout: 20_000 });
