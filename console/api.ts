@@ -42,6 +42,11 @@ export class ConsoleApi {
     return this.remember(await this.request<ConsoleSession>('POST', '/console/api/sign-in', { challengeId, response }));
   }
 
+  /** Sign-in without the passkey: the authenticator app's code, or a recovery code. */
+  async signInWithCode(path: string, email: string, code: string): Promise<ConsoleSession | null> {
+    return this.remember(await this.request<ConsoleSession>('POST', path, { email, code: code.trim() }));
+  }
+
   async signOut(): Promise<void> {
     await this.request('DELETE', '/console/api/session');
   }

@@ -5,6 +5,7 @@ import type { ConsoleSession } from '../contract/index.js';
 import { ConsoleApi } from './api.js';
 import { visibleTo } from './pages.js';
 import { STRINGS, type ConsoleLocale, type ConsoleStrings } from './strings.js';
+import { SECURITY_STRINGS } from './security-strings.js';
 import './console.css';
 
 const api = new ConsoleApi();
@@ -57,7 +58,7 @@ function App() {
   if (session === undefined) main = <p role="status">{t.loading}</p>;
   else if (session && current) main = <current.component api={api} t={t} locale={locale} session={session} />;
   else if (enrolToken !== null) main = <Enrol t={t} token={enrolToken} onSignedIn={setSession} />;
-  else main = <SignIn t={t} onSignedIn={setSession} />;
+  else main = <SignIn t={t} locale={locale} onSignedIn={setSession} />;
   return (
     <>
       <header class="bar">
@@ -100,8 +101,10 @@ function App() {
   );
 }
 
-function SignIn({ t, onSignedIn }: { t: ConsoleStrings; onSignedIn: (s: ConsoleSession) => void }) {
+function SignIn({ t, locale, onSignedIn }: { t: ConsoleStrings; locale: ConsoleLocale; onSignedIn: (s: ConsoleSession) => void }) {
+  const s = SECURITY_STRINGS[locale];
   const [failed, setFailed] = useState(false);
+  const [codeRefused, setCodeRefused] = useState(false);
   const [busy, setBusy] = useState(false);
   const signIn = async () => {
     setBusy(true);
@@ -118,6 +121,13 @@ function SignIn({ t, onSignedIn }: { t: ConsoleStrings; onSignedIn: (s: ConsoleS
       setBusy(false);
     }
   };
+  const withCode = (path: string) => async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const session = await api.signInWithCode(path, String(form.get('email') ?? ''), String(form.get('code') ?? ''));
+    if (session) onSignedIn(session);
+    else setCodeRefused(true);
+  };
   return (
     <section class="card narrow">
       <h1>{t.signInHeading}</h1>
@@ -130,6 +140,28 @@ function SignIn({ t, onSignedIn }: { t: ConsoleStrings; onSignedIn: (s: ConsoleS
           {t.signInFailed}
         </p>
       )}
+      <details class="fallback">
+        <summary>{s.otherWays}</summary>
+        <form onSubmit={withCode('/console/api/sign-in/code')}>
+          <label for="code-email">{s.email}</label>
+          <input id="code-email" name="email" type="email" autocomplete="username" required />
+          <label for="app-code">{s.appCode}</label>
+          <input id="app-code" name="code" inputMode="numeric" autocomplete="one-time-code" required />
+          <button type="submit">{s.appCodeButton}</button>
+        </form>
+        <form onSubmit={withCode('/console/api/sign-in/recovery')}>
+          <label for="recovery-email">{s.email}</label>
+          <input id="recovery-email" name="email" type="email" autocomplete="username" required />
+          <label for="recovery-code">{s.recoveryCode}</label>
+          <input id="recovery-code" name="code" autocomplete="off" required />
+          <button type="submit">{s.recoveryButton}</button>
+        </form>
+        {codeRefused && (
+          <p role="alert" class="error">
+            {s.codeRefused}
+          </p>
+        )}
+      </details>
     </section>
   );
 }

@@ -164,6 +164,8 @@ export const contactQuery = z
   .object({
     organizationId: id.optional(),
     email: z.string().max(320).optional(),
+    /** Words of the name, in any order and letter case, accents ignored: contacts having every one. */
+    name: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: id.optional(),
   })
@@ -578,8 +580,32 @@ export const meUpdate = z
 // ---- Staff console (cookie session; changes carry X-CSRF-Token) ----
 
 export const staffMember = z.object({ id: z.string(), email: z.string(), role });
+export const staffCreate = z.object({ email: z.string().max(320), role }).strict();
+/** A new member and their one-time enrolment link (shown once; 24 hours). */
+export const staffCreated = z.object({ staff: staffMember, enrolmentUrl: z.string() });
+export const staffUpdate = z
+  .object({ role: role.optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, 'Send role, disabled or both.');
+export const staffList = z.object({
+  items: z.array(staffMember.extend({ createdAt: z.string(), disabledAt: z.string().nullable(), passkeys: z.number(), authenticatorApp: z.boolean() })),
+});
+export const enrolmentLink = z.object({ enrolmentUrl: z.string() });
 /** Who is signed in to the console, and the token every change sends in X-CSRF-Token. */
-export const consoleSession = z.object({ staff: staffMember, csrfToken: z.string(), idleMinutes: z.number() });
+export const consoleSession = z.object({
+  staff: staffMember,
+  csrfToken: z.string(),
+  idleMinutes: z.number(),
+  /** Whether an authenticator app (the fallback to passkeys) is turned on. */
+  authenticatorApp: z.boolean(),
+});
+/** An authenticator app being set up: its secret (shown once, to type or scan) and otpauth:// URI. */
+export const authenticatorSetup = z.object({ secret: z.string(), uri: z.string() });
+export const authenticatorConfirm = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Six digits.') }).strict();
+/** Shown once: each signs in one time when neither the passkey nor the app is at hand. */
+export const recoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
+export const codeSignIn = z.object({ email: z.string().max(320), code: z.string().trim().regex(/^\d{6}$/, 'Six digits.') }).strict();
+export const recoverySignIn = z.object({ email: z.string().max(320), code: z.string().trim().min(10).max(20) }).strict();
 /** WebAuthn options for the browser (`@simplewebauthn/browser` takes them as they are), and the challenge they answer. */
 export const passkeyChallenge = z.object({ challengeId: z.string(), options: z.record(z.string(), z.unknown()) });
 const enrolmentToken = z.string().min(20).max(100);

@@ -24,6 +24,7 @@ import { registerLinkPageRoutes } from './pages/link-pages-routes.js';
 import { registerDevMailboxRoutes } from './delivery/dev-mailbox-routes.js';
 import { consoleCookie, cookieOf, registerConsoleRoutes } from './staff/console-routes.js';
 import { registerConsolePageRoutes } from './staff/console-page-routes.js';
+import { registerStaffRoutes } from './staff/staff-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -101,6 +102,7 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   });
   registerConsoleRoutes(api, services.staffConsole, cookie, services.rateLimits);
   registerConsolePageRoutes(api);
+  registerStaffRoutes(api, services.staffAccounts, services.staffSessions, config.publicUrl);
   registerPrivacyRoutes(api, services);
 
   let openApi: object | undefined;

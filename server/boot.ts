@@ -42,6 +42,8 @@ export async function boot(options: BootOptions = {}) {
   const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto, ...(options.clock ? { clock: options.clock } : {}) });
   const filled = await services.consent.fillMissingBases(store.db);
   if (filled) logger.info({ consents: filled }, 'consent recorded before bases existed now rests on its category’s default basis');
+  const named = await services.contacts.fillMissingNameTokens(store.dialect);
+  if (named) logger.info({ contacts: named }, 'names of contacts made before the name index can now be searched');
   return { config, logger, store, services, fieldCrypto };
 }
 

@@ -47,6 +47,7 @@ import { StaffAccounts } from './staff/staff-accounts.js';
 import { Passkeys } from './staff/passkeys.js';
 import { StaffSessions } from './staff/staff-sessions.js';
 import { StaffConsole } from './staff/staff-console.js';
+import { StaffSecondFactors } from './staff/second-factors.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -167,10 +168,12 @@ export function createServices(deps: ServiceDeps) {
   const evidencePage = { brandName: config.brand.name, wordings, category: (key: string) => categories.get(key) };
   const staffAccounts = new StaffAccounts(db, deps.fieldCrypto);
   const publicUrl = new URL(config.publicUrl);
+  const staffSessions = new StaffSessions(db, deps.fieldCrypto.derivedKey('console-csrf'), clock);
   const staffConsole = new StaffConsole(
     staffAccounts,
     new Passkeys(db, { id: publicUrl.hostname, name: `${config.brand.name} console`, origin: publicUrl.origin }),
-    new StaffSessions(db, deps.fieldCrypto.derivedKey('console-csrf'), clock),
+    staffSessions,
+    new StaffSecondFactors(db, deps.fieldCrypto, clock, `${config.brand.name} console`),
     (entry) => auditLog.record(entry),
   );
   const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));
@@ -216,6 +219,7 @@ export function createServices(deps: ServiceDeps) {
     escalations,
     fanOutReports,
     staffAccounts,
+    staffSessions,
     staffConsole,
     composer,
     messages,
@@ -247,5 +251,6 @@ export function retentionOwners(policy: RetentionPolicy) {
     consentRequests: (trx, clock) => ConsentRequests.expire(trx, clock.daysAgo(30), clock.daysAgo(policy.consentHistoryDays)),
     auditLog: (trx, clock) => AuditLog.expire(trx, clock.daysAgo(policy.auditLogDays)),
     rateLimits: (trx, clock) => expireRateLimits(trx, clock.now),
+    staffSessions: (trx, clock) => StaffSessions.expire(trx, clock.now),
   } satisfies Record<string, Expire>;
 }

@@ -25,7 +25,7 @@ export function registerContactRoutes(
     {
       method: 'get',
       path: '/api/v1/contacts',
-      summary: 'Find contacts by organization or email, a page at a time (pass nextCursor as cursor)',
+      summary: 'Find contacts by organization, email or name (every word of it, any order, accents and case ignored), a page at a time (pass nextCursor as cursor)',
       tag: 'Contacts',
       auth: { apiKey: ['support'] },
       query: s.contactQuery,

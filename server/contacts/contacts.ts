@@ -16,6 +16,8 @@ import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { normalizeEmail } from './email-address.js';
 import type { ContactCodec, ContactRow, OpenContact } from './contact-codec.js';
 import { importContactsCsv, type ImportReport } from './csv-import.js';
+import { NameIndex } from './name-index.js';
+import type { Dialect } from '../store/dialect.js';
 
 /** A contact to create (`restoreErased`: an admin re-adding an address erased at its owner's request). */
 export type NewContact = z.output<typeof schemas.contactCreate>;
@@ -48,6 +50,9 @@ const erasedAddress = () =>
   );
 
 export class Contacts {
+  /** Names as a blind index (contact_name_tokens), kept in step with each write of a name. */
+  private readonly names: NameIndex;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly organizations: Organizations,
@@ -58,7 +63,9 @@ export class Contacts {
     private readonly outbox: Outbox,
     private readonly signInAccess: SignInAccess,
     private readonly requests: ConsentRequests,
-  ) {}
+  ) {
+    this.names = new NameIndex(codec.crypto);
+  }
 
   async create(input: NewContact): Promise<Contact> {
     const email = emailOrThrow(input.email);
@@ -88,6 +95,7 @@ export class Contacts {
     try {
       await this.db.transaction().execute(async (trx) => {
         await trx.insertInto('contacts').values(row).execute();
+        await this.names.insert(trx, [{ contactId: row.id, name: input.name ?? null }]);
         await this.consent.initialize(trx, [row.id], { source: 'default', at: now });
       });
     } catch (error) {
@@ -99,8 +107,8 @@ export class Contacts {
 
   /** Upserts contacts from CSV; bad rows are reported by line (see csv-import.ts). */
   importCsv(text: string): Promise<ImportReport> {
-    const { db, organizations, consent, categories, codec, suppressions } = this;
-    return importContactsCsv({ db, organizations, consent, categories, codec, suppressions }, text);
+    const { db, organizations, consent, categories, codec, suppressions, names } = this;
+    return importContactsCsv({ db, organizations, consent, categories, codec, suppressions, names }, text);
   }
 
   async get(id: string): Promise<Contact | null> {
@@ -134,6 +142,21 @@ export class Contacts {
     let select = this.db.selectFrom('contacts').selectAll().orderBy('id').limit(query.limit + 1);
     if (query.organizationId) select = select.where('organization_id', '=', query.organizationId);
     if (query.email) select = select.where('email_index', '=', this.codec.index(emailOrThrow(query.email)));
+    if (query.name !== undefined) {
+      // Every word of the query among the contact's, in any order.
+      const words = this.names.hashes(query.name);
+      if (!words.length) {
+        throw invalid('The name has nothing to search for.', [{ pointer: '#/query/name', detail: 'Give at least one word of two letters or digits or more.' }]);
+      }
+      select = select.where('id', 'in', (eb) =>
+        eb
+          .selectFrom('contact_name_tokens')
+          .select('contact_id')
+          .where('token_index', 'in', words)
+          .groupBy('contact_id')
+          .having((h) => h.fn.countAll(), '=', words.length),
+      );
+    }
     if (query.cursor) select = select.where('id', '>', query.cursor);
     const rows = await select.execute();
     const page = rows.slice(0, query.limit);
@@ -164,6 +187,8 @@ export class Contacts {
     try {
       await this.db.transaction().execute(async (trx) => {
         await trx.updateTable('contacts').set(set).where('id', '=', id).execute();
+        // After the row's update, which locks it: concurrent renames write their words in turn.
+        if (patch.name !== undefined) await this.names.replace(trx, id, patch.name);
         if (!emailChanged) return;
         await this.signInAccess.revokeAll(id, trx);
         await this.outbox.enqueue(
@@ -241,7 +266,15 @@ export class Contacts {
     return row ? this.codec.open(row) : null;
   }
 
-  /** Deletes the contact's row; its sign-in codes and sessions go with it (ON DELETE CASCADE). */
+  /**
+   * Indexes the names of contacts written before the name index existed (at start, in batches;
+   * idempotent). Returns how many contacts got words.
+   */
+  fillMissingNameTokens(dialect: Dialect, batchSize?: number): Promise<number> {
+    return this.names.fillMissing(this.db, dialect, (sealed) => this.codec.crypto.decrypt(sealed), batchSize);
+  }
+
+  /** Deletes the contact's row; its sign-in codes, sessions and name words go with it (ON DELETE CASCADE). */
   async delete(id: string, trx: Transaction<Database>): Promise<void> {
     await trx.deleteFrom('contacts').where('id', '=', id).execute();
   }

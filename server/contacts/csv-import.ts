@@ -14,6 +14,7 @@ import { invalid } from '../errors.js';
 import { normalizeEmail } from './email-address.js';
 import type { ContactCodec } from './contact-codec.js';
 import { ERASED, type SuppressionList } from '../consent/suppressions.js';
+import type { NameIndex } from './name-index.js';
 
 export const CSV_COLUMNS = ['email', 'name', 'locale', 'organizationId'] as const;
 
@@ -56,7 +57,15 @@ function consentCell(cell: string, key: string, categories: Categories, now: str
 
 /** Parses, checks every row, and upserts the good ones in one transaction; bad rows are reported, not fatal. */
 export async function importContactsCsv(
-  deps: { db: Kysely<Database>; organizations: Organizations; consent: ConsentRecords; categories: Categories; codec: ContactCodec; suppressions: SuppressionList },
+  deps: {
+    db: Kysely<Database>;
+    organizations: Organizations;
+    consent: ConsentRecords;
+    categories: Categories;
+    codec: ContactCodec;
+    suppressions: SuppressionList;
+    names: NameIndex;
+  },
   text: string,
 ): Promise<ImportReport> {
   const records = parseCsv(text);
@@ -130,11 +139,13 @@ export async function importContactsCsv(
 
     const fresh: Database['contacts'][] = [];
     const consentOf = new Map<string, Record<string, ConsentChange>>();
+    const freshNames: { contactId: string; name: string | null }[] = [];
     for (const row of known) {
       const current = existing.get(row.email);
       if (!current) {
         const id = crypto.randomUUID();
         if (Object.keys(row.consent).length) consentOf.set(id, row.consent);
+        freshNames.push({ contactId: id, name: row.name });
         fresh.push({
           id,
           organization_id: row.organizationId,
@@ -169,9 +180,11 @@ export async function importContactsCsv(
         .set({ name: deps.codec.crypto.encryptNullable(name), locale, updated_at: now })
         .where('id', '=', current.id)
         .execute();
+      if (name !== current.name) await deps.names.replace(trx, current.id, name);
       report.updated++;
     }
     for (const batch of chunks(fresh, 500)) await trx.insertInto('contacts').values(batch).execute();
+    await deps.names.insert(trx, freshNames);
     await deps.consent.initialize(trx, fresh.map((c) => c.id), { source: 'import', at: now });
     for (const [id, consent] of consentOf) await deps.consent.change(trx, id, consent, { source: 'import', at: now });
     report.created = fresh.length;

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { schemas as s } from '../../contract/index.js';
@@ -46,6 +47,16 @@ export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cooki
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => sendProblem(res, new AppError(429, 'rate-limited', 'Too many requests.', 'Wait a few minutes before trying again.')),
+  });
+  // A code is six digits: ten tries per address in 15 minutes, whatever the client address.
+  const perAddress = rateLimit({
+    store: limits('console-codes-per-address'),
+    windowMs: 15 * 60_000,
+    limit: 10,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => crypto.createHash('sha256').update(String((req.body as { email?: unknown }).email ?? '').trim().toLowerCase()).digest('hex'),
+    handler: (_req, res) => sendProblem(res, new AppError(429, 'rate-limited', 'Too many requests.', 'Too many codes for this address: wait 15 minutes.')),
   });
   const signedIn = (result: { cookie: string; session: unknown }, status: number): Reply => ({
     status,
@@ -103,6 +114,55 @@ export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cooki
       responses: { 200: { description: 'Signed in; the session cookie is set', schema: s.consoleSession }, ...problemResponses(400, 401, 403, 429) },
     },
     async ({ body }) => signedIn(await staff.signIn(body.challengeId, body.response), 200),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/console/api/sign-in/code',
+      summary: 'Sign in with an authenticator app’s code when the passkey is not at hand (each code works once)',
+      tag: TAG,
+      auth: { anyone: true },
+      body: { json: s.codeSignIn, limit: '1kb' },
+      limits: [attempts, perAddress],
+      responses: { 200: { description: 'Signed in; the session cookie is set', schema: s.consoleSession }, ...problemResponses(400, 401, 429) },
+    },
+    async ({ body }) => signedIn(await staff.signInWithCode(body.email, body.code), 200),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/console/api/sign-in/recovery',
+      summary: 'Sign in with a one-time recovery code',
+      tag: TAG,
+      auth: { anyone: true },
+      body: { json: s.recoverySignIn, limit: '1kb' },
+      limits: [attempts, perAddress],
+      responses: { 200: { description: 'Signed in; the session cookie is set', schema: s.consoleSession }, ...problemResponses(400, 401, 429) },
+    },
+    async ({ body }) => signedIn(await staff.signInWithRecovery(body.email, body.code), 200),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/console/api/authenticator',
+      summary: 'Start setting up an authenticator app for the signed-in member (X-CSRF-Token required)',
+      tag: TAG,
+      auth: { anyone: true },
+      responses: { 200: { description: 'The secret and its otpauth:// URI', schema: s.authenticatorSetup }, ...problemResponses(401, 403) },
+    },
+    async ({ req }) => ({ status: 200, body: await staff.setUpAuthenticator(cookieOf(req, cookie), req.get('x-csrf-token')) }),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/console/api/authenticator/confirm',
+      summary: 'Turn the app on with its first code; answers the recovery codes, this once (X-CSRF-Token required)',
+      tag: TAG,
+      auth: { anyone: true },
+      body: { json: s.authenticatorConfirm, limit: '1kb' },
+      responses: { 200: { description: 'The recovery codes', schema: s.recoveryCodes }, ...problemResponses(400, 401, 403) },
+    },
+    async ({ req, body }) => ({ status: 200, body: await staff.confirmAuthenticator(cookieOf(req, cookie), req.get('x-csrf-token'), body.code) }),
   );
   api.route(
     {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { isoAfter, nowIso } from '../store/time.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
@@ -14,6 +14,13 @@ export interface StaffMember {
   id: string;
   email: string;
   role: Role;
+}
+
+export interface StaffListing extends StaffMember {
+  createdAt: string;
+  disabledAt: string | null;
+  passkeys: number;
+  authenticatorApp: boolean;
 }
 
 const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
@@ -73,6 +80,57 @@ export class StaffAccounts {
       .where('token_hash', '=', sha256(token))
       .where('used_at', 'is', null)
       .where('expires_at', '>', nowIso())
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** The live member with this address, if any (a sign-in by code names them by address). */
+  async idByEmail(email: string): Promise<string | null> {
+    let normalized: string;
+    try {
+      normalized = emailOrThrow(email, 'email');
+    } catch {
+      return null;
+    }
+    const row = await this.db.selectFrom('staff_users').select('id').where('email_index', '=', this.crypto.emailIndex(normalized)).where('disabled_at', 'is', null).executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** Every member, enabled or not, with how they can sign in. */
+  async list(): Promise<StaffListing[]> {
+    const rows = await this.db
+      .selectFrom('staff_users as u')
+      .select((eb) => [
+        'u.id',
+        'u.email',
+        'u.role',
+        'u.created_at',
+        'u.disabled_at',
+        eb.selectFrom('staff_passkeys as p').select(sql<string>`count(*)`.as('n')).whereRef('p.staff_id', '=', 'u.id').as('passkeys'),
+        eb.selectFrom('staff_totp as t').select('t.confirmed_at').whereRef('t.staff_id', '=', 'u.id').as('app'),
+      ])
+      .orderBy('u.created_at')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      email: this.crypto.decrypt(r.email),
+      role: r.role,
+      createdAt: r.created_at,
+      disabledAt: r.disabled_at,
+      passkeys: Number(r.passkeys ?? 0),
+      authenticatorApp: r.app !== null && r.app !== undefined,
+    }));
+  }
+
+  /** A new role, or disabled (or enabled again); false when there is no such member. */
+  async update(id: string, change: { role?: Role | undefined; disabled?: boolean | undefined }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('staff_users')
+      .set({
+        ...(change.role ? { role: change.role } : {}),
+        ...(change.disabled === undefined ? {} : { disabled_at: change.disabled ? nowIso() : null }),
+      })
+      .where('id', '=', id)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }

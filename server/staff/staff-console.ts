@@ -3,6 +3,7 @@ import type { AuditEntry, ConsoleSession, PasskeyChallenge, Role } from '../../c
 import { DomainError, notFound } from '../errors.js';
 import type { Passkeys } from './passkeys.js';
 import type { StaffAccounts } from './staff-accounts.js';
+import type { StaffSecondFactors } from './second-factors.js';
 import { IDLE_MINUTES, type StaffSessions } from './staff-sessions.js';
 
 type Audit = (entry: Omit<AuditEntry, 'id' | 'at'>) => Promise<void>;
@@ -25,6 +26,7 @@ export class StaffConsole {
     private readonly accounts: StaffAccounts,
     private readonly passkeys: Passkeys,
     private readonly sessions: StaffSessions,
+    private readonly secondFactors: StaffSecondFactors,
     private readonly audit: Audit,
   ) {}
 
@@ -76,7 +78,51 @@ export class StaffConsole {
     const session = cookie ? await this.sessions.resolve(cookie) : null;
     const member = session ? await this.accounts.get(session.staffId) : null;
     if (!session || !member) throw notFound('session');
-    return { staff: member, csrfToken: session.csrfToken, idleMinutes: IDLE_MINUTES };
+    return { staff: member, csrfToken: session.csrfToken, idleMinutes: IDLE_MINUTES, authenticatorApp: await this.secondFactors.enabled(member.id) };
+  }
+
+  /** Sets up an authenticator app for the signed-in member (a change: CSRF token required). */
+  async setUpAuthenticator(cookie: string | undefined, csrfToken: string | undefined) {
+    const member = await this.signedIn(cookie, csrfToken);
+    return this.secondFactors.setUp(member.id, member.email);
+  }
+
+  /** The app's first code turns it on; the answer holds the recovery codes, this once. */
+  async confirmAuthenticator(cookie: string | undefined, csrfToken: string | undefined, code: string) {
+    const member = await this.signedIn(cookie, csrfToken);
+    const recoveryCodes = await this.secondFactors.confirm(member.id, code);
+    await this.record(`staff:${member.id}`, 'console.authenticator-on', 200);
+    return { recoveryCodes };
+  }
+
+  /** Signs in with the authenticator app's code, when the passkey is not at hand. */
+  async signInWithCode(email: string, code: string) {
+    return this.fallbackSignIn('console.sign-in-code', email, (id) => this.secondFactors.signInWithCode(id, code));
+  }
+
+  /** Signs in with a one-time recovery code. */
+  async signInWithRecovery(email: string, code: string) {
+    return this.fallbackSignIn('console.sign-in-recovery', email, (id) => this.secondFactors.signInWithRecovery(id, code));
+  }
+
+  private async fallbackSignIn(action: string, email: string, check: (staffId: string | null) => Promise<string>) {
+    const staffId = await this.accounts.idByEmail(email);
+    try {
+      await check(staffId);
+    } catch (error) {
+      await this.record(staffId ? `staff:${staffId}` : null, action, 401, error);
+      throw error;
+    }
+    await this.record(`staff:${staffId}`, action, 200);
+    return this.startSession(staffId!);
+  }
+
+  private async signedIn(cookie: string | undefined, csrfToken: string | undefined) {
+    const caller = await this.caller(cookie, 'POST', csrfToken);
+    if (caller === 'bad-csrf') throw new DomainError('forbidden', 'csrf', 'Missing or wrong CSRF token.', 'Send the session’s X-CSRF-Token.');
+    const member = caller ? await this.accounts.get(caller.keyId.slice('staff:'.length)) : null;
+    if (!member) throw new DomainError('unauthorized', 'unauthorized', 'Sign in first.', 'The console session is over.');
+    return member;
   }
 
   async signOut(cookie: string | undefined, csrfToken: string | undefined): Promise<void> {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Clock } from '../consent/clock.js';
 import type { Role } from '../../contract/index.js';
@@ -78,6 +78,14 @@ export class StaffSessions {
   /** Ends every session of a member (a lost device, a role change, leaving). */
   async revokeAll(staffId: string): Promise<void> {
     await this.db.updateTable('staff_sessions').set({ revoked_at: new Date(this.clock.now()).toISOString() }).where('staff_id', '=', staffId).where('revoked_at', 'is', null).execute();
+  }
+
+  /** Retention: sessions past their end, challenges and enrolment links past theirs. */
+  static async expire(trx: Transaction<Database>, now: string): Promise<number> {
+    const sessions = await trx.deleteFrom('staff_sessions').where((eb) => eb.or([eb('expires_at', '<', now), eb('revoked_at', 'is not', null)])).executeTakeFirst();
+    const challenges = await trx.deleteFrom('staff_challenges').where('expires_at', '<', now).executeTakeFirst();
+    const enrolments = await trx.deleteFrom('staff_enrolments').where('expires_at', '<', now).executeTakeFirst();
+    return Number(sessions.numDeletedRows + challenges.numDeletedRows + enrolments.numDeletedRows);
   }
 
   private csrfFor(cookie: string): string {

@@ -11,6 +11,8 @@ import { organizationPolicy } from './migrations/008-organization-policy.js';
 import { clientControl } from './migrations/009-client-control.js';
 import { fanOuts } from './migrations/010-fan-outs.js';
 import { staff } from './migrations/011-staff.js';
+import { contactNameIndex } from './migrations/012-contact-name-index.js';
+import { staffSecondFactors } from './migrations/013-staff-second-factors.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -26,6 +28,8 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '009-client-control': clientControl,
   '010-fan-outs': fanOuts,
   '011-staff': staff,
+  '012-contact-name-index': contactNameIndex,
+  '013-staff-second-factors': staffSecondFactors,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

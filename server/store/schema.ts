@@ -32,6 +32,12 @@ export interface ContactsTable {
   org_lead: number;
 }
 
+/** A contact's name as a blind index: one keyed hash per word of the normalized name (server/contacts/name-index.ts). */
+export interface ContactNameTokensTable {
+  contact_id: string;
+  token_index: string;
+}
+
 export interface ConsentsTable {
   contact_id: string;
   category: string;
@@ -342,9 +348,28 @@ export interface StaffSessionsTable {
   revoked_at: string | null;
 }
 
+/** An authenticator app (TOTP, RFC 6238) for a staff member: the fallback to passkeys. */
+export interface StaffTotpTable {
+  staff_id: string;
+  /** Base32 secret, sealed under DATA_KEY. */
+  secret: string;
+  /** Null until a first code proves the app has it. */
+  confirmed_at: string | null;
+  /** The last time step a code was accepted for: a code works once. */
+  last_time_step: number | null;
+}
+
+export interface StaffRecoveryCodesTable {
+  /** SHA-256 of the code (high-entropy random: nothing to brute-force). */
+  code_hash: string;
+  staff_id: string;
+  used_at: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   contacts: ContactsTable;
+  contact_name_tokens: ContactNameTokensTable;
   consents: ConsentsTable;
   consent_history: ConsentHistoryTable;
   consent_requests: ConsentRequestsTable;
@@ -372,4 +397,6 @@ export interface Database {
   staff_enrolments: StaffEnrolmentsTable;
   staff_challenges: StaffChallengesTable;
   staff_sessions: StaffSessionsTable;
+  staff_totp: StaffTotpTable;
+  staff_recovery_codes: StaffRecoveryCodesTable;
 }

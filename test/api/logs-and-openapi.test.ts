@@ -107,6 +107,14 @@ describe('OpenAPI document', () => {
         'GET /api/v1/me/advisories',
         'POST /api/v1/me/advisories/{advisoryId}/acknowledgments',
         'GET /api/v1/queue-stats',
+        'GET /api/v1/staff',
+        'POST /api/v1/staff',
+        'PATCH /api/v1/staff/{id}',
+        'POST /api/v1/staff/{id}/enrolment',
+        'POST /console/api/sign-in/code',
+        'POST /console/api/sign-in/recovery',
+        'POST /console/api/authenticator',
+        'POST /console/api/authenticator/confirm',
         'GET /api/v1/organizations',
         'POST /api/v1/advisories/preview',
         'POST /api/v1/advisories',
@@ -133,7 +141,7 @@ describe('OpenAPI document', () => {
     expect(schema.properties.locale.enum).toEqual(['en', 'fr']);
     expect(create.responses['409'].content['application/problem+json']).toBeDefined();
     const list = doc.paths['/api/v1/contacts'].get;
-    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'email', 'limit', 'organizationId']);
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'email', 'limit', 'name', 'organizationId']);
     expect(doc.paths['/api/v1/contacts/import'].post.requestBody.content['text/csv']).toBeDefined();
   });
 });

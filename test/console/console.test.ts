@@ -126,6 +126,38 @@ describe.each(STORES)('the staff console on %s', (kind) => {
     await context.close();
   });
 
+  it('when an admin manages staff through the API, then the link enrols, a role change or disabling ends the member’s sessions, and only admins may do it', async () => {
+    const email = `managed.${run}.${kind}@msp.example`;
+    const created = await server.api.post('/api/v1/staff', { email, role: 'sender' });
+    expect(created.status).toBe(201);
+    expect(created.body.enrolmentUrl).toMatch(/\/console\/enrol#[\w-]{43}$/);
+    expect((await server.api.post('/api/v1/staff', { email: email.toUpperCase(), role: 'admin' })).status).toBe(409);
+    const support = (await server.api.post('/api/v1/api-keys', { name: `support ${run}`, role: 'support' })).body.key;
+    expect((await server.api.as(support).post('/api/v1/staff', { email: `x.${run}@msp.example`, role: 'admin' })).status).toBe(403);
+    expect((await server.api.as(support).get('/api/v1/staff')).status).toBe(403);
+
+    const { context, page } = await withPasskeyDevice(browser);
+    await page.goto(created.body.enrolmentUrl);
+    await page.getByRole('button', { name: 'Create my passkey' }).click();
+    await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    const listed = (await server.api.get('/api/v1/staff')).body.items.find((m: { email: string }) => m.email === email);
+    expect(listed).toMatchObject({ role: 'sender', passkeys: 1, authenticatorApp: false, disabledAt: null });
+
+    expect((await server.api.patch(`/api/v1/staff/${listed.id}`, { role: 'support' })).status).toBe(204);
+    expect(await page.evaluate(async () => (await fetch('/api/v1/queue-stats')).status)).toBe(401);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByText(`${email} (support)`).waitFor();
+
+    expect((await server.api.patch(`/api/v1/staff/${listed.id}`, { disabled: true })).status).toBe(204);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('alert').waitFor();
+    expect((await server.api.post(`/api/v1/staff/${listed.id}/enrolment`, {})).status).toBe(404);
+    expect((await server.api.patch(`/api/v1/staff/${crypto.randomUUID()}`, { role: 'admin' })).status).toBe(404);
+    await context.close();
+  });
+
   it('when a browser without the passkey tries to sign in, then it is refused and the refusal is audited', async () => {
     const { context, page } = await withPasskeyDevice(browser);
     await page.goto(`${server.config.publicUrl}/console`);
