@@ -3,6 +3,9 @@ import type { Role } from '../contract/index.js';
 import type { PageProps } from './page.js';
 import type { ConsoleStrings } from './strings.js';
 import { Dashboard } from './pages/dashboard.js';
+import { Advisories } from './pages/advisories.js';
+import { Security } from './pages/security.js';
+import { Contacts } from './pages/contacts.js';
 
 /** The console's pages: where each lives, its name in the menu, and which roles see it (admin sees all). */
 export interface ConsolePage {
@@ -12,6 +15,11 @@ export interface ConsolePage {
   component: ComponentType<PageProps>;
 }
 
-export const PAGES: ConsolePage[] = [{ path: '/console', label: (t) => t.navDashboard, roles: ['support', 'sender'], component: Dashboard }];
+export const PAGES: ConsolePage[] = [
+  { path: '/console', label: (t) => t.navDashboard, roles: ['support', 'sender'], component: Dashboard },
+  { path: '/console/advisories', label: (t) => t.navAdvisories, roles: ['sender'], component: Advisories },
+  { path: '/console/contacts', label: (t) => t.navContacts, roles: ['support'], component: Contacts },
+  { path: '/console/security', label: (t) => t.navSecurity, roles: ['support', 'sender'], component: Security },
+];
 
 export const visibleTo = (role: Role) => PAGES.filter((page) => role === 'admin' || page.roles.includes(role));
