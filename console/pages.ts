@@ -5,6 +5,7 @@ import type { ConsoleStrings } from './strings.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Advisories } from './pages/advisories.js';
 import { Security } from './pages/security.js';
+import { Audit } from './pages/audit.js';
 import { Contacts } from './pages/contacts.js';
 
 /** The console's pages: where each lives, its name in the menu, and which roles see it (admin sees all). */
@@ -20,6 +21,7 @@ export const PAGES: ConsolePage[] = [
   { path: '/console/advisories', label: (t) => t.navAdvisories, roles: ['sender'], component: Advisories },
   { path: '/console/contacts', label: (t) => t.navContacts, roles: ['support'], component: Contacts },
   { path: '/console/security', label: (t) => t.navSecurity, roles: ['support', 'sender'], component: Security },
+  { path: '/console/audit', label: (t) => t.navAudit, roles: [], component: Audit },
 ];
 
 export const visibleTo = (role: Role) => PAGES.filter((page) => role === 'admin' || page.roles.includes(role));

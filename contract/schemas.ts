@@ -338,6 +338,11 @@ export const auditQuery = z
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: z.coerce.number().int().positive().optional(),
     keyId: z.string().min(1).max(64).optional(),
+    /** Entries whose action starts with this (`console.`, `POST /api/v1/contacts`). */
+    action: z.string().min(1).max(200).optional(),
+    /** From this day or instant, and before this one (ISO 8601). */
+    from: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
+    to: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
   })
   .strict();
 export const auditPage = z.object({

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { deleteOlderThan } from '../store/append-only.js';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
@@ -36,10 +36,14 @@ export class AuditLog {
     return deleteOlderThan(trx, 'audit_log', before);
   }
 
-  async list(query: { limit: number; cursor?: number; keyId?: string }): Promise<{ items: AuditEntry[]; nextCursor: number | null }> {
+  async list(query: { limit: number; cursor?: number; keyId?: string; action?: string; from?: string; to?: string }): Promise<{ items: AuditEntry[]; nextCursor: number | null }> {
     let select = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(query.limit + 1);
     if (query.cursor) select = select.where('id', '<', query.cursor);
     if (query.keyId) select = select.where('key_id', '=', query.keyId);
+    // A prefix, compared as text: no LIKE pattern characters to escape.
+    if (query.action) select = select.where(sql<string>`substr(action, 1, ${query.action.length})`, '=', query.action);
+    if (query.from) select = select.where('at', '>=', new Date(query.from).toISOString());
+    if (query.to) select = select.where('at', '<', new Date(query.to).toISOString());
     const rows = await select.execute();
     const page = rows.slice(0, query.limit);
     return {

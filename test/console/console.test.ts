@@ -158,6 +158,36 @@ describe.each(STORES)('the staff console on %s', (kind) => {
     await context.close();
   });
 
+  it('when an admin opens the audit log, then entries filter by person, action and date, staff show by address, and a support member has no such page', async () => {
+    const { context, page } = await withPasskeyDevice(browser);
+    const email = `auditor.${run}.${kind}@msp.example`;
+    await enrol(server, page, email, 'admin');
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByLabel('Person or key').selectOption({ label: email });
+    await page.getByLabel('Action starts with').fill('console.');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('cell', { name: 'console.enrol' }).waitFor();
+    const whoColumn = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(new Set(whoColumn)).toEqual(new Set([email]));
+    expect(await axeFindings(page)).toEqual([]);
+    await page.screenshot({ path: `${OUT_DIR}/console-audit-1280.png`, fullPage: true });
+
+    const today = new Date().toISOString().slice(0, 10);
+    const byDay = await server.api.get(`/api/v1/audit-log?action=console.&from=${today}`);
+    expect(byDay.body.items.length).toBeGreaterThan(0);
+    expect(byDay.body.items.every((e: { action: string }) => e.action.startsWith('console.'))).toBe(true);
+    expect((await server.api.get(`/api/v1/audit-log?action=console.&to=${today}`)).body.items).toEqual([]);
+    expect((await server.api.get('/api/v1/audit-log?from=yesterday')).status).toBe(400);
+    await context.close();
+
+    const support = await withPasskeyDevice(browser, 375);
+    await enrol(server, support.page, `no-audit.${run}.${kind}@msp.example`, 'support');
+    expect(await support.page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    expect(await support.page.evaluate(async () => (await fetch('/api/v1/audit-log')).status)).toBe(403);
+    await support.context.close();
+  });
+
   it('when a browser without the passkey tries to sign in, then it is refused and the refusal is audited', async () => {
     const { context, page } = await withPasskeyDevice(browser);
     await page.goto(`${server.config.publicUrl}/console`);
