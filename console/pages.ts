@@ -6,6 +6,8 @@ import { Dashboard } from './pages/dashboard.js';
 import { Advisories } from './pages/advisories.js';
 import { Security } from './pages/security.js';
 import { Audit } from './pages/audit.js';
+import { Staff } from './pages/staff.js';
+import { ApiKeys } from './pages/api-keys.js';
 import { Contacts } from './pages/contacts.js';
 
 /** The console's pages: where each lives, its name in the menu, and which roles see it (admin sees all). */
@@ -22,6 +24,8 @@ export const PAGES: ConsolePage[] = [
   { path: '/console/contacts', label: (t) => t.navContacts, roles: ['support'], component: Contacts },
   { path: '/console/security', label: (t) => t.navSecurity, roles: ['support', 'sender'], component: Security },
   { path: '/console/audit', label: (t) => t.navAudit, roles: [], component: Audit },
+  { path: '/console/staff', label: (t) => t.navStaff, roles: [], component: Staff },
+  { path: '/console/api-keys', label: (t) => t.navApiKeys, roles: [], component: ApiKeys },
 ];
 
 export const visibleTo = (role: Role) => PAGES.filter((page) => role === 'admin' || page.roles.includes(role));

@@ -365,6 +365,7 @@ export const auditPage = z.object({
 
 export const apiKeyCreate = z.object({ name: text(100).min(1), role }).strict();
 export const apiKeyCreated = z.object({ id: z.string(), name: z.string(), role, key: z.string() });
+export const apiKeyList = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), role, createdAt: z.string(), revokedAt: z.string().nullable() })) });
 
 // ---- Messages and advisories ----
 

@@ -48,3 +48,6 @@ export type ConsoleSession = z.output<typeof s.consoleSession>;
 export type PasskeyChallenge = z.output<typeof s.passkeyChallenge>;
 export type QueueStats = z.output<typeof s.queueStats>;
 export type AdvisoryPreview = z.output<typeof s.advisoryPreview>;
+export type ApiKeyList = z.output<typeof s.apiKeyList>;
+export type StaffList = z.output<typeof s.staffList>;
+export type StaffCreated = z.output<typeof s.staffCreated>;

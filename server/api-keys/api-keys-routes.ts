@@ -19,6 +19,18 @@ export function registerApiKeyRoutes(api: Endpoints, apiKeys: ApiKeys): void {
 
   api.route(
     {
+      method: 'get',
+      path: '/api/v1/api-keys',
+      summary: 'Every API key, live or revoked, newest first (the keys themselves are never kept)',
+      tag: 'API keys',
+      auth: { apiKey: [] },
+      responses: { 200: { description: 'The keys', schema: s.apiKeyList } },
+    },
+    async () => ({ status: 200, body: { items: await apiKeys.list() } }),
+  );
+
+  api.route(
+    {
       method: 'delete',
       path: '/api/v1/api-keys/:id',
       summary: 'Revoke an API key at once',

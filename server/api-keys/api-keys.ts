@@ -65,4 +65,10 @@ export class ApiKeys {
       .executeTakeFirst();
     return row ? { keyId: row.id, role: row.role as Role } : null;
   }
+
+  /** Every key, live or revoked, newest first (never the key itself: only its hash is kept). */
+  async list(): Promise<{ id: string; name: string; role: Role; createdAt: string; revokedAt: string | null }[]> {
+    const rows = await this.db.selectFrom('api_keys').select(['id', 'name', 'role', 'created_at', 'revoked_at']).orderBy('created_at', 'desc').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role as Role, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  }
 }

@@ -63,6 +63,7 @@ describe('OpenAPI document', () => {
       [
         'POST /api/v1/api-keys',
         'DELETE /api/v1/api-keys/{id}',
+        'GET /api/v1/api-keys',
         'POST /api/v1/organizations',
         'GET /api/v1/organizations/{id}',
         'POST /api/v1/contacts',

@@ -188,6 +188,34 @@ describe.each(STORES)('the staff console on %s', (kind) => {
     await support.context.close();
   });
 
+  it('when an admin uses the Staff and API keys pages, then a member is added with a one-time link, and a key is shown once, listed and revoked', async () => {
+    const { context, page } = await withPasskeyDevice(browser);
+    await enrol(server, page, `keeper.${run}.${kind}@msp.example`, 'admin');
+    await page.getByRole('link', { name: 'Staff', exact: true }).click();
+    const newcomer = `newcomer.${run}.${kind}@msp.example`;
+    await page.getByLabel('Work email').fill(newcomer);
+    await page.getByLabel('Role', { exact: true }).selectOption('sender');
+    await page.getByRole('button', { name: 'Add and get the enrolment link' }).click();
+    const link = await page.locator('.once code').textContent();
+    expect(link).toMatch(new RegExp(`^${server.config.publicUrl}/console/enrol#[\\w-]{43}$`));
+    await page.getByRole('cell', { name: newcomer }).waitFor();
+    expect(await axeFindings(page)).toEqual([]);
+    await page.screenshot({ path: `${OUT_DIR}/console-staff-1280.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Name').fill(`PSA ${run}`);
+    await page.getByRole('button', { name: 'Create the key' }).click();
+    const key = (await page.locator('.once code').textContent())!;
+    expect(key).toMatch(/^sk_/);
+    expect((await server.api.as(key).post('/api/v1/messages', { category: 'invoices', template: 'invoice-receipt', to: { email: 'nobody@nowhere.example' }, data: {} })).status).toBe(400);
+    await page.getByRole('button', { name: `Revoke: PSA ${run}` }).click();
+    await page.getByRole('row', { name: new RegExp(`PSA ${run}.*Revoked`) }).waitFor();
+    expect((await server.api.as(key).get('/api/v1/queue-stats')).status).toBe(401);
+    expect(await axeFindings(page)).toEqual([]);
+    await page.screenshot({ path: `${OUT_DIR}/console-api-keys-1280.png`, fullPage: true });
+    await context.close();
+  });
+
   it('when a browser without the passkey tries to sign in, then it is refused and the refusal is audited', async () => {
     const { context, page } = await withPasskeyDevice(browser);
     await page.goto(`${server.config.publicUrl}/console`);
