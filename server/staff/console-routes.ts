@@ -5,6 +5,7 @@ import { schemas as s } from '../../contract/index.js';
 import { problemResponses, type Endpoints, type Reply } from '../http/endpoints.js';
 import type { RateLimitStores } from '../http/rate-limit-stores.js';
 import { sendProblem, AppError } from '../http/problem.js';
+import { failureLimiter } from '../http/failure-limiter.js';
 import { ABSOLUTE_HOURS } from './staff-sessions.js';
 import type { StaffConsole } from './staff-console.js';
 
@@ -39,11 +40,20 @@ const TAG = 'Staff console';
  * in place of an API key, so roles hold exactly as they do there.
  */
 export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cookie: ConsoleCookie, limits: RateLimitStores): void {
-  // Passkey answers are cheap to refuse but each costs a signature check: 30 tries in 15 minutes per address.
-  const attempts = rateLimit({
-    store: limits('console-sign-in'),
+  // Refused sign-ins (a wrong passkey answer, code or link): 30 per 15 minutes per client address;
+  // people who sign in fine are never counted.
+  const attempts = failureLimiter({
+    store: limits('console-sign-in-failures'),
     windowMs: 15 * 60_000,
     limit: 30,
+    failedStatus: 401,
+    refuse: (_req, res) => sendProblem(res, new AppError(429, 'rate-limited', 'Too many requests.', 'Too many refused sign-ins from this network: wait a few minutes.')),
+  });
+  // Each options call stores a challenge: plenty for people, a ceiling for a script.
+  const challenges = rateLimit({
+    store: limits('console-challenges'),
+    windowMs: 15 * 60_000,
+    limit: 300,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => sendProblem(res, new AppError(429, 'rate-limited', 'Too many requests.', 'Wait a few minutes before trying again.')),
@@ -72,7 +82,7 @@ export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cooki
       tag: TAG,
       auth: { anyone: true },
       body: { json: s.enrolmentOptionsRequest, limit: '1kb' },
-      limits: [attempts],
+      limits: [challenges],
       responses: { 200: { description: 'WebAuthn creation options', schema: s.passkeyChallenge }, ...problemResponses(400, 404, 429) },
     },
     async ({ body }) => ({ status: 200, body: await staff.enrolmentOptions(body.token) }),
@@ -97,7 +107,7 @@ export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cooki
       summary: 'Start a passkey sign-in',
       tag: TAG,
       auth: { anyone: true },
-      limits: [attempts],
+      limits: [challenges],
       responses: { 200: { description: 'WebAuthn request options', schema: s.passkeyChallenge }, ...problemResponses(429) },
     },
     async () => ({ status: 200, body: await staff.signInOptions() }),

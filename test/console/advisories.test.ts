@@ -5,13 +5,16 @@
 // sending; screenshots at 1280 and 375 px.
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { launchChromium } from '../support/chromium.js';
 import { eventually } from '../support/mail.js';
 import { axeFindings, enrol, withPasskeyDevice } from './console-browser.js';
+
+// A browser, a passkey ceremony and axe-core per step: more than the default 30 s when the machine is busy.
+vi.setConfig({ testTimeout: 120_000 });
 
 const OUT_DIR = 'test-artifacts/screenshots';
 

@@ -3,7 +3,7 @@
 // contact and reads the receipt. axe-core on each state; screenshots at 1280 and 375 px.
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
@@ -11,6 +11,9 @@ import { launchChromium } from '../support/chromium.js';
 import { eventually } from '../support/mail.js';
 import { postAdvisory } from '../support/seed.js';
 import { axeFindings, enrol, withPasskeyDevice } from './console-browser.js';
+
+// A browser, a passkey ceremony and axe-core per step: more than the default 30 s when the machine is busy.
+vi.setConfig({ testTimeout: 120_000 });
 
 const OUT_DIR = 'test-artifacts/screenshots';
 

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'otplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { launchChromium } from '../support/chromium.js';
@@ -12,6 +12,9 @@ import { eventually } from '../support/mail.js';
 import { axeFindings, enrol, withPasskeyDevice } from './console-browser.js';
 import { applyRetention } from '../../server/privacy/retention.js';
 import { retentionOwners } from '../../server/services.js';
+
+// A browser, a passkey ceremony and axe-core per step: more than the default 30 s when the machine is busy.
+vi.setConfig({ testTimeout: 120_000 });
 
 const OUT_DIR = 'test-artifacts/screenshots';
 
