@@ -22,6 +22,11 @@ export interface AdvisoryRoutesDeps {
  */
 export function registerAdvisoryRoutes(api: Endpoints, deps: AdvisoryRoutesDeps): void {
   const { fanOuts, acknowledgments, reports } = deps;
+  /** A revision recorded now is 202 and wakes the worker; one recorded before answers its first answer with 200. */
+  const accepted = ({ created, answer }: { created: boolean; answer: object }) => {
+    if (created) deps.onRecorded();
+    return { status: created ? 202 : 200, body: answer };
+  };
 
   api.route(
     {
@@ -39,9 +44,7 @@ export function registerAdvisoryRoutes(api: Endpoints, deps: AdvisoryRoutesDeps)
       },
     },
     async ({ body }) => {
-      const { created, answer } = await fanOuts.recordAdvisory(body);
-      if (created) deps.onRecorded();
-      return { status: created ? 202 : 200, body: answer };
+      return accepted(await fanOuts.recordAdvisory(body));
     },
   );
 
@@ -61,9 +64,7 @@ export function registerAdvisoryRoutes(api: Endpoints, deps: AdvisoryRoutesDeps)
       },
     },
     async ({ body }) => {
-      const { created, answer } = await fanOuts.recordServiceAlert(body);
-      if (created) deps.onRecorded();
-      return { status: created ? 202 : 200, body: answer };
+      return accepted(await fanOuts.recordServiceAlert(body));
     },
   );
 
@@ -99,9 +100,7 @@ export function registerAdvisoryRoutes(api: Endpoints, deps: AdvisoryRoutesDeps)
       },
     },
     async ({ body }) => {
-      const { created, answer } = await fanOuts.recordAdvisory(body);
-      if (created) deps.onRecorded();
-      return { status: created ? 202 : 200, body: answer };
+      return accepted(await fanOuts.recordAdvisory(body));
     },
   );
 
