@@ -432,6 +432,8 @@ export const advisoryPreview = z.object({
   emails: z.record(locale, z.object({ subject: z.string(), html: z.string(), text: z.string() })),
 });
 export const advisoryAccepted = z.object({ advisoryId: z.string(), revision: z.number(), queued: z.number(), suppressed: z.number() });
+/** POST /api/v1/advisories/test: where the test went, and in which languages. */
+export const advisoryTestSent = z.object({ to: z.string(), languages: z.array(locale) });
 
 /** POST /hooks/service-alerts (signed); unknown fields are ignored. */
 export const serviceAlertCreate = z.object({

@@ -23,6 +23,7 @@ export type MessageAccepted = z.output<typeof s.messageAccepted>;
 export type MessageState = z.output<typeof s.messageState>;
 export type AdvisoryCreate = z.output<typeof s.advisoryCreate>;
 export type AdvisoryAccepted = z.output<typeof s.advisoryAccepted>;
+export type AdvisoryTestSent = z.output<typeof s.advisoryTestSent>;
 export type ServiceAlertCreate = z.output<typeof s.serviceAlertCreate>;
 export type ServiceAlertAccepted = z.output<typeof s.serviceAlertAccepted>;
 export type TextInBothLanguages = z.output<typeof s.textInBothLanguages>;

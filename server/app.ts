@@ -86,7 +86,9 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
     fanOuts: services.fanOuts,
     acknowledgments: services.acknowledgments,
     reports: services.fanOutReports,
-    previewLink: `${config.publicUrl}/console#preview`,
+    previewLink: services.sampleLink,
+    tests: services.advisoryTests,
+    testLimitStore: services.rateLimits('advisory-tests'),
     localeOf: async (contactId) => (await services.contacts.recipients([contactId])).get(contactId)?.locale ?? 'en',
     onRecorded: () => services.worker.notify(),
   });

@@ -1,5 +1,5 @@
 /** Why a domain operation refused; the HTTP layer alone turns each kind into a status (http/problem.ts). */
-export type FailureKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-many';
+export type FailureKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-many' | 'upstream';
 
 export interface FieldError {
   /** A JSON pointer to the field (`#/email`). */

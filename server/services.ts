@@ -48,6 +48,7 @@ import { Passkeys } from './staff/passkeys.js';
 import { StaffSessions } from './staff/staff-sessions.js';
 import { StaffConsole } from './staff/staff-console.js';
 import { StaffSecondFactors } from './staff/second-factors.js';
+import { createAdvisoryTests } from './advisories/advisory-tests.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -176,6 +177,14 @@ export function createServices(deps: ServiceDeps) {
     new StaffSecondFactors(db, deps.fieldCrypto, clock, `${config.brand.name} console`),
     (entry) => auditLog.record(entry),
   );
+  const sampleLink = `${config.publicUrl}/links/sample`;
+  const advisoryTests = createAdvisoryTests({
+    fanOuts,
+    addressOf: async (callerId) => (callerId.startsWith('staff:') ? ((await staffAccounts.get(callerId.slice('staff:'.length)))?.email ?? null) : null),
+    send: (mail) => deps.mailer.send(mail),
+    from: config.mailFrom,
+    previewLink: sampleLink,
+  });
   const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));
   const selfService = new SelfService({
     db,
@@ -218,6 +227,8 @@ export function createServices(deps: ServiceDeps) {
     acknowledgments,
     escalations,
     fanOutReports,
+    advisoryTests,
+    sampleLink,
     staffAccounts,
     staffSessions,
     staffConsole,

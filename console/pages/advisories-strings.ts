@@ -55,6 +55,10 @@ const en = {
   generalErrors: 'The server refused the advisory:',
   sendButton: 'Send…',
   sendWaiting: 'Checking the advisory…',
+  testButton: 'Send a test to me',
+  testSending: 'Sending the test…',
+  testSent: (to: string) => `A test in English and one in French went to ${to}. Its links do nothing.`,
+  testFailed: 'The test was not sent.',
   confirmHeading: 'Send this advisory?',
   confirmQuestion: (queued: number, organizations: number | null) =>
     `Send to ${countEn(queued, 'contact', 'contacts')} in ${organizations === null ? 'all organizations' : countEn(organizations, 'organization', 'organizations')}?`,
@@ -154,6 +158,10 @@ const fr: AdvisoriesStrings = {
   generalErrors: 'Le serveur a refusé l’avis\u00a0:',
   sendButton: 'Envoyer…',
   sendWaiting: 'Vérification de l’avis…',
+  testButton: 'M’envoyer un essai',
+  testSending: 'Envoi de l’essai…',
+  testSent: (to: string) => `Un essai en anglais et un en français ont été envoyés à ${to}. Leurs liens ne font rien.`,
+  testFailed: 'L’essai n’a pas été envoyé.',
   confirmHeading: 'Envoyer cet avis\u00a0?',
   confirmQuestion: (queued, organizations) =>
     `Envoyer à ${countFr(queued, 'contact', 'contacts')} dans ${organizations === null ? 'toutes les organisations' : countFr(organizations, 'organisation', 'organisations')}\u00a0?`,

@@ -5,6 +5,7 @@ import { Compose, FIELD_ORDER, emptyDraft, fieldId, fieldsOf, localErrors, reque
 import { Preview, type PreviewState } from './advisories-preview.js';
 import { Progress, RecentAdvisories, type Tracking } from './advisories-progress.js';
 import { ADVISORIES_STRINGS } from './advisories-strings.js';
+import { SendTest } from './advisories-test.js';
 
 /** How long typing must pause before the preview is asked for again. */
 const PREVIEW_DELAY_MS = 500;
@@ -166,6 +167,15 @@ export function Advisories({ api, locale }: PageProps) {
     void runPreview();
   };
 
+  const showErrors = () => {
+    setAttempted(true);
+    focusSoon(FIRST_ERROR);
+  };
+  const showProblem = (problem: Problem) => {
+    setServerErrors(problem.errors ?? [{ pointer: '', detail: problem.detail ?? problem.title }]);
+    focusSoon(FIRST_ERROR);
+  };
+
   const openConfirmation = () => {
     setSendFailed(false);
     setConfirming(true);
@@ -285,6 +295,7 @@ export function Advisories({ api, locale }: PageProps) {
             </span>
           )}
         </div>
+        <SendTest api={api} t={t} body={body} onNotReady={showErrors} onInvalid={showProblem} />
         <div role="status" class="adv-outcome">
           {outcome?.kind === 'sent' && <p class="adv-sent">{t.sent(outcome.accepted.advisoryId, outcome.accepted.queued)}</p>}
           {outcome?.kind === 'already' && <p class="adv-already">{t.alreadySent(outcome.accepted.advisoryId, outcome.accepted.revision)}</p>}

@@ -1,14 +1,20 @@
+import { rateLimit, type Store } from 'express-rate-limit';
 import { schemas as s, type FanOutKind } from '../../contract/index.js';
 import { problemResponses, type Endpoints } from '../http/endpoints.js';
+import { sendProblem, AppError } from '../http/problem.js';
 import { notFound } from '../errors.js';
 import type { FanOuts } from './fan-outs.js';
 import type { AdvisoryAcknowledgments } from './acknowledgments.js';
 import type { FanOutReports } from './fan-out-report.js';
+import type { AdvisoryTests } from './advisory-tests.js';
 
 export interface AdvisoryRoutesDeps {
   fanOuts: FanOuts;
   acknowledgments: AdvisoryAcknowledgments;
   reports: FanOutReports;
+  tests: AdvisoryTests;
+  /** Where the tests sent by each caller are counted. */
+  testLimitStore: Store;
   /** Where a preview's links point (they do nothing). */
   previewLink: string;
   /** The contact's language, for the advisories listed to them. */
@@ -83,6 +89,30 @@ export function registerAdvisoryRoutes(api: Endpoints, deps: AdvisoryRoutesDeps)
       const [en, fr] = await Promise.all([fanOuts.renderAdvisory(data, 'en', deps.previewLink), fanOuts.renderAdvisory(data, 'fr', deps.previewLink)]);
       return { status: 200, body: { audience, emails: { en, fr } } };
     },
+  );
+
+  // A test goes to the caller's own address: enough for people checking a draft, none for a flood.
+  const testsPerCaller = rateLimit({
+    store: deps.testLimitStore,
+    windowMs: 15 * 60_000,
+    limit: 20,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => res.locals.caller?.keyId ?? '',
+    handler: (_req, res) => sendProblem(res, new AppError(429, 'rate-limited', 'Too many requests.', 'Too many tests in 15 minutes: wait a few minutes.')),
+  });
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/advisories/test',
+      summary: 'Send the advisory, once in English and once in French, marked as a test, to the signed-in staff member’s own address; nothing is recorded and no contact receives it',
+      tag: 'Reports',
+      auth: { apiKey: ['sender'] },
+      body: { json: s.advisoryCreate, limit: '256kb' },
+      limits: [testsPerCaller],
+      responses: { 200: { description: 'Sent', schema: s.advisoryTestSent }, ...problemResponses(400, 409, 429, 502) },
+    },
+    async ({ body, caller }) => ({ status: 200, body: await deps.tests.send(caller.keyId, body) }),
   );
 
   api.route(

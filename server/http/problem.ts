@@ -25,7 +25,7 @@ export const badRequest = (detail: string, errors?: FieldError[]) =>
 export const notFound = (what = 'resource') => new AppError(404, 'not-found', 'Not found.', `No such ${what}.`);
 
 /** The one place a domain failure becomes an HTTP status. */
-const STATUS: Record<FailureKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'too-many': 429 };
+const STATUS: Record<FailureKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'too-many': 429, upstream: 502 };
 
 export const fromDomain = (error: DomainError) =>
   new AppError(STATUS[error.kind], error.code, error.title, error.detail, error.fields, error.retryAfterSeconds);

@@ -177,8 +177,8 @@ export function BrokenLinkView({ locale, reason }: { locale: Locale; reason: 'ex
   );
 }
 
-/** A page that only says something: the contact is gone, too many attempts, or a link is on its way. */
-export function NoticeView({ locale, notice }: { locale: Locale; notice: 'gone' | 'tooMany' | 'sent' }) {
+/** A page that only says something: the contact is gone, too many attempts, a link is on its way, or a sample's link was opened. */
+export function NoticeView({ locale, notice }: { locale: Locale; notice: 'gone' | 'tooMany' | 'sent' | 'sample' }) {
   const t = PAGE_STRINGS[locale];
   return (
     <Card heading={t[`${notice}Heading`]}>

@@ -464,6 +464,23 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     },
   );
 
+  api.route(
+    {
+      method: 'get',
+      path: '/links/sample',
+      summary: 'Where every link of a preview or a test email points: says it does nothing',
+      tag: 'Link pages',
+      auth: { anyone: true },
+      answers: 'html',
+      headers: PAGE_HEADERS,
+      responses: { 200: { description: 'A page' } },
+    },
+    async ({ req }) => {
+      const locale = localeOf(req);
+      return page(req, 200, locale, <NoticeView locale={locale} notice="sample" />, false);
+    },
+  );
+
   // ---- "Email me a fresh link": the same answer whether the address is known or not ----
 
   const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => <NoticeView locale={locale} notice="sent" />);

@@ -118,6 +118,7 @@ describe('OpenAPI document', () => {
         'POST /console/api/authenticator/confirm',
         'GET /api/v1/organizations',
         'POST /api/v1/advisories/preview',
+        'POST /api/v1/advisories/test',
         'POST /api/v1/advisories',
         'POST /console/api/enrolment/options',
         'POST /console/api/enrolment',

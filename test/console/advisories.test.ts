@@ -282,4 +282,46 @@ describe.each(STORES)('the console’s Advisories page on %s', (kind) => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await context.close();
   });
+
+  it('when a sender asks for a test, then the draft goes in English and in French to their own address only, marked as a test, with links that do nothing; nothing is recorded', async () => {
+    const { context, page } = await openAdvisories();
+    const member = `sender.${run}.${kind}@msp.example`;
+    const before = smtp.received.length;
+    const test = page.getByRole('button', { name: 'Send a test to me' });
+    // An empty draft sends nothing and goes to the first field to write.
+    await test.click();
+    const english = language(page, 'English');
+    await expect.poll(() => english.getByLabel('Title').evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await page.getByLabel('Severity').selectOption('high');
+    await english.getByLabel('Title').fill(EN.title);
+    await english.getByLabel('Summary').fill(EN.summary);
+    await english.getByLabel('Body').fill(EN.body);
+    const advisoryId = await page.getByLabel('Advisory ID').inputValue();
+    await test.click();
+    await page.getByText(`A test in English and one in French went to ${member}. Its links do nothing.`).waitFor();
+    await smtp.waitFor(before + 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.received).toHaveLength(before + 2);
+    const mails = smtp.to(member);
+    expect(mails.map((m) => m.parsed.subject).sort()).toEqual([`[Essai] [Élevée] ${EN.title}`, `[Test] [High] ${EN.title}`]);
+    for (const mail of mails) {
+      expect(mail.parsed.text).toContain(EN.summary);
+      const links = [...String(mail.parsed.html).matchAll(/href="([^"]+)"/g)].map((m) => m[1]!).filter((href) => href.startsWith(server.config.publicUrl));
+      expect(links.length).toBeGreaterThan(0);
+      expect(new Set(links)).toEqual(new Set([`${server.config.publicUrl}/links/sample`]));
+      expect(mail.parsed.headers.get('list-unsubscribe')).toBeUndefined();
+    }
+    const sample = await fetch(`${server.config.publicUrl}/links/sample`, { headers: { 'Accept-Language': 'fr-CA' } });
+    expect(sample.status).toBe(200);
+    expect(await sample.text()).toContain('Ce lien vient d’un exemple');
+    expect((await server.api.get(`/api/v1/advisories/${encodeURIComponent(advisoryId)}`)).status).toBe(404);
+    expect(await axeFindings(page)).toEqual([]);
+    await context.close();
+
+    // An API key has no address of its own to send a test to.
+    const byKey = await server.api.post('/api/v1/advisories/test', { id: 'ADV-KEY-TEST', severity: 'low', title: 'T', summary: 'S', body: 'B' });
+    expect(byKey.status).toBe(409);
+    expect(byKey.body.type).toMatch(/no-own-address$/);
+  });
 });
