@@ -62,7 +62,7 @@ export function ApiKeys({ api, locale }: PageProps) {
         </p>
       )}
       <div class="access-scroll" tabIndex={0} role="region" aria-label={s.keysHeading}>
-        <table>
+        <table class="stack" role="table">
           <thead>
             <tr>
               <th scope="col">{s.name}</th>
@@ -77,10 +77,10 @@ export function ApiKeys({ api, locale }: PageProps) {
           <tbody>
             {keys.map((k) => (
               <tr key={k.id}>
-                <td>{k.name}</td>
-                <td>{s.roles[k.role]}</td>
-                <td>{date.format(new Date(k.createdAt))}</td>
-                <td>{k.revokedAt ? s.revoked(date.format(new Date(k.revokedAt))) : s.live}</td>
+                <td data-label={s.name}>{k.name}</td>
+                <td data-label={s.role}>{s.roles[k.role]}</td>
+                <td data-label={s.created}>{date.format(new Date(k.createdAt))}</td>
+                <td data-label={s.status}>{k.revokedAt ? s.revoked(date.format(new Date(k.revokedAt))) : s.live}</td>
                 <td class="actions">
                   {!k.revokedAt && (
                     <button type="button" onClick={() => revoke(k.id)} aria-label={`${s.revoke}: ${k.name}`}>

@@ -65,7 +65,7 @@ export function Staff({ api, locale, session }: PageProps) {
       )}
       {notice && <p role="status">{notice}</p>}
       <div class="access-scroll" tabIndex={0} role="region" aria-label={s.staffHeading}>
-        <table>
+        <table class="stack" role="table">
           <thead>
             <tr>
               <th scope="col">{s.email}</th>
@@ -79,9 +79,9 @@ export function Staff({ api, locale, session }: PageProps) {
           <tbody>
             {members.map((m) => (
               <tr key={m.id}>
-                <td>{m.email}</td>
-                <td>{m.id === session.staff.id ? s.roles[m.role] : roleSelect(m.role, (role) => change(m.id, { role }), undefined, `${s.role}: ${m.email}`)}</td>
-                <td>
+                <td data-label={s.email}>{m.email}</td>
+                <td data-label={s.role}>{m.id === session.staff.id ? s.roles[m.role] : roleSelect(m.role, (role) => change(m.id, { role }), undefined, `${s.role}: ${m.email}`)}</td>
+                <td data-label={s.signIn}>
                   {m.disabledAt ? s.disabled : [s.passkeys(m.passkeys), ...(m.authenticatorApp ? [s.app] : [])].join(', ')}
                 </td>
                 <td class="actions">
