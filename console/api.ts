@@ -1,4 +1,4 @@
-import type { ConsoleSession, PasskeyChallenge } from '../contract/index.js';
+import type { ConsoleSession, PasskeyChallenge, SignInMethods, SsoPending } from '../contract/index.js';
 
 /** The console's calls: its own sign-in API, and the admin API with the session cookie and CSRF token. */
 export class ConsoleApi {
@@ -45,6 +45,29 @@ export class ConsoleApi {
   /** Sign-in without the passkey: the authenticator app's code, or a recovery code. */
   async signInWithCode(path: string, email: string, code: string): Promise<ConsoleSession | null> {
     return this.remember(await this.request<ConsoleSession>('POST', path, { email, code: code.trim() }));
+  }
+
+  /** Whether single sign-on is offered, and the IdP's name for its button. */
+  async signInMethods(): Promise<SignInMethods> {
+    const res = await this.request<SignInMethods>('GET', '/console/api/sign-in/methods');
+    return res.status === 200 ? res.body : { sso: null };
+  }
+
+  /** The single sign-on waiting in this browser for a second factor; null when there is none (any more). */
+  async ssoPending(): Promise<SsoPending | null> {
+    const res = await this.request<SsoPending>('GET', '/console/api/sso/pending');
+    return res.status === 200 ? res.body : null;
+  }
+
+  /** Options to confirm a single sign-on with the member's passkey, or to create their first one. */
+  async ssoOptions(step: 'passkey' | 'enrolment') {
+    return this.request<PasskeyChallenge>('POST', `/console/api/sso/${step}/options`);
+  }
+
+  /** Confirms the waiting single sign-on (a passkey's answer, a new passkey, or a code): the session, or the refusal's status. */
+  async ssoConfirm(step: 'passkey' | 'enrolment' | 'code', body: unknown): Promise<ConsoleSession | number> {
+    const res = await this.request<ConsoleSession>('POST', `/console/api/sso/${step}`, body);
+    return this.remember(res) ?? res.status;
   }
 
   async signOut(): Promise<void> {

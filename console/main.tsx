@@ -1,11 +1,12 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import type { ConsoleSession } from '../contract/index.js';
+import type { ConsoleSession, SsoRefusal } from '../contract/index.js';
 import { ConsoleApi } from './api.js';
 import { visibleTo } from './pages.js';
 import { STRINGS, type ConsoleLocale, type ConsoleStrings } from './strings.js';
 import { SECURITY_STRINGS } from './security-strings.js';
+import { SsoSecondFactor, SsoSignIn, takeSsoStep, type SsoStep } from './sso.js';
 import './console.css';
 
 const api = new ConsoleApi();
@@ -37,6 +38,7 @@ function App() {
   const [locale, setLocale] = useState<ConsoleLocale>(initialLocale);
   const [session, setSession] = useState<ConsoleSession | null | undefined>(undefined);
   const [path, go] = usePath();
+  const [ssoStep] = useState<SsoStep>(takeSsoStep);
   const t = STRINGS[locale];
   useEffect(() => {
     document.documentElement.lang = locale === 'fr' ? 'fr-CA' : 'en-CA';
@@ -58,7 +60,8 @@ function App() {
   if (session === undefined) main = <p role="status">{t.loading}</p>;
   else if (session && current) main = <current.component api={api} t={t} locale={locale} session={session} />;
   else if (enrolToken !== null) main = <Enrol t={t} token={enrolToken} onSignedIn={setSession} />;
-  else main = <SignIn t={t} locale={locale} onSignedIn={setSession} />;
+  else if (ssoStep?.kind === 'second-factor') main = <SsoSecondFactor api={api} t={t} locale={locale} onSignedIn={setSession} />;
+  else main = <SignIn t={t} locale={locale} onSignedIn={setSession} ssoRefusal={ssoStep?.kind === 'refused' ? ssoStep.reason : null} />;
   return (
     <>
       <header class="bar">
@@ -101,7 +104,7 @@ function App() {
   );
 }
 
-function SignIn({ t, locale, onSignedIn }: { t: ConsoleStrings; locale: ConsoleLocale; onSignedIn: (s: ConsoleSession) => void }) {
+function SignIn({ t, locale, onSignedIn, ssoRefusal }: { t: ConsoleStrings; locale: ConsoleLocale; onSignedIn: (s: ConsoleSession) => void; ssoRefusal: SsoRefusal | null }) {
   const s = SECURITY_STRINGS[locale];
   const [failed, setFailed] = useState(false);
   const [codeRefused, setCodeRefused] = useState(false);
@@ -140,6 +143,7 @@ function SignIn({ t, locale, onSignedIn }: { t: ConsoleStrings; locale: ConsoleL
           {t.signInFailed}
         </p>
       )}
+      <SsoSignIn api={api} locale={locale} refusal={ssoRefusal} />
       <details class="fallback">
         <summary>{s.otherWays}</summary>
         <form onSubmit={withCode('/console/api/sign-in/code')}>

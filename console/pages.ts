@@ -9,6 +9,8 @@ import { Audit } from './pages/audit.js';
 import { Staff } from './pages/staff.js';
 import { ApiKeys } from './pages/api-keys.js';
 import { Contacts } from './pages/contacts.js';
+import { Organizations } from './pages/organizations.js';
+import { Suppressions } from './pages/suppressions.js';
 
 /** The console's pages: where each lives, its name in the menu, and which roles see it (admin sees all). */
 export interface ConsolePage {
@@ -22,6 +24,8 @@ export const PAGES: ConsolePage[] = [
   { path: '/console', label: (t) => t.navDashboard, roles: ['support', 'sender'], component: Dashboard },
   { path: '/console/advisories', label: (t) => t.navAdvisories, roles: ['sender'], component: Advisories },
   { path: '/console/contacts', label: (t) => t.navContacts, roles: ['support'], component: Contacts },
+  { path: '/console/organizations', label: (t) => t.navOrganizations, roles: ['support', 'sender'], component: Organizations },
+  { path: '/console/suppressions', label: (t) => t.navSuppressions, roles: ['support'], component: Suppressions },
   { path: '/console/security', label: (t) => t.navSecurity, roles: ['support', 'sender'], component: Security },
   { path: '/console/audit', label: (t) => t.navAudit, roles: [], component: Audit },
   { path: '/console/staff', label: (t) => t.navStaff, roles: [], component: Staff },

@@ -61,6 +61,14 @@ export function Dashboard({ api, t, locale }: PageProps) {
               <dt>{t.suppressionsAdded}</dt>
               <dd>{number.format(stats.suppressionsAddedLastDay)}</dd>
             </div>
+            <div>
+              <dt>{t.bouncesLastDay}</dt>
+              <dd data-figure="bounces">{number.format(stats.bouncesLastDay)}</dd>
+            </div>
+            <div>
+              <dt>{t.complaintsLastDay}</dt>
+              <dd data-figure="complaints">{number.format(stats.complaintsLastDay)}</dd>
+            </div>
           </dl>
           <h2>{t.failuresHeading}</h2>
           {stats.failures.length ? (

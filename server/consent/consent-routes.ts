@@ -28,6 +28,18 @@ export function registerConsentRoutes(
   api.route(
     {
       method: 'get',
+      path: '/api/v1/coverage',
+      summary: 'Every organization at a glance: its number of contacts, who receives its invoices, service alerts and security advisories, and its open losses',
+      tag: 'Consent',
+      auth: { apiKey: ['support'] },
+      responses: { 200: { description: 'The coverage of every organization, by name', schema: s.coverageOverview } },
+    },
+    async () => ({ status: 200, body: await coverage.overview() }),
+  );
+
+  api.route(
+    {
+      method: 'get',
       path: '/api/v1/organizations/:id/policy',
       summary: 'An organization’s defaults and locks per optional category',
       tag: 'Consent',

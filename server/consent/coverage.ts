@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { AuditEntry, Coverage } from '../../contract/index.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AuditEntry, Coverage, CoverageOverview } from '../../contract/index.js';
 import type { Database } from '../store/schema.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { isUuid } from '../store/ids.js';
 import { notFound } from '../errors.js';
-import { anyoneReceives, countAudience, someColleagueSubscribed } from './audience.js';
+import { anyoneReceives, audienceQuery, countAudience, someColleagueSubscribed } from './audience.js';
 import type { Categories } from './categories.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -87,6 +87,34 @@ export class CoverageGuard {
         trx,
       );
     }
+  }
+
+  /** Every organization's contacts and receivers per covered category, in one grouped query per category (not one call per organization). */
+  async overview(db: Db = this.deps.db): Promise<CoverageOverview> {
+    const organizations = await db.selectFrom('organizations').select('id').orderBy('name').orderBy('id').limit(10_000).execute();
+    const receivers = new Map<string, number>();
+    const covered = this.covered();
+    for (const key of covered) {
+      const { query, subscribed } = audienceQuery(db, this.deps.categories.get(key)!, null);
+      const rows = await query
+        .select(['c.organization_id', sql<string>`coalesce(sum(${subscribed}), 0)`.as('subscribed')])
+        .groupBy('c.organization_id')
+        .execute();
+      for (const row of rows) receivers.set(`${row.organization_id} ${key}`, Number(row.subscribed));
+    }
+    const headcounts = await db.selectFrom('contacts').select(['organization_id', sql<string>`count(*)`.as('n')]).groupBy('organization_id').execute();
+    const contacts = new Map(headcounts.map((row) => [row.organization_id, Number(row.n)]));
+    const open = await db.selectFrom('coverage_losses').select(['organization_id', sql<string>`count(*)`.as('n')]).where('restored_at', 'is', null).groupBy('organization_id').execute();
+    const openLosses = new Map(open.map((row) => [row.organization_id, Number(row.n)]));
+    return {
+      items: organizations.map(({ id }) => {
+        const categories = covered.map((key) => {
+          const count = receivers.get(`${id} ${key}`) ?? 0;
+          return { category: key, receivers: count, covered: count > 0 };
+        });
+        return { organizationId: id, contacts: contacts.get(id) ?? 0, categories, openLosses: openLosses.get(id) ?? 0 };
+      }),
+    };
   }
 
   /** Who at an organization receives each covered category now, and every loss still open or closed. */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { schemas as s } from '../../contract/index.js';
 import { problemResponses, type Endpoints, type Reply } from '../http/endpoints.js';
@@ -32,6 +32,17 @@ export function cookieOf(req: Request, cookie: ConsoleCookie): string | undefine
 const setCookie = (cookie: ConsoleCookie, value: string, maxAgeSeconds: number) =>
   `${cookie.name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${cookie.secure ? '; Secure' : ''}`;
 
+/** The Set-Cookie of a session just started (any way of signing in). */
+export const sessionCookie = (cookie: ConsoleCookie, value: string) => setCookie(cookie, value, ABSOLUTE_HOURS * 3600);
+
+/** The sign-in limits, shared by every way of signing in (single sign-on's routes too). */
+export interface ConsoleLimits {
+  /** Refused sign-ins per client address. */
+  attempts: RequestHandler;
+  /** Challenges stored per client address. */
+  challenges: RequestHandler;
+}
+
 const TAG = 'Staff console';
 
 /**
@@ -39,7 +50,7 @@ const TAG = 'Staff console';
  * sign-out. Everything else the console does goes through the admin API, with the session cookie
  * in place of an API key, so roles hold exactly as they do there.
  */
-export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cookie: ConsoleCookie, limits: RateLimitStores): void {
+export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cookie: ConsoleCookie, limits: RateLimitStores): ConsoleLimits {
   // Refused sign-ins (a wrong passkey answer, code or link): 30 per 15 minutes per client address;
   // people who sign in fine are never counted.
   const attempts = failureLimiter({
@@ -71,7 +82,7 @@ export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cooki
   const signedIn = (result: { cookie: string; session: unknown }, status: number): Reply => ({
     status,
     body: result.session,
-    headers: { 'Set-Cookie': setCookie(cookie, result.cookie, ABSOLUTE_HOURS * 3600) },
+    headers: { 'Set-Cookie': sessionCookie(cookie, result.cookie) },
   });
 
   api.route(
@@ -199,4 +210,5 @@ export function registerConsoleRoutes(api: Endpoints, staff: StaffConsole, cooki
       return { status: 204, headers: { 'Set-Cookie': setCookie(cookie, '', 0) } };
     },
   );
+  return { attempts, challenges };
 }

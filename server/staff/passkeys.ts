@@ -81,16 +81,23 @@ export class Passkeys {
       .execute();
   }
 
-  async authenticationOptions(): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
-    const options = await generateAuthenticationOptions({ rpID: this.rp.id, userVerification: 'required' });
-    return { challengeId: await this.remember(options.challenge, 'sign-in', null), options };
+  /** A challenge for any member's passkey, or (confirming a single sign-on) for one member's only. */
+  async authenticationOptions(staffId: string | null = null): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+    const theirs = staffId ? await this.db.selectFrom('staff_passkeys').select(['id', 'transports']).where('staff_id', '=', staffId).execute() : [];
+    const options = await generateAuthenticationOptions({
+      rpID: this.rp.id,
+      userVerification: 'required',
+      ...(staffId ? { allowCredentials: theirs.map((c) => ({ id: c.id, ...(c.transports ? { transports: JSON.parse(c.transports) } : {}) })) } : {}),
+    });
+    return { challengeId: await this.remember(options.challenge, 'sign-in', staffId), options };
   }
 
-  /** The member whose passkey answered the challenge, with user verification; refused otherwise. */
-  async authenticate(challengeId: string, response: AuthenticationResponseJSON): Promise<string> {
-    const challenge = await this.take(challengeId, 'sign-in', null);
+  /** The member whose passkey answered the challenge, with user verification; refused otherwise (and when the challenge was for another member). */
+  async authenticate(challengeId: string, response: AuthenticationResponseJSON, staffId: string | null = null): Promise<string> {
+    const challenge = await this.take(challengeId, 'sign-in', staffId);
     const stored = typeof response?.id === 'string' ? await this.db.selectFrom('staff_passkeys').selectAll().where('id', '=', response.id).executeTakeFirst() : undefined;
     if (!stored) throw refused('This passkey is not registered here.');
+    if (staffId !== null && stored.staff_id !== staffId) throw refused('This passkey is another member’s.');
     const verification = await verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge,

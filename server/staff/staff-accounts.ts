@@ -5,6 +5,7 @@ import { isoAfter, nowIso } from '../store/time.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
 import { emailOrThrow } from '../contacts/contacts.js';
 import { conflict } from '../errors.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import type { Role } from '../../contract/index.js';
 
 /** How long an enrolment link works. */
@@ -37,6 +38,12 @@ export class StaffAccounts {
 
   /** A new member, and the token of their one-time enrolment link (shown once, stored as a hash). */
   async create(email: string, role: Role): Promise<{ member: StaffMember; enrolmentToken: string }> {
+    const member = await this.join(email, role);
+    return { member, enrolmentToken: await this.enrolmentLink(member.id) };
+  }
+
+  /** A new member without an enrolment link: single sign-on creates them at their first sign-in. */
+  async join(email: string, role: Role): Promise<StaffMember> {
     const normalized = emailOrThrow(email, 'email');
     const id = crypto.randomUUID();
     const existing = await this.db.selectFrom('staff_users').select('id').where('email_index', '=', this.crypto.emailIndex(normalized)).executeTakeFirst();
@@ -44,8 +51,12 @@ export class StaffAccounts {
     await this.db
       .insertInto('staff_users')
       .values({ id, email_index: this.crypto.emailIndex(normalized), email: this.crypto.encrypt(normalized), role, created_at: nowIso(), disabled_at: null })
-      .execute();
-    return { member: { id, email: normalized, role }, enrolmentToken: await this.enrolmentLink(id) };
+      .execute()
+      .catch((error: unknown) => {
+        // Created by another request between the check and the insert.
+        throw isUniqueViolation(error) ? conflict('A staff member has this address.') : error;
+      });
+    return { id, email: normalized, role };
   }
 
   /** A fresh one-time enrolment token for a member (a lost passkey, a new device). */
@@ -94,6 +105,20 @@ export class StaffAccounts {
     }
     const row = await this.db.selectFrom('staff_users').select('id').where('email_index', '=', this.crypto.emailIndex(normalized)).where('disabled_at', 'is', null).executeTakeFirst();
     return row?.id ?? null;
+  }
+
+  /** The member with this address, disabled or not (single sign-on refuses a disabled one); null for none. */
+  async byEmail(email: string): Promise<(StaffMember & { disabled: boolean }) | null> {
+    const normalized = emailOrThrow(email, 'email');
+    const row = await this.db.selectFrom('staff_users').select(['id', 'role', 'disabled_at']).where('email_index', '=', this.crypto.emailIndex(normalized)).executeTakeFirst();
+    return row ? { id: row.id, email: normalized, role: row.role, disabled: row.disabled_at !== null } : null;
+  }
+
+  /** How a member can confirm a sign-in here: their passkeys and authenticator app. */
+  async factors(id: string): Promise<{ passkeys: number; authenticatorApp: boolean }> {
+    const passkeys = await this.db.selectFrom('staff_passkeys').select(sql<string>`count(*)`.as('n')).where('staff_id', '=', id).executeTakeFirst();
+    const app = await this.db.selectFrom('staff_totp').select('confirmed_at').where('staff_id', '=', id).executeTakeFirst();
+    return { passkeys: Number(passkeys?.n ?? 0), authenticatorApp: Boolean(app?.confirmed_at) };
   }
 
   /** Every member, enabled or not, with how they can sign in. */

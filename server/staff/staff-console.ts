@@ -143,7 +143,8 @@ export class StaffConsole {
     return { keyId: `staff:${session.staffId}`, role: session.role };
   }
 
-  private async startSession(staffId: string) {
+  /** A new session for a member whose sign-in was checked (here, or by single sign-on). */
+  async startSession(staffId: string): Promise<{ cookie: string; session: ConsoleSession }> {
     const { cookie } = await this.sessions.start(staffId);
     return { cookie, session: await this.session(cookie) };
   }
