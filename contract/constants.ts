@@ -21,6 +21,8 @@ export const CONSENT_SOURCES = [
   'double-opt-in',
   /** The contact's organization set a default (for those who never chose) or locked a category on, or lifted a lock. */
   'organization-policy',
+  /** The person reported one of our emails as spam: every category they may leave was turned off. */
+  'complaint',
 ] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
@@ -48,6 +50,10 @@ export type WordingSurface = (typeof WORDING_SURFACES)[number];
 /** API-key roles: `admin` may do everything, the others what each route lists. */
 export const ROLES = ['admin', 'sender', 'support'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Why a staff single sign-on signed no one in: the console shows each (`/console?sso=<reason>`). */
+export const SSO_REFUSALS = ['refused', 'unavailable', 'no-address', 'no-role', 'disabled'] as const;
+export type SsoRefusal = (typeof SSO_REFUSALS)[number];
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -114,6 +120,13 @@ export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** What came back about a message after it was sent: a bounce (DSN or relay event) or a spam complaint. */
+export const FEEDBACK_KINDS = ['hard-bounce', 'soft-bounce', 'complaint'] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+/** Where it came from: the inbound receiver (a DSN, an ARF report) or a relay's event webhook. */
+export const FEEDBACK_SOURCES = ['dsn', 'arf', 'sendgrid', 'postmark', 'ses'] as const;
+export type FeedbackSource = (typeof FEEDBACK_SOURCES)[number];
 
 /** The problem types the self-service sign-in answers with (`Problem.type`). */
 export const SIGN_IN_PROBLEMS = {

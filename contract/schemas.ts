@@ -384,6 +384,33 @@ export const messageState = z.object({
   status: z.enum(MESSAGE_STATUSES),
   attempts: z.number(),
   lastError: z.string().optional(),
+  /** A bounce reported after sending (the hard one if any), with what the remote server said (addresses blanked). */
+  bounced: z.object({ kind: z.enum(['hard', 'soft']), statusCode: z.string().nullable(), diagnostic: z.string().nullable(), at: z.string() }).nullable(),
+  /** The recipient reported it as spam. */
+  complained: z.object({ at: z.string() }).nullable(),
+});
+
+/** GET /api/v1/deliverability: bounces and complaints received in the last `days`, by category and by organization. */
+const feedbackCounts = { hardBounces: z.number(), softBounces: z.number(), complaints: z.number() };
+export const deliverabilityQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+export const deliverability = z.object({
+  since: z.string(),
+  byCategory: z.array(z.object({ category: z.string().nullable(), ...feedbackCounts })),
+  byOrganization: z.array(z.object({ organizationId: z.string().nullable(), ...feedbackCounts })),
+});
+
+/** A relay's event webhook call (SendGrid, Postmark, SES through SNS): what became of the events it carried. */
+export const relayEventsAnswer = z.object({
+  /** Bounces and complaints recorded now. */
+  recorded: z.number(),
+  /** Recorded before (the relay sent them again). */
+  duplicates: z.number(),
+  /** Bounces and complaints naming no message of ours (no reference, or one whose signature does not hold). */
+  unmatched: z.number(),
+  /** Events that are neither a bounce nor a complaint. */
+  ignored: z.number(),
+  /** SNS only: the subscription this call confirmed, or said was ended. */
+  subscription: z.enum(['confirmed', 'unsubscribed']).optional(),
 });
 
 /**
@@ -560,6 +587,10 @@ export const coverage = z.object({
   categories: z.array(z.object({ category: z.string(), receivers: z.number(), covered: z.boolean() })),
   losses: z.array(z.object({ category: z.string(), lostAt: z.string(), restoredAt: z.string().nullable() })),
 });
+/** Every organization at a glance (the console's list): its contacts, and who receives each covered category now. */
+export const coverageOverview = z.object({
+  items: z.array(z.object({ organizationId: z.string(), contacts: z.number(), categories: coverage.shape.categories, openLosses: z.number() })),
+});
 
 /** The tickets a contact stopped hearing about, oldest first. */
 export const mutedTickets = z.array(z.object({ ticketId: z.string(), mutedAt: z.string() }));
@@ -622,6 +653,12 @@ const passkeyAnswer = z.record(z.string(), z.unknown());
 export const enrolmentOptionsRequest = z.object({ token: enrolmentToken }).strict();
 export const enrolmentRequest = z.object({ token: enrolmentToken, challengeId: z.uuid(), response: passkeyAnswer }).strict();
 export const passkeySignIn = z.object({ challengeId: z.uuid(), response: passkeyAnswer }).strict();
+/** How staff may sign in besides a passkey: single sign-on, when set up, and the IdP's name for its button (null: the console's own words). */
+export const signInMethods = z.object({ sso: z.object({ label: z.string().nullable() }).nullable() });
+/** A single sign-on waiting for the member's second factor here: who, and how they can give it (neither: create a passkey now). */
+export const ssoPending = z.object({ email: z.string(), passkey: z.boolean(), authenticatorApp: z.boolean() });
+/** The authenticator app's six digits, or a recovery code. */
+export const ssoCode = z.object({ code: z.string().trim().min(6).max(20) }).strict();
 
 /** What the queue is doing: the console's dashboard. */
 export const queueStats = z.object({
@@ -632,4 +669,32 @@ export const queueStats = z.object({
   /** The last day's failures, by reason, most frequent first. */
   failures: z.array(z.object({ reason: z.string(), count: z.number() })),
   suppressionsAddedLastDay: z.number(),
+  /** Bounces and complaints received in the last day (reported after sending). */
+  bouncesLastDay: z.number(),
+  complaintsLastDay: z.number(),
+});
+
+// ---- Suppression list (the console's support pages; addresses travel in bodies, never in URLs) ----
+
+export const suppressionKind = z.enum(['hard-bounce', 'soft-bounces', 'erasure', 'other']);
+export const suppressionSearch = z.object({ email: z.string().max(320) }).strict();
+/** An address looked up: whether it is suppressed, why and since when, and whether staff may remove it. */
+export const suppressionStatus = z.object({
+  email: z.string(),
+  suppressed: z.boolean(),
+  reason: z.string().nullable(),
+  kind: suppressionKind.nullable(),
+  since: z.string().nullable(),
+  /** When a suppression for a while (soft bounces) ends; null for good. */
+  until: z.string().nullable(),
+  /** False for an erasure's suppression (and for an address not on the list). */
+  removable: z.boolean(),
+});
+export const suppressionRemove = z.object({ email: z.string().max(320), reason: text(500).min(3, 'Say why, in 3 to 500 characters.') }).strict();
+export const suppressionRecentQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict();
+/** The latest additions and the counts by reason; never an address (the list keeps none). */
+export const suppressionRecent = z.object({
+  items: z.array(z.object({ reason: z.string(), kind: suppressionKind, since: z.string(), until: z.string().nullable() })),
+  byReason: z.array(z.object({ reason: z.string(), kind: suppressionKind, count: z.number() })),
+  total: z.number(),
 });

@@ -16,6 +16,8 @@ import { registerApiKeyRoutes } from './api-keys/api-keys-routes.js';
 import { registerOrganizationRoutes } from './organizations/organizations-routes.js';
 import { registerContactRoutes } from './contacts/contacts-routes.js';
 import { registerConsentRoutes } from './consent/consent-routes.js';
+import { registerSuppressionRoutes } from './consent/suppressions-routes.js';
+import { emailOrThrow } from './contacts/contacts.js';
 import { registerMessageRoutes } from './messages/messages-routes.js';
 import { registerPrivacyRoutes } from './privacy/privacy-routes.js';
 import { registerSelfServiceRoutes } from './self-service/self-service-routes.js';
@@ -24,7 +26,10 @@ import { registerLinkPageRoutes } from './pages/link-pages-routes.js';
 import { registerDevMailboxRoutes } from './delivery/dev-mailbox-routes.js';
 import { consoleCookie, cookieOf, registerConsoleRoutes } from './staff/console-routes.js';
 import { registerConsolePageRoutes } from './staff/console-page-routes.js';
+import { registerSsoRoutes } from './staff/sso-routes.js';
 import { registerStaffRoutes } from './staff/staff-routes.js';
+import { registerRelayRoutes } from './deliverability/relay-routes.js';
+import { httpsGet, type HttpsGet } from './deliverability/relays/https-get.js';
 
 export interface AppDeps {
   config: Config;
@@ -32,12 +37,14 @@ export interface AppDeps {
   logger: Logger;
   services: Services;
   version: string;
+  /** How SNS signing certificates are fetched and subscriptions confirmed (HTTPS, capped, no redirects, by default). */
+  snsGet?: HttpsGet;
 }
 
 const ADMIN_API = '/api/v1';
 
 /** Builds the Express app without listening, so tests start it on port 0. */
-export function createApp({ config, store, logger, services, version }: AppDeps) {
+export function createApp({ config, store, logger, services, version, snsGet }: AppDeps) {
   const app = express();
   const metrics = createMetrics();
   app.disable('x-powered-by');
@@ -98,14 +105,23 @@ export function createApp({ config, store, logger, services, version }: AppDeps)
   registerOrganizationRoutes(api, services.organizations);
   registerContactRoutes(api, services.contacts);
   registerConsentRoutes(api, services);
+  registerSuppressionRoutes(api, { suppressions: services.suppressions, normalizeEmail: (input) => emailOrThrow(input) });
   registerMessageRoutes(api, services.messages, {
     stats: (now) => services.outbox.stats(now),
     suppressionsAddedSince: (since) => services.suppressions.addedSince(since),
-  });
-  registerConsoleRoutes(api, services.staffConsole, cookie, services.rateLimits);
+  }, services.deliveryFeedback);
+  const consoleLimits = registerConsoleRoutes(api, services.staffConsole, cookie, services.rateLimits);
+  registerSsoRoutes(api, services.staffSso, cookie, consoleLimits, config.publicUrl);
   registerConsolePageRoutes(api);
   registerStaffRoutes(api, services.staffAccounts, services.staffSessions, config.publicUrl);
   registerPrivacyRoutes(api, services);
+  registerRelayRoutes(api, {
+    relays: config.relayWebhooks,
+    references: services.references,
+    feedback: services.deliveryFeedback,
+    logger,
+    snsGet: snsGet ?? httpsGet({ timeoutMs: 5_000, maxBytes: 64 * 1024 }),
+  });
 
   let openApi: object | undefined;
   api.route(

@@ -37,7 +37,7 @@ export interface BootOptions {
 export async function boot(options: BootOptions = {}) {
   const { config, logger, store, fieldCrypto } = await bootStore(options);
   const categories = options.categories ?? Categories.fromFile(config.categoriesFile);
-  const renderer = options.renderer ?? (await compileTemplates(config.brand, new MarkdownRenderer().warm()));
+  const renderer = options.renderer ?? (await compileTemplates(config.brand, new MarkdownRenderer().warm(), { httpsOnly: config.production }));
   const mailer = createMailer(config);
   const services = createServices({ config, store, categories, logger, renderer, mailer, fieldCrypto, ...(options.clock ? { clock: options.clock } : {}) });
   const filled = await services.consent.fillMissingBases(store.db);

@@ -48,7 +48,13 @@ import { Passkeys } from './staff/passkeys.js';
 import { StaffSessions } from './staff/staff-sessions.js';
 import { StaffConsole } from './staff/staff-console.js';
 import { StaffSecondFactors } from './staff/second-factors.js';
+import { StaffSso } from './staff/sso.js';
+import { SsoLogins } from './staff/sso-logins.js';
+import { openIdClient } from './staff/oidc-client.js';
 import { createAdvisoryTests } from './advisories/advisory-tests.js';
+import { MessageReferences } from './deliverability/message-references.js';
+import { DeliveryFeedback } from './deliverability/delivery-feedback.js';
+import { relayHeaders } from './deliverability/relays/relay-headers.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -102,7 +108,14 @@ export function createServices(deps: ServiceDeps) {
   const links = linkBuilder(config.publicUrl, tokens);
   const fanOuts = new FanOuts(db, dialect, categories, outbox, deps.renderer);
   const fanOutReports = new FanOutReports(db, acknowledgments);
-  const composer = createComposer({ renderer: deps.renderer, links, from: config.mailFrom });
+  const references = new MessageReferences(deps.fieldCrypto.derivedKey('message-reference'), config.bounceDomain);
+  const composer = createComposer({
+    renderer: deps.renderer,
+    links,
+    from: config.mailFrom,
+    feedbackSenderId: config.feedbackSenderId,
+    returnPath: { envelopeFrom: (messageId) => references.envelopeFrom(messageId), headers: (messageId) => relayHeaders(config.relayWebhooks, references.reference(messageId)) },
+  });
   const completeData = completeSystemEmails({
     codeFor: (codeId) => codes.codeFor(codeId),
     preferencesUrl: (contactId) => links.preferencesUrl(contactId),
@@ -170,13 +183,21 @@ export function createServices(deps: ServiceDeps) {
   const staffAccounts = new StaffAccounts(db, deps.fieldCrypto);
   const publicUrl = new URL(config.publicUrl);
   const staffSessions = new StaffSessions(db, deps.fieldCrypto.derivedKey('console-csrf'), clock);
-  const staffConsole = new StaffConsole(
-    staffAccounts,
-    new Passkeys(db, { id: publicUrl.hostname, name: `${config.brand.name} console`, origin: publicUrl.origin }),
-    staffSessions,
-    new StaffSecondFactors(db, deps.fieldCrypto, clock, `${config.brand.name} console`),
-    (entry) => auditLog.record(entry),
-  );
+  const passkeys = new Passkeys(db, { id: publicUrl.hostname, name: `${config.brand.name} console`, origin: publicUrl.origin });
+  const staffSecondFactors = new StaffSecondFactors(db, deps.fieldCrypto, clock, `${config.brand.name} console`);
+  const staffConsole = new StaffConsole(staffAccounts, passkeys, staffSessions, staffSecondFactors, (entry) => auditLog.record(entry));
+  const staffSso = config.oidc
+    ? new StaffSso(
+        config.oidc,
+        openIdClient({ ...config.oidc, redirectUri: `${config.publicUrl}/console/sso/callback`, allowHttp: !config.production }),
+        new SsoLogins(db, deps.fieldCrypto),
+        staffAccounts,
+        passkeys,
+        staffSecondFactors,
+        (staffId) => staffConsole.startSession(staffId),
+        (entry) => auditLog.record(entry),
+      )
+    : null;
   const sampleLink = `${config.publicUrl}/links/sample`;
   const advisoryTests = createAdvisoryTests({
     fanOuts,
@@ -184,6 +205,16 @@ export function createServices(deps: ServiceDeps) {
     send: (mail) => deps.mailer.send(mail),
     from: config.mailFrom,
     previewLink: sampleLink,
+  });
+  const deliveryFeedback = new DeliveryFeedback({
+    db,
+    suppressions,
+    clock,
+    recipientOf: async (contactId, trx) => {
+      const contact = await contacts.opened(contactId, trx);
+      return contact ? { email: contact.email, organizationId: contact.organizationId } : null;
+    },
+    withdrawAfterComplaint: (contactId, trx, at) => consent.withdrawLeavable(trx, contactId, { source: 'complaint', at }),
   });
   const afterAnswer = new AfterAnswer((error) => logger.error({ err: error }, 'work after an answer failed'));
   const selfService = new SelfService({
@@ -229,9 +260,12 @@ export function createServices(deps: ServiceDeps) {
     fanOutReports,
     advisoryTests,
     sampleLink,
+    references,
+    deliveryFeedback,
     staffAccounts,
     staffSessions,
     staffConsole,
+    staffSso,
     composer,
     messages,
     selfService,
@@ -263,5 +297,6 @@ export function retentionOwners(policy: RetentionPolicy) {
     auditLog: (trx, clock) => AuditLog.expire(trx, clock.daysAgo(policy.auditLogDays)),
     rateLimits: (trx, clock) => expireRateLimits(trx, clock.now),
     staffSessions: (trx, clock) => StaffSessions.expire(trx, clock.now),
+    staffSsoLogins: (trx, clock) => SsoLogins.expire(trx, clock.now),
   } satisfies Record<string, Expire>;
 }

@@ -17,6 +17,7 @@ const complete = {
   PUBLIC_URL: 'https://mail.serveitpro.example',
   SMTP_URL: 'smtps://user:pass@smtp.example:465',
   BRAND_POSTAL_ADDRESS: '500 Grande Allée, Québec (Québec) G1R 2J5',
+  BRAND_PHONE: '+1 418 555-0100',
   DATA_KEY: '38/EegygYndjPLFJrq8ZVFytI9CLfmo6cW2rocnZfxw=',
 };
 
@@ -97,6 +98,57 @@ describe('configuration', () => {
     }
   });
 
+  it('when in production the relay is smtp:// without required STARTTLS, or its certificate goes unchecked, then it refuses; smtps:// and required STARTTLS pass', () => {
+    expect(() => configure({ ...complete, SMTP_URL: 'smtp://user:pass@smtp.example:587' })).toThrow(/SMTP_URL must use smtps:\/\/ or require STARTTLS/);
+    expect(() => configure({ ...complete, SMTP_URL: 'smtp://smtp.example:587?requireTLS=false' })).toThrow(/require STARTTLS/);
+    expect(() => configure({ ...complete, SMTP_URL: 'smtps://smtp.example:465?tls.rejectUnauthorized=false' })).toThrow(/may not turn off certificate checks[\s\S]*NODE_EXTRA_CA_CERTS/);
+    expect(() => configure({ ...complete, SMTP_URL: 'smtp://smtp.example:587?requireTLS=true&ignoreTLS=true' })).toThrow(/may not set ignoreTLS/);
+    expect(configure({ ...complete, SMTP_URL: 'smtp://user:pass@smtp.example:587?requireTLS=true' }).smtpUrl).toBe('smtp://user:pass@smtp.example:587?requireTLS=true');
+    expect(configure(complete).smtpUrl).toBe(complete.SMTP_URL);
+    // Development keeps a plain loopback relay.
+    const { NODE_ENV: _production, ...development } = complete;
+    expect(configure({ ...development, SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
+  });
+
+  it('when BOUNCE_DOMAIN and INBOUND_SMTP_PORT are set, then bounces are collected there; a bounce domain that is not a domain is refused', () => {
+    const config = configure({ ...complete, BOUNCE_DOMAIN: 'Bounces.MSP.example', INBOUND_SMTP_PORT: '2526' });
+    expect(config.bounceDomain).toBe('bounces.msp.example');
+    expect(config.inboundSmtp).toEqual({ port: 2526, host: '127.0.0.1' });
+    expect(configure(complete)).toMatchObject({ bounceDomain: null, inboundSmtp: null });
+    expect(() => configure({ ...complete, BOUNCE_DOMAIN: 'bounces@msp.example' })).toThrow(/BOUNCE_DOMAIN/);
+  });
+
+  it('when in production no phone, contact email or website is set beside the postal address, then it refuses (CASL); any one of them is enough', () => {
+    const { BRAND_PHONE: _phone, ...postalOnly } = complete;
+    expect(() => configure(postalOnly)).toThrow(/✖ BRAND_PHONE, BRAND_CONTACT_EMAIL or BRAND_WEBSITE_URL is required in production/);
+    expect(configure({ ...postalOnly, BRAND_PHONE: '+1 418 555-0100 poste 12' }).brand.phone).toBe('+1 418 555-0100 poste 12');
+    expect(configure({ ...postalOnly, BRAND_CONTACT_EMAIL: 'info@serveitpro.example' }).brand.contactEmail).toBe('info@serveitpro.example');
+    expect(configure({ ...postalOnly, BRAND_WEBSITE_URL: 'https://serveitpro.example' }).brand.websiteUrl).toBe('https://serveitpro.example');
+    expect(() => configure({ ...complete, BRAND_PHONE: 'call us' })).toThrow(/BRAND_PHONE/);
+    expect(() => configure({ ...complete, BRAND_CONTACT_EMAIL: 'info at serveitpro' })).toThrow(/BRAND_CONTACT_EMAIL/);
+    // Development keeps its placeholder sender.
+    const { NODE_ENV: _production, ...development } = postalOnly;
+    expect(configure({ ...development, DATA_DIR: tmp() }).production).toBe(false);
+  });
+
+  it('when in production the brand logo or website is http:, then it refuses, naming each; https passes, and development keeps http', () => {
+    expect(() => configure({ ...complete, BRAND_LOGO_URL: 'http://serveitpro.example/logo.png', BRAND_WEBSITE_URL: 'http://serveitpro.example' })).toThrow(
+      /✖ BRAND_LOGO_URL must be https: in production[\s\S]*✖ BRAND_WEBSITE_URL must be https: in production/,
+    );
+    expect(configure({ ...complete, BRAND_LOGO_URL: 'https://serveitpro.example/logo.png' }).brand.logoUrl).toBe('https://serveitpro.example/logo.png');
+    const { NODE_ENV: _production, ...development } = complete;
+    expect(configure({ ...development, BRAND_WEBSITE_URL: 'http://localhost:8080' }).brand.websiteUrl).toBe('http://localhost:8080');
+  });
+
+  it('when FEEDBACK_ID_SENDER is not set, then the sender id of Feedback-ID is the brand name in ASCII, else the sender domain; a malformed one is refused', () => {
+    expect(configure(complete).feedbackSenderId).toBe('serveitpro');
+    expect(configure({ ...complete, BRAND_NAME: 'Équipe TI Lévis' }).feedbackSenderId).toBe('equipetilevis');
+    expect(configure({ ...complete, BRAND_NAME: 'TI', MAIL_FROM: 'TI <no-reply@ti-levis.example>' }).feedbackSenderId).toBe('ti-levis');
+    expect(configure({ ...complete, FEEDBACK_ID_SENDER: 'msp-2026' }).feedbackSenderId).toBe('msp-2026');
+    expect(() => configure({ ...complete, FEEDBACK_ID_SENDER: 'a:b' })).toThrow(/FEEDBACK_ID_SENDER/);
+    expect(() => configure({ ...complete, FEEDBACK_ID_SENDER: 'serveitpro-mail-2026' })).toThrow(/FEEDBACK_ID_SENDER/);
+  });
+
   it('when not in production, then weak fixed secrets are still accepted', () => {
     const { NODE_ENV: _production, ...development } = complete;
     const config = configure({
@@ -118,6 +170,24 @@ describe('configuration', () => {
     expect(() => configure({ DATA_DIR: tmp(), TOKEN_SECRETS: 'short:abc' })).toThrow(/at least 32/);
     expect(() => configure({ DATA_DIR: tmp(), WORKER: 'maybe' })).toThrow(/WORKER/);
     expect(() => configure({ DATA_DIR: tmp(), DATA_KEY: 'c2hvcnQ=' })).toThrow(/DATA_KEY must be 32 bytes/);
+  });
+
+  it('when OIDC_ISSUER is set, then single sign-on needs its client and a role map of real roles, over https in production; without it, the other OIDC variables are refused', () => {
+    const dir = tmp();
+    expect(configure({ DATA_DIR: dir }).oidc).toBeNull();
+    const sso = { OIDC_ISSUER: 'https://login.microsoftonline.com/tenant-id/v2.0', OIDC_CLIENT_ID: 'app-id', OIDC_CLIENT_SECRET: 'Xq8~Rk2.Vb7_Np4-Lm9zTw3yHc6jGf1sDa5eUo0iKQ', OIDC_ROLE_MAP: 'Console.Admin=admin, Console.Support=support' };
+    const oidc = configure({ ...complete, ...sso }).oidc!;
+    expect(oidc).toMatchObject({ issuer: sso.OIDC_ISSUER, clientId: 'app-id', roleClaim: 'roles', label: null, mfaAmr: ['mfa'] });
+    expect([...oidc.roleMap]).toEqual([
+      ['Console.Admin', 'admin'],
+      ['Console.Support', 'support'],
+    ]);
+    expect(configure({ DATA_DIR: dir, ...sso, OIDC_MFA_AMR: '' }).oidc!.mfaAmr).toEqual([]);
+    expect(() => configure({ DATA_DIR: dir, OIDC_ISSUER: sso.OIDC_ISSUER })).toThrow(/OIDC_CLIENT_ID is required with OIDC_ISSUER[\s\S]*OIDC_CLIENT_SECRET is required[\s\S]*OIDC_ROLE_MAP is required/);
+    expect(() => configure({ DATA_DIR: dir, ...sso, OIDC_ROLE_MAP: 'Console.Admin=root,Console.Support' })).toThrow(/OIDC_ROLE_MAP: "root" is not a role \(admin, sender, support\)[\s\S]*"Console.Support" is not claim-value=role/);
+    expect(() => configure({ ...complete, ...sso, OIDC_ISSUER: 'http://idp.example' })).toThrow(/OIDC_ISSUER must be https: in production/);
+    expect(() => configure({ ...complete, ...sso, OIDC_CLIENT_SECRET: 'secret-secret-secret' })).toThrow(/OIDC_CLIENT_SECRET has only 6 distinct characters/);
+    expect(() => configure({ DATA_DIR: dir, OIDC_CLIENT_ID: 'app-id' })).toThrow(/OIDC_CLIENT_ID set without OIDC_ISSUER/);
   });
 
   it('when EXTENSION_IDS is not set, then only the extension this repository builds may use CORS; when set, exactly the ids listed', () => {

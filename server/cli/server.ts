@@ -4,6 +4,7 @@ import { createApp } from '../app.js';
 import { applyRetention } from '../privacy/retention.js';
 import { scheduleDaily, scheduleEvery } from '../daily.js';
 import { retentionOwners } from '../services.js';
+import { startInboundReceiver } from '../deliverability/inbound-receiver.js';
 
 async function main(): Promise<void> {
   const { config, logger, store, services } = await boot();
@@ -13,6 +14,9 @@ async function main(): Promise<void> {
     printDevSecrets(config);
   });
   if (config.worker) services.worker.start();
+  const inbound = config.inboundSmtp
+    ? await startInboundReceiver({ references: services.references, feedback: services.deliveryFeedback, logger: logger.child({ component: 'inbound' }) }, config.inboundSmtp)
+    : null;
   const stopDaily = [
     scheduleDaily('retention', async () => ({ deleted: await applyRetention(store.db, retentionOwners(config.retention)) }), logger),
     scheduleDaily('implied consent', () => services.impliedConsent.runDaily(), logger),
@@ -26,7 +30,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // In-flight sends finish; messages claimed but not started go back to the queue.
-    await Promise.all([closed, services.afterAnswer.idle(), config.worker ? services.worker.stop() : Promise.resolve()]);
+    await Promise.all([closed, services.afterAnswer.idle(), config.worker ? services.worker.stop() : Promise.resolve(), inbound?.close()]);
     await Promise.all([store.close(), services.renderer.close()]);
     logger.info('stopped');
   });

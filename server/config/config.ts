@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { reusedSecrets, secretProblems, type SecretValue } from './secret-strength.js';
 import { BUILT_EXTENSION_IDS } from './extension-ids.js';
 import { devSecrets, type DevSecrets } from './dev-secrets.js';
+import { brandProblems, defaultFeedbackSenderId, FEEDBACK_SENDER_ID } from './brand-settings.js';
+import { EMAIL_PATTERN, PHONE_PATTERN } from '../rendering/brand.js';
+import { oidcConfig, type OidcConfig } from './oidc.js';
+import { relayWebhooksConfig, type RelayWebhooksConfig } from './relays.js';
 
 export interface TokenSecret {
   kid: string;
@@ -17,6 +21,10 @@ export interface Config {
   databaseUrl: string;
   /** null: the dev mailbox under `<dataDir>/mail`. */
   smtpUrl: string | null;
+  /** Where bounces and complaints come back (VERP envelope senders `bounces+<reference>@…`); null: not collected. */
+  bounceDomain: string | null;
+  /** The inbound SMTP receiver of those reports; null: not started by the server (`npm run inbound` starts it alone). */
+  inboundSmtp: { port: number; host: string } | null;
   mailFrom: string;
   /** The first signs, all verify. */
   tokenSecrets: TokenSecret[];
@@ -35,7 +43,9 @@ export interface Config {
   /** How long a critical advisory may go unacknowledged at an organization before its one reminder. */
   advisoryEscalateAfterMs: number;
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
-  brand: { name: string; color: string; postalAddress: string; logoUrl?: string; websiteUrl?: string };
+  brand: { name: string; color: string; postalAddress: string; logoUrl?: string; websiteUrl?: string; phone?: string; contactEmail?: string };
+  /** The sender field of every email's Feedback-ID (Gmail's feedback loop). */
+  feedbackSenderId: string;
   /** AES-256 key of the personal fields at rest; the previous one still decrypts during a rotation. */
   dataKey: Buffer;
   dataKeyPrevious: Buffer | null;
@@ -49,6 +59,10 @@ export interface Config {
   metricsToken: string | null;
   /** Express `trust proxy`: false, true, a hop count, or addresses. */
   trustProxy: boolean | number | string;
+  /** Staff single sign-on by OpenID Connect; null: off. */
+  oidc: OidcConfig | null;
+  /** The relays' event webhooks (SendGrid, Postmark, Amazon SES through SNS); each null when off. */
+  relayWebhooks: RelayWebhooksConfig;
   /** Secrets made up for development, to print once at start. */
   generated: { webhookSecret: boolean; adminApiKey: boolean; tokenSecrets: boolean };
 }
@@ -65,6 +79,12 @@ const envSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<path> or postgres://…').optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  BOUNCE_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^localhost$/i, 'a domain name whose MX is the inbound receiver, like bounces.msp.example')
+    .optional(),
+  INBOUND_SMTP_PORT: int(0, 65535).optional(),
+  INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   MAIL_FROM: z.string().min(3).default('SERVEITPRO <no-reply@localhost>'),
   TOKEN_SECRETS: z.string().optional(),
   WEBHOOK_SECRET: z.string().min(16).optional(),
@@ -90,6 +110,9 @@ const envSchema = z.object({
   BRAND_POSTAL_ADDRESS: z.string().min(5).optional(),
   BRAND_LOGO_URL: z.url({ protocol: /^https?$/ }).optional(),
   BRAND_WEBSITE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BRAND_PHONE: z.string().trim().regex(PHONE_PATTERN, 'a telephone number such as +1 514 555-0100').optional(),
+  BRAND_CONTACT_EMAIL: z.string().trim().regex(EMAIL_PATTERN, 'an email address').optional(),
+  FEEDBACK_ID_SENDER: z.string().regex(FEEDBACK_SENDER_ID, '5 to 15 letters, digits, dots, dashes or underscores').optional(),
   DATA_KEY: z.string().optional(),
   DATA_KEY_PREVIOUS: z.string().optional(),
   MESSAGE_LOG_RETENTION_DAYS: int(1, 36_500).default(365),
@@ -104,6 +127,17 @@ const envSchema = z.object({
     .regex(/^\s*[\w-]{1,64}(\s*,\s*[\w-]{1,64})*\s*$/, 'a comma-separated list of extension ids (Chromium: 32 letters a–p; Firefox: the installation UUID)')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
+  OIDC_ROLE_MAP: z.string().optional(),
+  OIDC_LABEL: z.string().trim().min(1).max(60).optional(),
+  OIDC_MFA_AMR: z.string().default('mfa'),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().optional(),
+  POSTMARK_WEBHOOK_USER: z.string().optional(),
+  POSTMARK_WEBHOOK_PASSWORD: z.string().optional(),
+  SES_SNS_TOPIC_ARNS: z.string().optional(),
 });
 
 export class ConfigError extends Error {}
@@ -135,12 +169,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
       if (!e[key]) problems.push(`${key} is required in production`);
     }
     if (e.PUBLIC_URL?.startsWith('http:')) problems.push('PUBLIC_URL must be https: in production');
+    problems.push(...brandProblems(e));
+    if (e.SMTP_URL) problems.push(...relayTlsProblems(e.SMTP_URL));
   }
   const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY].filter(Boolean).length;
   if (dkimParts !== 0 && dkimParts !== 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together');
   const tokenSecrets = e.TOKEN_SECRETS ? parseTokenSecrets(e.TOKEN_SECRETS, problems) : [];
   const dataKey = e.DATA_KEY ? parseDataKey('DATA_KEY', e.DATA_KEY, problems) : null;
   const dataKeyPrevious = e.DATA_KEY_PREVIOUS ? parseDataKey('DATA_KEY_PREVIOUS', e.DATA_KEY_PREVIOUS, problems) : null;
+  const oidc = oidcConfig(e, production, problems);
+  const relayWebhooks = relayWebhooksConfig(e, problems);
   if (production) {
     const secrets: [string, SecretValue | null | undefined][] = [
       ['ADMIN_API_KEY', e.ADMIN_API_KEY],
@@ -149,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
       ...tokenSecrets.map((s): [string, string] => [`TOKEN_SECRETS (kid "${s.kid}")`, s.secret]),
       ['DATA_KEY', dataKey],
       ['DATA_KEY_PREVIOUS', dataKeyPrevious],
+      ['OIDC_CLIENT_SECRET', e.OIDC_CLIENT_SECRET],
+      ['POSTMARK_WEBHOOK_PASSWORD', relayWebhooks.postmark?.password],
     ];
     const given = secrets.filter((s): s is [string, SecretValue] => Boolean(s[1]));
     problems.push(...given.flatMap(([name, value]) => secretProblems(name, value)), ...reusedSecrets(given));
@@ -164,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL ?? `sqlite:${path.join(e.DATA_DIR, 'consent.db')}`,
     smtpUrl: e.SMTP_URL ?? null,
+    bounceDomain: e.BOUNCE_DOMAIN?.toLowerCase() ?? null,
+    inboundSmtp: e.INBOUND_SMTP_PORT !== undefined ? { port: e.INBOUND_SMTP_PORT, host: e.INBOUND_SMTP_HOST } : null,
     mailFrom: e.MAIL_FROM,
     tokenSecrets: tokenSecrets.length ? tokenSecrets : [{ kid: 'dev', secret: dev!.tokenSecret }],
     webhookSecret: e.WEBHOOK_SECRET ?? dev!.webhookSecret,
@@ -186,7 +228,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
       postalAddress: e.BRAND_POSTAL_ADDRESS ?? '1000 rue Exemple, Montréal (Québec) H2X 1Y4, Canada',
       ...(e.BRAND_LOGO_URL ? { logoUrl: e.BRAND_LOGO_URL } : {}),
       ...(e.BRAND_WEBSITE_URL ? { websiteUrl: e.BRAND_WEBSITE_URL } : {}),
+      ...(e.BRAND_PHONE ? { phone: e.BRAND_PHONE } : {}),
+      ...(e.BRAND_CONTACT_EMAIL ? { contactEmail: e.BRAND_CONTACT_EMAIL } : {}),
     },
+    feedbackSenderId: e.FEEDBACK_ID_SENDER ?? defaultFeedbackSenderId(e.BRAND_NAME, e.MAIL_FROM),
     dataKey: dataKey ?? Buffer.from(dev!.dataKey, 'base64'),
     dataKeyPrevious,
     retention: {
@@ -200,8 +245,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     extensionIds: e.EXTENSION_IDS ? e.EXTENSION_IDS.split(',').map((id) => id.trim()) : BUILT_EXTENSION_IDS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    oidc,
+    relayWebhooks,
     generated: { webhookSecret: !e.WEBHOOK_SECRET, adminApiKey: !e.ADMIN_API_KEY, tokenSecrets: !tokenSecrets.length },
   };
+}
+
+/**
+ * Encryption in transit to the relay, as the privacy policy promises: `smtps://`, or `smtp://`
+ * with STARTTLS required (`?requireTLS=true`), and the relay's certificate always verified.
+ */
+function relayTlsProblems(smtpUrl: string): string[] {
+  const url = new URL(smtpUrl);
+  const flag = (name: string) => url.searchParams.get(name)?.toLowerCase();
+  const problems: string[] = [];
+  if (url.protocol === 'smtp:' && flag('requireTLS') !== 'true') {
+    problems.push('SMTP_URL must use smtps:// or require STARTTLS (smtp://…?requireTLS=true) in production');
+  }
+  if (flag('ignoreTLS') === 'true') problems.push('SMTP_URL may not set ignoreTLS in production');
+  if (flag('tls.rejectUnauthorized') === 'false') {
+    problems.push('SMTP_URL may not turn off certificate checks in production (trust a private CA with NODE_EXTRA_CA_CERTS instead)');
+  }
+  return problems;
 }
 
 function parseTrustProxy(value: string): boolean | number | string {

@@ -174,6 +174,15 @@ export class ConsentRecords {
     }
   }
 
+  /** Turns off every category the contact receives and may leave (neither required nor locked by its organization); answers which. */
+  async withdrawLeavable(trx: Transaction<Database>, contactId: string, origin: ChangeOrigin): Promise<string[]> {
+    const current = (await this.statesOf(trx, [contactId], { lock: true })).get(contactId);
+    if (!current) return [];
+    const leavable = Object.entries(current).filter(([key, state]) => state.subscribed && !state.locked && !this.categories.get(key)?.required);
+    if (!leavable.length) return [];
+    return this.change(trx, contactId, Object.fromEntries(leavable.map(([key]) => [key, false])), origin);
+  }
+
   /**
    * Applies the changes that differ from the current state and records each in the history: a
    * category turned on or off, or an explicit basis that differs from the current one. Returns

@@ -2,6 +2,8 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { Acknowledgment, CategoryInfo, Locale } from '../../contract/index.js';
 import type { Tokens } from '../tokens/tokens.js';
 import type { Renderer, TemplateName } from '../rendering/render.js';
+import { feedbackIdHeader } from './feedback-id.js';
+import { listIdHeader } from './list-id.js';
 
 export interface Recipient {
   contactId: string;
@@ -49,7 +51,23 @@ export interface Composer {
   compose(input: ComposeInput): Promise<{ mail: Mail.Options; subject: string }>;
 }
 
-export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; from: string }): Composer {
+/** How reports about a message find their way back to it: its envelope sender (VERP) and any relay metadata headers. */
+/** A header value nodemailer sends exactly as given (one line of printable ASCII made here), rather than MIME-encoding it. */
+export type PreparedHeader = { prepared: true; value: string };
+
+export interface ReturnPath {
+  envelopeFrom(messageId: string): string | undefined;
+  headers(messageId: string): Record<string, PreparedHeader>;
+}
+
+export function createComposer(deps: {
+  renderer: Renderer;
+  links: LinkBuilder;
+  from: string;
+  returnPath?: ReturnPath;
+  /** The last field of every Feedback-ID (FEEDBACK_ID_SENDER). */
+  feedbackSenderId: string;
+}): Composer {
   const domain = /@([^>\s]+)>?\s*$/.exec(deps.from)?.[1] ?? 'localhost';
   return {
     async compose({ messageId, template, data, category, recipient, attachments, withLinks = true, acknowledge }) {
@@ -68,12 +86,23 @@ export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; f
           ...(withLinks && acknowledge ? acknowledgeLinks(deps.links, recipient.contactId, acknowledge) : {}),
         },
       });
-      const headers: Record<string, string> = { 'Content-Language': recipient.locale === 'fr' ? 'fr-CA' : 'en-CA' };
+      const headers: Record<string, string | PreparedHeader> = { 'Content-Language': recipient.locale === 'fr' ? 'fr-CA' : 'en-CA' };
       if (unsubscribe) {
         headers['List-Unsubscribe'] = `<${unsubscribe}>`;
         headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
       }
-      if (category) headers['List-Id'] = `${category.label.en} <${category.key}.${domain}>`;
+      // Sent as built: nodemailer would encode it whole (the id's angle brackets too) for an accent or a quote.
+      if (category) headers['List-Id'] = { prepared: true, value: listIdHeader(category.label[recipient.locale], category.key, domain) };
+      // Made by the service for one person's action or situation: out-of-office replies stay quiet (RFC 3834).
+      else headers['Auto-Submitted'] = 'auto-generated';
+      headers['Feedback-ID'] = feedbackIdHeader({
+        stream: category?.key ?? template,
+        campaign: acknowledge?.advisoryId,
+        mailType: category ? 'category' : 'system',
+        senderId: deps.feedbackSenderId,
+      });
+      Object.assign(headers, deps.returnPath?.headers(messageId));
+      const envelopeFrom = deps.returnPath?.envelopeFrom(messageId);
       return {
         subject: rendered.subject,
         mail: {
@@ -84,6 +113,7 @@ export function createComposer(deps: { renderer: Renderer; links: LinkBuilder; f
           text: rendered.text,
           messageId: `<${messageId}@${domain}>`,
           headers,
+          ...(envelopeFrom ? { envelope: { from: envelopeFrom, to: recipient.email } } : {}),
           ...(attachments ? { attachments } : {}),
         },
       };

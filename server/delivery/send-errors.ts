@@ -25,7 +25,8 @@ interface NodemailerError {
 /** nodemailer's codes for a connection or session that failed before any message was refused. */
 const SESSION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ETLS', 'EPROTOCOL', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'EPROXY']);
 
-const maskAddresses = (text: string) => text.replace(/<?[^\s<>"'()]+@[^\s<>"'()]+>?/g, '<address>');
+/** The text with every address (and its angle brackets) replaced by `<address>`: what servers say, without whom they said it of. */
+export const maskAddresses = (text: string) => text.replace(/<?[^\s<>"'()]+@[^\s<>"'()]+>?/g, '<address>');
 
 function aboutTheRelay(e: NodemailerError): boolean {
   // 421: the server is closing the channel, whatever the command (RFC 5321 §3.8).

@@ -115,7 +115,7 @@ export class Messages {
     return { id: row.id, status: row.first_status as MessageAccepted['status'] };
   }
 
-  async get(id: string): Promise<MessageState> {
+  async get(id: string): Promise<Omit<MessageState, 'bounced' | 'complained'>> {
     const row = isUuid(id)
       ? await this.db.selectFrom('messages').select(['id', 'status', 'attempts', 'last_error']).where('id', '=', id).executeTakeFirst()
       : undefined;

@@ -51,6 +51,7 @@ const SOURCE: Record<Locale, Record<ConsentSource, string>> = {
     reconfirmation: 'Button of a reconfirmation email',
     'double-opt-in': 'Button of a double opt-in email',
     'organization-policy': 'The contact’s organization (a default or a lock for its staff)',
+    complaint: 'The person reported one of our emails as spam; every category they may leave was turned off',
   },
   fr: {
     default: 'Valeur par défaut à l’ajout de la personne',
@@ -64,6 +65,7 @@ const SOURCE: Record<Locale, Record<ConsentSource, string>> = {
     reconfirmation: 'Bouton d’un courriel de reconfirmation',
     'double-opt-in': 'Bouton d’un courriel de double confirmation',
     'organization-policy': 'L’organisation de la personne (un choix par défaut ou un verrou pour son personnel)',
+    complaint: 'La personne a signalé un de nos courriels comme pourriel ; toutes les catégories qu’elle peut quitter ont été désactivées',
   },
 };
 

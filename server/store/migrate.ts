@@ -13,6 +13,8 @@ import { fanOuts } from './migrations/010-fan-outs.js';
 import { staff } from './migrations/011-staff.js';
 import { contactNameIndex } from './migrations/012-contact-name-index.js';
 import { staffSecondFactors } from './migrations/013-staff-second-factors.js';
+import { staffSso } from './migrations/014-staff-sso.js';
+import { deliveryFeedback } from './migrations/015-delivery-feedback.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -30,6 +32,8 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '011-staff': staff,
   '012-contact-name-index': contactNameIndex,
   '013-staff-second-factors': staffSecondFactors,
+  '014-staff-sso': staffSso,
+  '015-delivery-feedback': deliveryFeedback,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -232,6 +232,24 @@ export interface SuppressionsTable {
   address_hash: string;
   reason: string;
   created_at: string;
+  /** Until when (soft bounces); null for good. */
+  expires_at: string | null;
+}
+
+/** A bounce or complaint reported after sending (server/deliverability/delivery-feedback.ts). */
+export interface DeliveryFeedbackTable {
+  id: string;
+  event_key: string;
+  message_id: string;
+  contact_id: string | null;
+  organization_id: string | null;
+  category: string | null;
+  kind: 'hard-bounce' | 'soft-bounce' | 'complaint';
+  source: string;
+  status_code: string | null;
+  diagnostic: string | null;
+  occurred_at: string;
+  received_at: string;
 }
 
 export interface SignInCodesTable {
@@ -366,6 +384,23 @@ export interface StaffRecoveryCodesTable {
   used_at: string | null;
 }
 
+/** A single sign-on login under way (server/staff/sso-logins.ts): one use, minutes long. */
+export interface StaffSsoLoginsTable {
+  /** SHA-256 of the random value in the browser's short-lived cookie: the login is bound to that browser. */
+  binding_hash: string;
+  state: string;
+  nonce: string;
+  /** The PKCE verifier, sealed under DATA_KEY. */
+  code_verifier: string;
+  /** Sent to the IdP; its answer being checked; or waiting for the member's passkey or code. */
+  stage: 'redirected' | 'exchanging' | 'second-factor';
+  /** Who the IdP named, once it has. */
+  staff_id: string | null;
+  /** Refused second factors: the login ends after a few. */
+  failures: number;
+  expires_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   contacts: ContactsTable;
@@ -384,6 +419,7 @@ export interface Database {
   advisory_acknowledgments: AdvisoryAcknowledgmentsTable;
   advisory_escalations: AdvisoryEscalationsTable;
   suppressions: SuppressionsTable;
+  delivery_feedback: DeliveryFeedbackTable;
   crypto_keys: CryptoKeysTable;
   erasures: ErasuresTable;
   audit_log: AuditLogTable;
@@ -399,4 +435,5 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   staff_totp: StaffTotpTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
+  staff_sso_logins: StaffSsoLoginsTable;
 }

@@ -81,6 +81,10 @@ describe('OpenAPI document', () => {
         'GET /api/v1/organizations/{id}/evidence',
         'GET /api/v1/organizations/{id}/policy',
         'GET /api/v1/organizations/{id}/coverage',
+        'GET /api/v1/coverage',
+        'POST /api/v1/suppressions/search',
+        'GET /api/v1/suppressions/recent',
+        'POST /api/v1/suppressions/remove',
         'PUT /api/v1/organizations/{id}/policy',
         'POST /api/v1/messages',
         'GET /api/v1/messages/{id}',
@@ -101,6 +105,9 @@ describe('OpenAPI document', () => {
         'PUT /api/v1/me/organization/policy',
         'POST /hooks/advisories',
         'POST /hooks/service-alerts',
+        'POST /hooks/relays/sendgrid',
+        'POST /hooks/relays/postmark',
+        'POST /hooks/relays/ses',
         'GET /api/v1/advisories',
         'GET /api/v1/advisories/{advisoryId}',
         'GET /api/v1/service-alerts',
@@ -108,6 +115,7 @@ describe('OpenAPI document', () => {
         'GET /api/v1/me/advisories',
         'POST /api/v1/me/advisories/{advisoryId}/acknowledgments',
         'GET /api/v1/queue-stats',
+        'GET /api/v1/deliverability',
         'GET /api/v1/staff',
         'POST /api/v1/staff',
         'PATCH /api/v1/staff/{id}',
@@ -126,6 +134,13 @@ describe('OpenAPI document', () => {
         'POST /console/api/sign-in',
         'GET /console/api/session',
         'DELETE /console/api/session',
+        'GET /console/api/sign-in/methods',
+        'GET /console/api/sso/pending',
+        'POST /console/api/sso/passkey/options',
+        'POST /console/api/sso/passkey',
+        'POST /console/api/sso/code',
+        'POST /console/api/sso/enrolment/options',
+        'POST /console/api/sso/enrolment',
         'GET /healthz',
         'GET /api/openapi.json',
       ].sort(),
@@ -145,5 +160,7 @@ describe('OpenAPI document', () => {
     const list = doc.paths['/api/v1/contacts'].get;
     expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'email', 'limit', 'name', 'organizationId']);
     expect(doc.paths['/api/v1/contacts/import'].post.requestBody.content['text/csv']).toBeDefined();
+    // A relay's webhook is described whether or not the relay is configured here.
+    expect(doc.paths['/hooks/relays/sendgrid'].post.responses['404']).toBeDefined();
   });
 });

@@ -40,7 +40,7 @@ describe.each(STORES)('messages API and delivery on %s', (kind) => {
     const res = await server.api.post('/api/v1/messages', { category: 'ticket-updates', template: 'ticket-update', to: { contactId: contact.id }, data: ticket() });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.any(String), status: 'queued' });
-    expect(await untilFinal(res.body.id)).toEqual({ id: res.body.id, status: 'sent', attempts: 1 });
+    expect(await untilFinal(res.body.id)).toEqual({ id: res.body.id, status: 'sent', attempts: 1, bounced: null, complained: null });
 
     const [mail] = smtp.to('lea.roy@cabinet.example');
     expect(mail).toBeDefined();

@@ -173,11 +173,14 @@ describe('dev mailbox', () => {
   it('when running in production, then the dev page does not exist', async () => {
     const smtp = await startSmtp();
     const server = await startServer('sqlite', {
-      smtpUrl: smtp.url,
+      // Production sends only over TLS; nothing is sent here.
+      smtpUrl: `${smtp.url}?requireTLS=true`,
+      worker: false,
       env: {
         NODE_ENV: 'production',
         PUBLIC_URL: 'https://mail.example',
         BRAND_POSTAL_ADDRESS: '1 Main St, Ottawa ON',
+        BRAND_WEBSITE_URL: 'https://mail.example',
         // Production refuses the suite's fixed, weak secrets.
         WEBHOOK_SECRET: `whsec_${crypto.randomBytes(32).toString('base64url')}`,
         DATA_KEY: crypto.randomBytes(32).toString('base64'),

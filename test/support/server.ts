@@ -8,7 +8,9 @@ import type { Categories } from '../../server/consent/categories.js';
 import type { Clock } from '../../server/consent/clock.js';
 import { compileTemplates, type Renderer } from '../../server/rendering/render.js';
 import type { Services } from '../../server/services.js';
+import type { HttpsGet } from '../../server/deliverability/relays/https-get.js';
 import { createTestStore, type StoreKind, type TestStore } from './stores.js';
+import type { Logger } from 'pino';
 
 export const ADMIN_KEY = 'sk_test_admin_0123456789abcdefghijklmnop';
 export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
@@ -23,6 +25,8 @@ export interface TestServer {
   services: Services;
   /** Every structured log line the server wrote. */
   logs: string[];
+  /** The server's logger, for parts a test starts beside it (their lines land in `logs`). */
+  logger: Logger;
   api: ApiClient;
   close(): Promise<void>;
 }
@@ -40,13 +44,19 @@ export interface StartOptions {
   clock?: Clock;
   /** PUBLIC_URL's host instead of 127.0.0.1: passkeys need a domain name (`localhost`), never an IP address. */
   publicHost?: string;
+  /** Fetches SNS signing certificates and confirmation links instead of the network (a locally made certificate). */
+  snsGet?: HttpsGet;
 }
 
-let renderer: Promise<Renderer> | null = null;
+const renderers = new Map<boolean, Promise<Renderer>>();
 
-/** The templates, compiled once per test process (every test server has the same brand). */
-function sharedRenderer(brand: Config['brand']): Promise<Renderer> {
-  renderer ??= compileTemplates(brand);
+/** The templates, compiled once per test process and mode (every test server has the same brand; production allows https only). */
+function sharedRenderer(config: Config): Promise<Renderer> {
+  let renderer = renderers.get(config.production);
+  if (!renderer) {
+    renderer = compileTemplates(config.brand, undefined, { httpsOnly: config.production });
+    renderers.set(config.production, renderer);
+  }
   return renderer;
 }
 
@@ -83,9 +93,9 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
     store: testStore.store,
     ...(options.categories ? { categories: options.categories } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
-    renderer: await sharedRenderer(loadConfig(env).brand),
+    renderer: await sharedRenderer(loadConfig(env)),
   });
-  handler = createApp({ config, store, logger, services, version: 'test' });
+  handler = createApp({ config, store, logger, services, version: 'test', ...(options.snsGet ? { snsGet: options.snsGet } : {}) });
   const runWorker = options.worker ?? Boolean(options.smtpUrl);
   if (runWorker) services.worker.start();
 
@@ -96,6 +106,7 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
     testStore,
     services,
     logs,
+    logger,
     api: new ApiClient(url, ADMIN_KEY),
     close: async () => {
       listener.closeAllConnections();

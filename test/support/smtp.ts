@@ -7,6 +7,8 @@ export interface ReceivedMail {
   /** Parsed with mailparser, unless the server was started with `parse: false` (load tests). */
   parsed: ParsedMail;
   to: string[];
+  /** The envelope sender (MAIL FROM): where bounces go. */
+  from: string;
   messageId: string | undefined;
 }
 
@@ -54,7 +56,7 @@ export async function startSmtp(options: { parse?: boolean } = {}) {
           const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
           const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(head)?.[1];
           const parsed = parse ? await simpleParser(raw) : ({} as ParsedMail);
-          received.push({ raw: parse ? raw : head, parsed, to: session.envelope.rcptTo.map((r) => r.address), messageId });
+          received.push({ raw: parse ? raw : head, parsed, to: session.envelope.rcptTo.map((r) => r.address), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', messageId });
           notify();
           callback();
         });
