@@ -24,13 +24,27 @@ export type Auth =
   /** A link token in the path (`:token`); a bad one still reaches the handler, which answers with a page. */
   | { link: LinkPurpose }
   /** Anyone (sign-in requests, fresh links). */
-  | { anyone: true };
+  | { anyone: true }
+  /** A relay's event webhook: its own proof, checked over the raw request before the body is parsed. */
+  | { relay: RelayProof };
 
-/** How the body is read: JSON, CSV text, a signed JSON body (raw bytes first), or an HTML form. */
+/** How a relay proves its webhook calls (a signature, basic auth), and whether it is configured at all. */
+export interface RelayProof {
+  /** How the relay proves a call, for the OpenAPI document. */
+  description: string;
+  /**
+   * Throws an AppError (401, 403; 503 when it cannot be checked now) unless the call is the relay's
+   * own; null: the relay is not configured, and its route answers 404 before reading anything.
+   */
+  verify: ((req: Request, res: Response, raw: Buffer) => void | Promise<void>) | null;
+}
+
+/** How the body is read: JSON, CSV text, a signed JSON body (raw bytes first), a relay's JSON (raw bytes first, any media type), or an HTML form. */
 export type BodySpec =
   | { json: z.ZodType; limit?: string }
   | { csv: z.ZodType; limit: string }
   | { signedJson: z.ZodType; limit: string }
+  | { relayJson: z.ZodType; limit: string }
   | { form: true };
 
 export interface EndpointSpec<A extends Auth = Auth, B extends BodySpec | undefined = BodySpec | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined> {
@@ -51,7 +65,7 @@ export interface EndpointSpec<A extends Auth = Auth, B extends BodySpec | undefi
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
-type BodyOf<B> = B extends { json: infer S extends z.ZodType } | { csv: infer S extends z.ZodType } | { signedJson: infer S extends z.ZodType }
+type BodyOf<B> = B extends { json: infer S extends z.ZodType } | { csv: infer S extends z.ZodType } | { signedJson: infer S extends z.ZodType } | { relayJson: infer S extends z.ZodType }
   ? z.output<S>
   : B extends { form: true }
     ? Record<string, unknown> | Buffer
@@ -134,7 +148,7 @@ export class Endpoints {
     const chain: RequestHandler[] = [];
     if (spec.headers) chain.push(setHeaders(spec.headers));
     chain.push(...this.authOf(spec));
-    if (spec.body) chain.push(...readBody(spec.body, this.auth.webhookSecret));
+    if (spec.body) chain.push(...readBody(spec.body, this.auth.webhookSecret, spec.auth));
     chain.push(...(spec.limits ?? []));
     const run: RequestHandler = async (req, res) => {
       const input = {
@@ -175,7 +189,14 @@ export class Endpoints {
         },
       ];
     }
-    // The signature is checked over the raw bytes, as the body is read.
+    if ('relay' in auth && !auth.relay.verify) {
+      return [
+        () => {
+          throw notFound();
+        },
+      ];
+    }
+    // The signature (or the relay's proof) is checked over the raw bytes, as the body is read.
     return [];
   }
 }
@@ -257,7 +278,7 @@ function requireSession(resolve: Authenticators['session']): RequestHandler {
 
 const unsupported = (type: string) => new AppError(415, 'unsupported-media-type', 'Unsupported media type.', `Send the body as ${type}.`);
 
-function readBody(body: BodySpec, webhookSecret: string): RequestHandler[] {
+function readBody(body: BodySpec, webhookSecret: string, auth: Auth): RequestHandler[] {
   if ('form' in body) {
     return [
       express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
@@ -295,6 +316,27 @@ function readBody(body: BodySpec, webhookSecret: string): RequestHandler[] {
         next();
       },
       validate(schema),
+    ];
+  }
+  if ('relayJson' in body) {
+    if (!('relay' in auth)) throw new Error('A relay’s JSON is read only on a relay’s route (auth: { relay })');
+    const verify = auth.relay.verify;
+    // Not configured: the route answers 404 before reading anything.
+    if (!verify) return [];
+    return [
+      // Relays say what they like (SNS: text/plain): the bytes are kept as they came, for the proof.
+      express.raw({ type: () => true, limit: body.limit }),
+      async (req, res, next) => {
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        await verify(req, res, raw);
+        try {
+          req.body = JSON.parse(raw.toString('utf8')) as unknown;
+        } catch {
+          throw new AppError(400, 'malformed-body', 'The body is not valid JSON.');
+        }
+        next();
+      },
+      validate(body.relayJson),
     ];
   }
   const schema = body.json;

@@ -19,12 +19,19 @@ function securityOf(auth: Auth): { security: object[]; description: string; refu
   if ('signature' in auth) {
     return { security: [{ signature: [] }], description: 'Signed with X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(WEBHOOK_SECRET, "<t>.<raw body>")>.', refusals: { 401: { description: 'Missing, wrong or stale signature' } } };
   }
+  if ('relay' in auth) {
+    return {
+      security: [],
+      description: `${auth.relay.description} Answers 404 while the relay is not configured.`,
+      refusals: { 401: { description: 'Not the relay: a missing, wrong or stale proof' }, 404: { description: 'This relay is not configured' } },
+    };
+  }
   return { security: [], description: 'No authentication.', refusals: {} };
 }
 
 function requestBody(body: BodySpec) {
   if ('csv' in body) return { required: true, content: { 'text/csv': { schema: jsonSchema(body.csv, 'input') } } };
-  const schema = 'json' in body ? body.json : 'signedJson' in body ? body.signedJson : null;
+  const schema = 'json' in body ? body.json : 'signedJson' in body ? body.signedJson : 'relayJson' in body ? body.relayJson : null;
   return schema ? { required: true, content: { 'application/json': { schema: jsonSchema(schema, 'input') } } } : null;
 }
 
