@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides npm packages: PostgreSQL on 127.0.0.1:5432 with a database `test`
-# (or TEST_DATABASE_URL), pg_dump, Debian's Chromium and Firefox ESR. Each is started or installed
+# (or TEST_DATABASE_URL), pg_dump, Debian's Chromium and Firefox ESR, and the independent email
+# checks: Debian's SpamAssassin and dkimpy (python3-dkim). Each is started or installed
 # when this machine allows it (root with apt-get, pg_ctlcluster); otherwise the run stops here with
 # one line saying what to do. Nothing is ever skipped silently.
 set -euo pipefail
@@ -51,3 +52,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     need "${missing[*]}" "install Debian's packages (apt-get install -y ${missing[*]}) or set CHROMIUM_PATH and FIREFOX_PATH"
   fi
 fi
+
+# ---- Independent email checks (test/mail/independent-checks.test.ts): judges nobody here wrote ----
+spamassassin="${SPAMASSASSIN_PATH:-/usr/bin/spamassassin}"
+[ -x "$spamassassin" ] || { can_install && [ -z "${SPAMASSASSIN_PATH:-}" ] && apt_install spamassassin; } ||
+  need "SpamAssassin" "apt-get install -y spamassassin (or set SPAMASSASSIN_PATH)"
+dkimpy_python="${DKIMPY_PYTHON:-/usr/bin/python3}"
+"$dkimpy_python" -c 'import dkim' 2>/dev/null || { can_install && [ -z "${DKIMPY_PYTHON:-}" ] && apt_install python3-dkim; } ||
+  need "dkimpy for $dkimpy_python" "apt-get install -y python3-dkim (or set DKIMPY_PYTHON to a Python that has it)"

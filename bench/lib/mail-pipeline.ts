@@ -14,7 +14,7 @@ export async function mailPipeline() {
   const config = configure({ ...serviceEnv(tempDir('render'), 'sqlite::memory:', undefined, 3000) });
   const renderer = await compileTemplates(config.brand);
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
-  const composer = createComposer({ renderer, links: linkBuilder(config.publicUrl, tokens), from: config.mailFrom });
+  const composer = createComposer({ renderer, links: linkBuilder(config.publicUrl, tokens), from: config.mailFrom, feedbackSenderId: config.feedbackSenderId });
   const categories = Categories.fromFile(config.categoriesFile);
   const category = categories.get(ADVISORY_CATEGORY)!;
   const sample = (i: number) => ({

@@ -15,7 +15,7 @@ export interface Mailer {
 const DKIM_HEADERS = [
   'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version',
   'Content-Type', 'Content-Transfer-Encoding', 'Content-Language', 'In-Reply-To', 'References',
-  'List-Id', 'List-Unsubscribe', 'List-Unsubscribe-Post',
+  'List-Id', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'Feedback-ID',
 ].join(':');
 
 export function createMailer(config: Config): Mailer {

@@ -4,6 +4,17 @@ export interface Brand {
   color: string;
   postalAddress: string;
   websiteUrl?: string;
+  /** CASL asks for a way to reach the sender besides the postal address: a phone, an email address or a website. */
+  phone?: string;
+  contactEmail?: string;
+}
+
+/** A telephone number as people write it: digits, spaces, + ( ) . -, and an extension. */
+export const PHONE_PATTERN = /^\+?[\d\s().-]{7,25}(?:\s*(?:ext\.?|x|poste)\s*\d{1,6})?$/i;
+export const EMAIL_PATTERN = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+\.[^\s@<>"(),;:]+$/;
+
+export function isHttpsUrl(value: string): boolean {
+  return isHttpUrl(value) && new URL(value).protocol === 'https:';
 }
 
 export function isHttpUrl(value: string): boolean {
@@ -15,18 +26,29 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Brand values end up in style attributes and links: reject anything but a hex colour and http(s) URLs. */
-export function checkBrand(brand: Brand): Brand {
+/**
+ * Brand values end up in style attributes and links: reject anything but a hex colour, http(s)
+ * URLs (https only when `httpsOnly`), a phone number and an email address.
+ */
+export function checkBrand(brand: Brand, { httpsOnly = false }: { httpsOnly?: boolean } = {}): Brand {
   const problems: string[] = [];
   if (!brand.name.trim()) problems.push('name is empty');
   if (!brand.postalAddress.trim()) problems.push('postalAddress is empty (CASL requires it)');
   if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(brand.color)) problems.push('color must be #rgb or #rrggbb');
   for (const key of ['logoUrl', 'websiteUrl'] as const) {
     const url = brand[key];
-    if (url !== undefined && !isHttpUrl(url)) problems.push(`${key} must be an http(s) URL`);
+    if (url !== undefined && !(httpsOnly ? isHttpsUrl(url) : isHttpUrl(url))) problems.push(`${key} must be an ${httpsOnly ? 'https' : 'http(s)'} URL`);
   }
+  if (brand.phone !== undefined && !PHONE_PATTERN.test(brand.phone.trim())) problems.push('phone must be a telephone number');
+  if (brand.contactEmail !== undefined && !EMAIL_PATTERN.test(brand.contactEmail)) problems.push('contactEmail must be an email address');
   if (problems.length > 0) throw new Error(`Invalid email brand: ${problems.join('; ')}`);
   return { ...brand, color: expandHex(brand.color).toLowerCase() };
+}
+
+/** A website as a footer shows it: no scheme, no trailing slash (`serveitpro.example`). */
+export function websiteLabel(url: string): string {
+  const { host, pathname, search } = new URL(url);
+  return `${host}${pathname === '/' ? '' : pathname}${search}`;
 }
 
 function expandHex(color: string): string {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { MARKDOWN_LIMITS, markdownShapeProblem, type RenderedMarkdown } from './markdown.js';
+import { MARKDOWN_LIMITS, markdownShapeProblem, type MarkdownOptions, type RenderedMarkdown } from './markdown.js';
 
 /** A body that cannot be rendered: too large, too deep, too slow, or one the parser chokes on. Its message says why, after the field's name. */
 export class MarkdownError extends Error {
@@ -16,6 +16,9 @@ export class MarkdownError extends Error {
 interface Job {
   id: number;
   markdown: string;
+  options: MarkdownOptions;
+  /** The body and its options, as the cache knows them. */
+  key: string;
   resolve: (rendered: RenderedMarkdown) => void;
   reject: (error: Error) => void;
 }
@@ -41,18 +44,19 @@ export class MarkdownRenderer {
 
   constructor(private readonly budgetMs: number = MARKDOWN_LIMITS.budgetMs) {}
 
-  render(markdown: string): Promise<RenderedMarkdown> {
-    const hit = this.cache.get(markdown);
+  render(markdown: string, options: MarkdownOptions = {}): Promise<RenderedMarkdown> {
+    const key = `${options.httpsLinks ? 'https' : 'any'}:${markdown}`;
+    const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
     const problem = markdownShapeProblem(markdown);
     if (problem) return Promise.reject(new MarkdownError(problem));
-    let rendering = this.pending.get(markdown);
+    let rendering = this.pending.get(key);
     if (!rendering) {
       rendering = new Promise<RenderedMarkdown>((resolve, reject) => {
-        this.queue.push({ id: this.nextId++, markdown, resolve, reject });
+        this.queue.push({ id: this.nextId++, markdown, options, key, resolve, reject });
         this.next();
-      }).finally(() => this.pending.delete(markdown));
-      this.pending.set(markdown, rendering);
+      }).finally(() => this.pending.delete(key));
+      this.pending.set(key, rendering);
     }
     return rendering;
   }
@@ -77,7 +81,7 @@ export class MarkdownRenderer {
     const job = this.queue.shift()!;
     const timer = setTimeout(() => this.fail(job, new MarkdownError(`takes over ${this.budgetMs / 1000} s to render as Markdown: simplify it`, true)), this.budgetMs);
     this.current = { job, timer };
-    thread.postMessage({ id: job.id, markdown: job.markdown });
+    thread.postMessage({ id: job.id, markdown: job.markdown, options: job.options });
   }
 
   private start(): Worker {
@@ -95,7 +99,7 @@ export class MarkdownRenderer {
       clearTimeout(current.timer);
       this.current = null;
       if (message.rendered) {
-        this.remember(current.job.markdown, message.rendered);
+        this.remember(current.job.key, message.rendered);
         current.job.resolve(message.rendered);
       } else {
         current.job.reject(new MarkdownError(`cannot be rendered as Markdown (${message.error ?? 'unknown error'})`));
@@ -129,8 +133,8 @@ export class MarkdownRenderer {
     this.next();
   }
 
-  private remember(markdown: string, rendered: RenderedMarkdown): void {
+  private remember(key: string, rendered: RenderedMarkdown): void {
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(markdown, rendered);
+    this.cache.set(key, rendered);
   }
 }

@@ -1,6 +1,7 @@
-import { Lexer, Parser, getDefaults } from 'marked';
+import { Lexer, Parser, getDefaults, walkTokens, type TokensList } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { PlainTextRenderer } from './markdown-plain-text.js';
+import { inlineStyle, STYLED_TAGS } from './markdown-styles.js';
 
 export interface RenderedMarkdown {
   html: string;
@@ -40,28 +41,77 @@ function maxNesting(markdown: string): number {
   return deepest;
 }
 
-const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 'del', 's', 'code', 'pre', 'blockquote',
-    'ul', 'ol', 'li', 'h2', 'h3', 'h4', 'h5', 'h6', 'a',
-    'table', 'thead', 'tbody', 'tr', 'th', 'td',
-  ],
-  allowedAttributes: { a: ['href', 'title'], ol: ['start'], th: ['align'], td: ['align'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesAppliedToAttributes: ['href'],
-  allowProtocolRelative: false,
-  // The email's own title is the only h1; Markdown headings sit one level below it.
-  transformTags: { h1: 'h2', h2: 'h3', h3: 'h4', h4: 'h5', h5: 'h6' },
-};
+/** What a Markdown body may hold; styles are written inline (see markdown-styles.ts), never taken from the body. */
+function sanitizeOptions(httpsLinks: boolean): sanitizeHtml.IOptions {
+  let preDepth = 0;
+  return {
+    allowedTags: [...STYLED_TAGS, 'br', 'strong', 'b', 'em', 'i', 'del', 's', 'thead', 'tbody', 'tr'],
+    allowedAttributes: {
+      ...Object.fromEntries(STYLED_TAGS.map((tag) => [tag, ['style']])),
+      a: ['href', 'title', 'style'],
+      ol: ['start', 'style'],
+      th: ['align', 'style'],
+      td: ['align', 'style'],
+    },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesAppliedToAttributes: ['href'],
+    allowProtocolRelative: false,
+    // Our own constant styles only: nothing to parse.
+    parseStyleAttributes: false,
+    onOpenTag: (name) => void (name === 'pre' && preDepth++),
+    onCloseTag: (name) => void (name === 'pre' && preDepth--),
+    transformTags: {
+      // The email's own title is the only h1; Markdown headings sit one level below it.
+      h1: 'h2',
+      h2: 'h3',
+      h3: 'h4',
+      h4: 'h5',
+      h5: 'h6',
+      '*': (tagName, attribs) => {
+        const href = httpsLinks && tagName === 'a' ? toHttps(attribs.href) : attribs.href;
+        const style = inlineStyle(tagName, { insidePre: preDepth > 0, align: attribs.align });
+        return { tagName, attribs: { ...attribs, ...(href !== undefined ? { href } : {}), ...(style ? { style } : {}) } };
+      },
+    },
+  };
+}
+
+/** Links in production go over https: `http:` is rewritten, in the HTML and the text part alike. */
+function toHttps<T extends string | undefined>(href: T): T {
+  return (href !== undefined && /^http:/i.test(href) ? `https:${href.slice(5)}` : href) as T;
+}
+
+function rewriteLinksToHttps(tokens: TokensList): void {
+  walkTokens(tokens, (token) => {
+    if (token.type !== 'link' || !/^http:/i.test(token.href)) return;
+    const shown = token.text === token.href;
+    token.href = toHttps(token.href);
+    // An autolink shows its own address: it shows the one it leads to.
+    if (shown) {
+      token.text = token.href;
+      token.tokens = [{ type: 'text', raw: token.href, text: token.href, escaped: false }];
+    }
+  });
+}
 
 const markedOptions = () => ({ ...getDefaults(), gfm: true, breaks: false });
 const plainTextRenderer = new PlainTextRenderer();
 
-/** Sanitized HTML and readable plain text. Runs on the thread that calls it: see MarkdownRenderer. */
-export function renderMarkdownHere(markdown: string): RenderedMarkdown {
-  const html = sanitizeHtml(Parser.parse(Lexer.lex(markdown, markedOptions()), markedOptions()), SANITIZE);
+export interface MarkdownOptions {
+  /** Production: every `http:` link becomes `https:`. */
+  httpsLinks?: boolean;
+}
+
+/** Sanitized HTML with inline styles, and readable plain text. Runs on the thread that calls it: see MarkdownRenderer. */
+export function renderMarkdownHere(markdown: string, { httpsLinks = false }: MarkdownOptions = {}): RenderedMarkdown {
+  const lex = () => {
+    const tokens = Lexer.lex(markdown, markedOptions());
+    if (httpsLinks) rewriteLinksToHttps(tokens);
+    return tokens;
+  };
+  const html = sanitizeHtml(Parser.parse(lex(), markedOptions()), sanitizeOptions(httpsLinks));
   const text = new Parser({ ...markedOptions(), renderer: plainTextRenderer })
-    .parse(Lexer.lex(markdown, markedOptions()))
+    .parse(lex())
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   return { html, text };

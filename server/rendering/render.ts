@@ -1,16 +1,18 @@
 import { LOCALES, type Locale } from '../../contract/index.js';
-import { checkBrand, isHttpUrl, textColorOn, type Brand } from './brand.js';
+import { checkBrand, isHttpsUrl, isHttpUrl, textColorOn, websiteLabel, type Brand } from './brand.js';
 import { compileLayout } from './compile-mjml.js';
 import { compileHtml, compileText, type Fill } from './handlebars-envs.js';
 import { toSingleLine } from './single-line.js';
 import { STRINGS, type StringKey } from './strings.js';
-import { invalidTemplateFields, parseTemplateData, type FieldProblem, type TemplateData } from './template-data.js';
+import { invalidTemplateFields, parseTemplateData, TemplateDataError, type FieldProblem, type TemplateData } from './template-data.js';
 import { stringPrefix, TEMPLATE_NAMES, type TemplateName } from './template-names.js';
 import { MARKDOWN_FIELD, TEMPLATE_VIEWS } from './template-views.js';
 import { textTemplateFromHtml } from './text-template.js';
 import type { RenderedMarkdown } from './markdown.js';
 import { inLanguage, type InLanguages } from './languages.js';
 import { MarkdownError, MarkdownRenderer } from './markdown-renderer.js';
+import { insecureUrlFields } from './https-only.js';
+import { PREHEADER_FILLER } from './preheader.js';
 
 export type { Brand } from './brand.js';
 export { MarkdownError } from './markdown-renderer.js';
@@ -81,6 +83,11 @@ interface CompiledEmail {
 
 type CompiledSet = Record<Locale, Record<TemplateName, CompiledEmail>>;
 
+export interface RenderOptions {
+  /** Production: every URL in an email must be https (brand, data `url` fields, links); Markdown links are rewritten to https. */
+  httpsOnly?: boolean;
+}
+
 async function compileEmail(template: TemplateName, locale: Locale, brand: Brand): Promise<CompiledEmail> {
   const strings = STRINGS[locale];
   const html = await compileLayout({
@@ -89,6 +96,7 @@ async function compileEmail(template: TemplateName, locale: Locale, brand: Brand
     template,
     'brand.color': brand.color,
     'brand.textOnColor': textColorOn(brand.color),
+    'preheader.filler': PREHEADER_FILLER,
   });
   const key = (suffix: string) => strings[`${stringPrefix(template)}.${suffix}` as StringKey];
   return {
@@ -107,9 +115,9 @@ function tidyText(text: string): string {
     .trim();
 }
 
-function checkedLink(name: string, url: string | undefined): string | undefined {
+function checkedLink(name: string, url: string | undefined, httpsOnly: boolean): string | undefined {
   if (url === undefined) return undefined;
-  if (!isHttpUrl(url)) throw new Error(`RenderContext.links.${name} must be an http(s) URL`);
+  if (!(httpsOnly ? isHttpsUrl(url) : isHttpUrl(url))) throw new Error(`RenderContext.links.${name} must be an ${httpsOnly ? 'https' : 'http(s)'} URL`);
   return url;
 }
 
@@ -118,9 +126,19 @@ function optionalLine(value: string | null | undefined): string | undefined {
   return line === '' ? undefined : line;
 }
 
+/** How to reach the sender besides the postal address (CASL), one line each in every footer. */
+function contactMethods(brand: Brand) {
+  return [
+    ...(brand.phone ? [{ phone: brand.phone }] : []),
+    ...(brand.contactEmail ? [{ email: brand.contactEmail }] : []),
+    ...(brand.websiteUrl ? [{ website: { href: brand.websiteUrl, label: websiteLabel(brand.websiteUrl) } }] : []),
+  ];
+}
+
 /** Loads MJML once and compiles every template in every locale; rendering a message afterwards only fills placeholders. */
-export async function compileTemplates(brandInput: Brand, markdown = new MarkdownRenderer()): Promise<Renderer> {
-  const brand = checkBrand(brandInput);
+export async function compileTemplates(brandInput: Brand, markdown = new MarkdownRenderer(), { httpsOnly = false }: RenderOptions = {}): Promise<Renderer> {
+  const brand = checkBrand(brandInput, { httpsOnly });
+  const brandView = { ...brand, contactMethods: contactMethods(brand) };
   const compiled = {} as CompiledSet;
   for (const locale of LOCALES) {
     compiled[locale] = {} as Record<TemplateName, CompiledEmail>;
@@ -133,21 +151,24 @@ export async function compileTemplates(brandInput: Brand, markdown = new Markdow
     const email = compiled[ctx.locale]?.[template];
     if (!email) throw new Error(`Unknown email template ${template} or locale ${ctx.locale}`);
     const parsed = parseTemplateData(template, data);
+    const insecure = httpsOnly ? insecureUrlFields(parsed) : [];
+    if (insecure.length) throw new TemplateDataError(template, insecure);
     const field = MARKDOWN_FIELD[template];
     const fields = parsed as Record<string, unknown>;
-    const body = field ? await markdown.render(inLanguage(fields[field] as InLanguages, ctx.locale, fields.language as Locale | undefined).text) : { html: '', text: '' };
+    const markdownText = field ? inLanguage(fields[field] as InLanguages, ctx.locale, fields.language as Locale | undefined).text : undefined;
+    const body = markdownText !== undefined ? await markdown.render(markdownText, { httpsLinks: httpsOnly }) : { html: '', text: '' };
     const view = (TEMPLATE_VIEWS[template] as (d: TemplateData[T], l: Locale, m: RenderedMarkdown) => Record<string, unknown>)(parsed, ctx.locale, body);
     const root: Record<string, unknown> = {
       ...view,
-      brand,
+      brand: brandView,
       recipientName: optionalLine(ctx.recipientName),
       categoryLabel: optionalLine(ctx.categoryLabel),
       links: {
-        unsubscribe: checkedLink('unsubscribe', ctx.links.unsubscribe),
-        preferences: checkedLink('preferences', ctx.links.preferences),
-        muteTicket: checkedLink('muteTicket', ctx.links.muteTicket),
-        acknowledgeRead: checkedLink('acknowledgeRead', ctx.links.acknowledgeRead),
-        acknowledgeApplied: checkedLink('acknowledgeApplied', ctx.links.acknowledgeApplied),
+        unsubscribe: checkedLink('unsubscribe', ctx.links.unsubscribe, httpsOnly),
+        preferences: checkedLink('preferences', ctx.links.preferences, httpsOnly),
+        muteTicket: checkedLink('muteTicket', ctx.links.muteTicket, httpsOnly),
+        acknowledgeRead: checkedLink('acknowledgeRead', ctx.links.acknowledgeRead, httpsOnly),
+        acknowledgeApplied: checkedLink('acknowledgeApplied', ctx.links.acknowledgeApplied, httpsOnly),
       },
     };
     root.subjectLine = toSingleLine(email.subject(root));
@@ -162,6 +183,9 @@ export async function compileTemplates(brandInput: Brand, markdown = new Markdow
   async function problems(template: TemplateName, data: unknown): Promise<FieldProblem[]> {
     const invalid = invalidTemplateFields(template, data);
     if (invalid.length) return invalid;
+    // Only the fields the template knows: extra ones are ignored, whatever they hold.
+    const insecure = httpsOnly ? insecureUrlFields(parseTemplateData(template, data)) : [];
+    if (insecure.length) return insecure;
     const fields = data as Record<string, unknown>;
     for (const locale of LOCALES) {
       let html: string;

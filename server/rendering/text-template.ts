@@ -8,12 +8,13 @@ function converter(labelSeparator: string): Converter {
     builder.addInline(labelSeparator);
   };
   return compile({
-    // Only the visible email: not the hidden preheader, which precedes it in <body>.
+    // Only the visible email: not the hidden preheader, which opens it.
     baseElements: { selectors: ['div[role=article]'] },
     wordwrap: false,
     formatters: { rowLabel },
     selectors: [
       { selector: 'img', format: 'skip' },
+      { selector: 'div.preheader', format: 'skip' },
       { selector: 'a', options: { linkBrackets: ['<', '>'], hideLinkHrefIfSameAsText: true } },
       { selector: 'h1', options: { uppercase: false } },
       { selector: 'h2', options: { uppercase: false } },

@@ -51,7 +51,7 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
   announcement: {
     en: {
       subject: 'Planned maintenance on Saturday night',
-      html: ['<strong>backup platform</strong>', '<li>Backups pause during the window</li>', 'Announcement'],
+      html: ['<strong>backup platform</strong>', '<li style="margin:0 0 4px 0;">Backups pause during the window</li>', 'Announcement'],
       text: ['We will upgrade the backup platform on Saturday', '- Backups pause during the window', 'account manager <https://serveitpro.example/contact>'],
     },
     fr: {
@@ -63,7 +63,7 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
   'security-advisory': {
     en: {
       subject: '[Critical] FortiGate SSL-VPN remote code execution',
-      html: ['Critical severity: act now', 'background-color: #b42318', '<h3>What happened</h3>', 'I have read this', 'We have applied the fix'],
+      html: ['Critical severity: act now', 'background-color: #b42318', '<h3 style="color:#111827;line-height:1.3;margin:20px 0 8px 0;font-size:18px;">What happened</h3>', 'I have read this', 'We have applied the fix'],
       text: ['Critical severity: act now', '1. Update the firmware to 7.2.8 or later.', 'vendor bulletin <https://vendor.example/psirt/2026-12345>', 'our team <security@serveitpro.example>'],
     },
     fr: {
@@ -112,7 +112,7 @@ const EXPECTED: Record<TemplateName, Record<Locale, { subject: string; html: str
     en: {
       subject: 'Your data from SERVEITPRO',
       html: ['my-data.json', 'On November 26, 2026, you asked for a copy', 'the history of your consent choices', 'the list of emails we sent you', 'keep it somewhere safe'],
-      text: ['my-data.json', 'It is attached to this email.', 'your email preferences', 'If you did not ask for this, ignore this email or contact us.'],
+      text: ['my-data.json', 'It is attached to this email.', 'the email preferences you chose', 'If you did not ask for this, ignore this email or contact us.'],
     },
     fr: {
       subject: 'Vos données chez SERVEITPRO',
@@ -248,9 +248,9 @@ describe('when Markdown holds dangerous markup', () => {
       expect(email.html).not.toContain('javascript:');
       expect(email.html).not.toContain('position:fixed');
       expect(email.html).not.toContain('display:none}');
-      expect(email.html).toContain('<h2>Heading</h2>');
-      expect(email.html).toContain('<a href="https://ok.example/">ok</a>');
-      expect(email.html).toContain('<li>item with <code>code</code></li>');
+      expect(email.html).toContain('<h2 style="color:#111827;line-height:1.3;margin:20px 0 8px 0;font-size:20px;">Heading</h2>');
+      expect(email.html).toContain('<a href="https://ok.example/" style="color:#1d4ed8;">ok</a>');
+      expect(parseHtml(email.html).querySelector('.markdown li')?.innerHTML).toMatch(/^item with <code style="[^"]+">code<\/code>$/);
       expect(email.text).toContain('Heading');
       expect(email.text).toContain('ok <https://ok.example/>');
       expect(email.text).toContain('- item with code');
@@ -286,7 +286,7 @@ describe('the footer', () => {
       const email = await render('announcement', locale);
       const url = contextFor('announcement', locale).links.unsubscribe!;
       const link = [...parseHtml(email.html).querySelectorAll('a')].find((a) => a.getAttribute('href') === url);
-      expect(link?.textContent).toBe(locale === 'en' ? 'Unsubscribe from “News and offers”' : `Se désabonner de «${NBSP}Nouvelles et offres${NBSP}»`);
+      expect(link?.textContent).toBe(locale === 'en' ? 'Unsubscribe from “News and offers”' : `Se désabonner de la catégorie «${NBSP}Nouvelles et offres${NBSP}»`);
       expect(email.text).toContain(`<${url}>`);
     }
   });
@@ -316,7 +316,7 @@ describe('the footer', () => {
             ? { en: 'because it concerns your address', fr: 'parce qu’il concerne votre adresse' }
             : SYSTEM_TEMPLATES.includes(template)
               ? { en: 'because it was requested for your address', fr: 'parce qu’il a été demandé pour votre adresse' }
-              : { en: 'because your address is subscribed to “', fr: `parce que votre adresse est abonnée à «${NBSP}` };
+              : { en: 'because your address is subscribed to “', fr: `parce que la catégorie «${NBSP}` };
         expect(email.text).toContain(why[locale]);
         if (SYSTEM_TEMPLATES.includes(template)) expect(email.text).not.toMatch(/Unsubscribe|désabonner/);
       }

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES } from '../../contract/index.js';
+import { contrastRatio } from '../../server/rendering/brand.js';
 import { compileTemplates, TEMPLATE_NAMES, type Renderer } from '../../server/rendering/render.js';
 import { SEVERITIES } from '../../server/rendering/severity.js';
 import { BRAND, contextFor, SAMPLE_DATA } from './fixtures.js';
@@ -28,8 +29,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function shoot(html: string, path: string, width: number): Promise<number> {
-  const page = await browser.newPage();
+async function shoot(html: string, path: string, width: number, colorScheme: 'light' | 'dark' = 'light'): Promise<number> {
+  const page = await browser.newPage({ colorScheme });
   try {
     await page.route('**/*', (route) =>
       route.request().url() === BRAND.logoUrl
@@ -66,5 +67,58 @@ describe('every email in a real browser', () => {
       const { html } = await renderer.render('security-advisory', data, contextFor('security-advisory', 'fr'));
       expect(await shoot(html, `${OUT_DIR}/security-advisory.${severity}.fr.375.png`, 375)).toBeLessThanOrEqual(375);
     });
+  }
+});
+
+/** `rgb(r, g, b)` as `#rrggbb`. */
+const hex = (rgb: string) => `#${(rgb.match(/\d+/g) ?? []).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+
+describe('every email in dark mode, in a real browser', () => {
+  for (const template of TEMPLATE_NAMES) {
+    for (const locale of LOCALES) {
+      it(`${template} (${locale}) turns dark and keeps its text, links and brand legible`, async () => {
+        const { html } = await renderer.render(template, { ...SAMPLE_DATA[template] }, contextFor(template, locale));
+        expect(await shoot(html, `${OUT_DIR}/${template}.${locale}.dark.375.png`, 375, 'dark')).toBeLessThanOrEqual(375);
+        const page = await browser.newPage({ colorScheme: 'dark' });
+        try {
+          await page.route('**/*', (route) => route.abort());
+          await page.setContent(html, { waitUntil: 'load' });
+          const seen = await page.evaluate(() => {
+            const color = (selector: string, property: 'color' | 'backgroundColor' | 'borderTopColor' = 'color') => {
+              const element = document.querySelector(selector);
+              return element ? getComputedStyle(element)[property] : null;
+            };
+            return {
+              page: color('body', 'backgroundColor')!,
+              card: color('.card', 'backgroundColor')!,
+              heading: color('h1'),
+              text: color('.text > div')!,
+              footer: color('.footer > div')!,
+              footerLink: color('.footer a')!,
+              link: color('.card a:not(.button a)'),
+              brandBar: color('.card p', 'borderTopColor')!,
+              button: color('.button td', 'backgroundColor'),
+              buttonText: color('.button a'),
+              logoGround: color('.logo img', 'backgroundColor'),
+            };
+          });
+          expect(contrastRatio(hex(seen.page), '#000000')).toBeLessThan(1.5);
+          for (const [name, foreground] of [['text', seen.text], ['heading', seen.heading], ['link', seen.link]] as const) {
+            if (foreground) expect(contrastRatio(hex(foreground), hex(seen.card)), name).toBeGreaterThanOrEqual(4.5);
+          }
+          expect(contrastRatio(hex(seen.footer), hex(seen.page))).toBeGreaterThanOrEqual(4.5);
+          expect(contrastRatio(hex(seen.footerLink), hex(seen.page))).toBeGreaterThanOrEqual(4.5);
+          // The brand: its colour bar and buttons unchanged, their text readable, the logo on a light ground.
+          expect(hex(seen.brandBar)).toBe(BRAND.color);
+          if (seen.button) {
+            expect(hex(seen.button)).toBe(BRAND.color);
+            expect(contrastRatio(hex(seen.buttonText!), BRAND.color)).toBeGreaterThanOrEqual(4.5);
+          }
+          expect(hex(seen.logoGround!)).toBe('#ffffff');
+        } finally {
+          await page.close();
+        }
+      });
+    }
   }
 });
