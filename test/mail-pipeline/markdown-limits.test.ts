@@ -40,7 +40,7 @@ describe('the Markdown thread', () => {
       const error = await slow.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MarkdownError);
       expect(error).toMatchObject({ tooSlow: true, message: expect.stringMatching(/takes over 0.1 s/) });
-      expect((await renderer.render('**fine**')).html).toBe('<p><strong>fine</strong></p>\n');
+      expect((await renderer.render('**fine**')).html).toBe('<p style="margin:0 0 12px 0;"><strong>fine</strong></p>\n');
     } finally {
       await renderer.close();
     }
