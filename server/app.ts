@@ -8,7 +8,7 @@ import { Endpoints } from './http/endpoints.js';
 import { auditTrail } from './http/audit-trail.js';
 import { failedAuthLimiter } from './http/auth.js';
 import { extensionCors } from './http/extension-cors.js';
-import { createMetrics, registerMetricsRoute } from './http/metrics.js';
+import { registerMetricsRoute, registerStoreGauges, requestDurations } from './http/metrics.js';
 import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { httpLogger } from './http/request-log.js';
@@ -46,18 +46,7 @@ const ADMIN_API = '/api/v1';
 /** Builds the Express app without listening, so tests start it on port 0. */
 export function createApp({ config, store, logger, services, version, snsGet }: AppDeps) {
   const app = express();
-  const metrics = createMetrics();
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  app.use(httpLogger(logger));
-  app.use(helmet());
-  // Every API answer may carry personal data: no browser or proxy keeps a copy.
-  app.use(ADMIN_API, (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
-  app.use(['/api/v1/session', '/api/v1/me'], extensionCors(config.extensionIds));
-
+  const { metrics } = services;
   const cookie = consoleCookie(config.publicUrl, config.production);
   const api = new Endpoints({
     apiKey: (key) => services.apiKeys.resolve(key),
@@ -76,6 +65,18 @@ export function createApp({ config, store, logger, services, version, snsGet }: 
     ],
   });
 
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestDurations(metrics, (req) => api.patternOf(req)));
+  app.use(httpLogger(logger));
+  app.use(helmet());
+  // Every API answer may carry personal data: no browser or proxy keeps a copy.
+  app.use(ADMIN_API, (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(['/api/v1/session', '/api/v1/me'], extensionCors(config.extensionIds));
+
   api.route(
     { method: 'get', path: '/healthz', summary: 'Whether the service and its database answer', tag: 'Operations', auth: { anyone: true }, responses: { 200: { description: 'Up' }, 503: { description: 'The database does not answer' } } },
     async () => {
@@ -88,6 +89,11 @@ export function createApp({ config, store, logger, services, version, snsGet }: 
     },
   );
   registerMetricsRoute(api, metrics, config.metricsToken);
+  registerStoreGauges(
+    metrics,
+    { messagesByStatus: () => services.outbox.countByStatus(), suppressionsInForce: () => services.suppressions.countInForceByKind() },
+    (error) => logger.warn({ err: error }, 'metrics: the store did not answer; queue and suppression gauges left out of this scrape'),
+  );
   registerSelfServiceRoutes(api, services.selfService, services.rateLimits);
   registerAdvisoryRoutes(api, {
     fanOuts: services.fanOuts,
@@ -99,7 +105,7 @@ export function createApp({ config, store, logger, services, version, snsGet }: 
     localeOf: async (contactId) => (await services.contacts.recipients([contactId])).get(contactId)?.locale ?? 'en',
     onRecorded: () => services.worker.notify(),
   });
-  registerLinkPageRoutes(api, { brand: config.brand, ...services });
+  registerLinkPageRoutes(api, { brand: config.brand, ...services, pageMetrics: metrics.linkPages });
   if (!config.production && services.mailer.kind === 'dev-mailbox') registerDevMailboxRoutes(api, config.dataDir);
   registerApiKeyRoutes(api, services.apiKeys);
   registerOrganizationRoutes(api, services.organizations);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { configure, ConfigError } from './config/config.js';
 import { createLogger } from './logger.js';
 import { openStore, type Store } from './store/db.js';
@@ -11,6 +11,9 @@ import { createServices } from './services.js';
 import { FieldCrypto } from './crypto/field-crypto.js';
 import { encryptAtRest } from './privacy/encrypt-at-rest.js';
 import type { Clock } from './consent/clock.js';
+import type { Config } from './config/config.js';
+import type { Metrics } from './http/metrics.js';
+import { serveMetricsPort, type MetricsPort } from './http/metrics-port.js';
 
 export const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -56,6 +59,14 @@ export async function bootStore(options: BootOptions = {}) {
   const sealed = await encryptAtRest(store, fieldCrypto, { onlyUnsealed: true });
   if (sealed.contacts + sealed.messages) logger.info(sealed, 'encrypted rows written before encryption at rest covered them');
   return { config, logger, store, fieldCrypto };
+}
+
+/** `/metrics` on METRICS_PORT, when set: the process's own registry, behind METRICS_TOKEN if there is one. */
+export async function startMetricsPort(config: Config, metrics: Metrics, logger: Logger): Promise<MetricsPort | null> {
+  if (!config.metricsPort) return null;
+  const served = await serveMetricsPort(metrics, { ...config.metricsPort, token: config.metricsToken });
+  logger.info({ port: served.port, host: config.metricsPort.host, token: config.metricsToken !== null }, 'metrics listening');
+  return served;
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits 0; a stop that hangs is cut after `graceMs`. */

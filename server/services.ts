@@ -12,7 +12,7 @@ import { Tokens } from './tokens/tokens.js';
 import { Outbox, type SenderIdentity } from './outbox/outbox.js';
 import { Messages } from './messages/messages.js';
 import { createComposer, linkBuilder } from './delivery/compose.js';
-import { SendWorker } from './delivery/send-worker.js';
+import { SEND_FAILURE_KINDS, SEND_SUPPRESSED_REASONS, SendWorker } from './delivery/send-worker.js';
 import type { Mailer } from './delivery/transport.js';
 import type { Renderer } from './rendering/render.js';
 import { FanOuts } from './advisories/fan-outs.js';
@@ -55,6 +55,8 @@ import { createAdvisoryTests } from './advisories/advisory-tests.js';
 import { MessageReferences } from './deliverability/message-references.js';
 import { DeliveryFeedback } from './deliverability/delivery-feedback.js';
 import { relayHeaders } from './deliverability/relays/relay-headers.js';
+import { createMetrics } from './http/metrics.js';
+import { LINK_PAGE_ACTIONS } from './pages/page-actions.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -73,6 +75,11 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { config, store, categories, logger } = deps;
   const { db, dialect } = store;
+  // One registry per process, whatever serves it: `GET /metrics`, METRICS_PORT, or both.
+  const metrics = createMetrics({
+    processMetrics: config.metricsToken !== null || config.metricsPort !== null,
+    vocabulary: { sendFailureKinds: SEND_FAILURE_KINDS, sendSuppressedReasons: SEND_SUPPRESSED_REASONS, linkPageActions: LINK_PAGE_ACTIONS },
+  });
   const consent = new ConsentRecords(categories, dialect);
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
@@ -166,6 +173,7 @@ export function createServices(deps: ServiceDeps) {
       evidence: sendingEvidence,
       mutes: ticketMutes,
       digests: ticketDigests,
+      metrics: metrics.sending,
       logger: logger.child({ component: 'worker' }),
     },
     {
@@ -208,6 +216,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const deliveryFeedback = new DeliveryFeedback({
     db,
+    metrics: metrics.feedback,
     suppressions,
     clock,
     recipientOf: async (contactId, trx) => {
@@ -278,6 +287,7 @@ export function createServices(deps: ServiceDeps) {
     fieldCrypto: deps.fieldCrypto,
     rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),
     worker,
+    metrics,
     mailer: deps.mailer,
     renderer: deps.renderer,
   };

@@ -118,6 +118,14 @@ describe('configuration', () => {
     expect(() => configure({ ...complete, BOUNCE_DOMAIN: 'bounces@msp.example' })).toThrow(/BOUNCE_DOMAIN/);
   });
 
+  it('when METRICS_PORT is set, then metrics get a port of their own, on loopback by default; beyond loopback only with METRICS_TOKEN', () => {
+    expect(configure(complete).metricsPort).toBeNull();
+    expect(configure({ ...complete, METRICS_PORT: '9464' }).metricsPort).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(() => configure({ ...complete, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toThrow(/METRICS_TOKEN is required when METRICS_PORT listens beyond loopback/);
+    const token = crypto.randomBytes(32).toString('base64url');
+    expect(configure({ ...complete, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: token }).metricsPort).toEqual({ port: 9464, host: '0.0.0.0' });
+  });
+
   it('when in production no phone, contact email or website is set beside the postal address, then it refuses (CASL); any one of them is enough', () => {
     const { BRAND_PHONE: _phone, ...postalOnly } = complete;
     expect(() => configure(postalOnly)).toThrow(/✖ BRAND_PHONE, BRAND_CONTACT_EMAIL or BRAND_WEBSITE_URL is required in production/);

@@ -1,4 +1,4 @@
-import { boot, fail, onShutdown } from '../boot.js';
+import { boot, fail, onShutdown, startMetricsPort } from '../boot.js';
 import { startInboundReceiver } from '../deliverability/inbound-receiver.js';
 
 /** The inbound receiver of bounces and complaints alone (the server starts it too when INBOUND_SMTP_PORT is set). */
@@ -8,8 +8,9 @@ async function main(): Promise<void> {
     { references: services.references, feedback: services.deliveryFeedback, logger: logger.child({ component: 'inbound' }) },
     config.inboundSmtp ?? { port: 2525, host: '127.0.0.1' },
   );
+  const metricsPort = await startMetricsPort(config, services.metrics, logger);
   onShutdown(async () => {
-    await receiver.close();
+    await Promise.all([receiver.close(), metricsPort?.close()]);
     await Promise.all([store.close(), services.renderer.close()]);
   });
 }

@@ -1,4 +1,4 @@
-import { boot, fail, onShutdown, VERSION } from '../boot.js';
+import { boot, fail, onShutdown, startMetricsPort, VERSION } from '../boot.js';
 import type { Config } from '../config/config.js';
 import { createApp } from '../app.js';
 import { applyRetention } from '../privacy/retention.js';
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     printDevSecrets(config);
   });
   if (config.worker) services.worker.start();
+  const metricsPort = await startMetricsPort(config, services.metrics, logger);
   const inbound = config.inboundSmtp
     ? await startInboundReceiver({ references: services.references, feedback: services.deliveryFeedback, logger: logger.child({ component: 'inbound' }) }, config.inboundSmtp)
     : null;
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // In-flight sends finish; messages claimed but not started go back to the queue.
-    await Promise.all([closed, services.afterAnswer.idle(), config.worker ? services.worker.stop() : Promise.resolve(), inbound?.close()]);
+    await Promise.all([closed, services.afterAnswer.idle(), config.worker ? services.worker.stop() : Promise.resolve(), inbound?.close(), metricsPort?.close()]);
     await Promise.all([store.close(), services.renderer.close()]);
     logger.info('stopped');
   });

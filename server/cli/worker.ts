@@ -1,12 +1,13 @@
-import { boot, fail, onShutdown } from '../boot.js';
+import { boot, fail, onShutdown, startMetricsPort } from '../boot.js';
 
 /** A send worker alone, for scale-out: servers run with WORKER=off and share the PostgreSQL database. */
 async function main(): Promise<void> {
-  const { logger, store, services } = await boot();
+  const { config, logger, store, services } = await boot();
+  const metricsPort = await startMetricsPort(config, services.metrics, logger);
   services.worker.start();
   logger.info({ worker: services.worker.id, store: store.dialect, mail: services.mailer.kind }, 'worker started');
   onShutdown(async () => {
-    await services.worker.stop();
+    await Promise.all([services.worker.stop(), metricsPort?.close()]);
     await Promise.all([store.close(), services.renderer.close()]);
     logger.info('worker stopped');
   });

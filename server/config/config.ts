@@ -55,8 +55,10 @@ export interface Config {
   logLevel: string;
   /** The browser extensions (Chromium ids, Firefox installation UUIDs) allowed to call the self-service API with CORS. */
   extensionIds: readonly string[];
-  /** Bearer token of `GET /metrics`; null: no metrics route. */
+  /** Bearer token of `GET /metrics`; null: no metrics route on the service's port. */
   metricsToken: string | null;
+  /** A port of its own serving `/metrics` (the worker has no other); null: none. */
+  metricsPort: { port: number; host: string } | null;
   /** Express `trust proxy`: false, true, a hop count, or addresses. */
   trustProxy: boolean | number | string;
   /** Staff single sign-on by OpenID Connect; null: off. */
@@ -122,6 +124,8 @@ const envSchema = z.object({
   CATEGORIES_FILE: z.string().optional(),
   TRUST_PROXY: z.string().default('false'),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   EXTENSION_IDS: z
     .string()
     .regex(/^\s*[\w-]{1,64}(\s*,\s*[\w-]{1,64})*\s*$/, 'a comma-separated list of extension ids (Chromium: 32 letters a–p; Firefox: the installation UUID)')
@@ -179,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
   const dataKeyPrevious = e.DATA_KEY_PREVIOUS ? parseDataKey('DATA_KEY_PREVIOUS', e.DATA_KEY_PREVIOUS, problems) : null;
   const oidc = oidcConfig(e, production, problems);
   const relayWebhooks = relayWebhooksConfig(e, problems);
+  // Without a token, metrics are only for whoever is on the machine itself.
+  if (e.METRICS_PORT !== undefined && !e.METRICS_TOKEN && !isLoopback(e.METRICS_HOST)) {
+    problems.push(`METRICS_TOKEN is required when METRICS_PORT listens beyond loopback (METRICS_HOST ${e.METRICS_HOST})`);
+  }
   if (production) {
     const secrets: [string, SecretValue | null | undefined][] = [
       ['ADMIN_API_KEY', e.ADMIN_API_KEY],
@@ -243,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
     categoriesFile: e.CATEGORIES_FILE,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
+    metricsPort: e.METRICS_PORT !== undefined ? { port: e.METRICS_PORT, host: e.METRICS_HOST } : null,
     extensionIds: e.EXTENSION_IDS ? e.EXTENSION_IDS.split(',').map((id) => id.trim()) : BUILT_EXTENSION_IDS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     oidc,
@@ -267,6 +276,10 @@ function relayTlsProblems(smtpUrl: string): string[] {
     problems.push('SMTP_URL may not turn off certificate checks in production (trust a private CA with NODE_EXTRA_CA_CERTS instead)');
   }
   return problems;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 function parseTrustProxy(value: string): boolean | number | string {

@@ -50,6 +50,17 @@ export class SuppressionList {
     return Number(row.n);
   }
 
+  /** How many addresses are suppressed now, by kind of reason. */
+  async countInForceByKind(): Promise<Partial<Record<SuppressionKind, number>>> {
+    const rows = await this.db.selectFrom('suppressions').select(['reason', sql<string>`count(*)`.as('n')]).where(inForce()).groupBy('reason').execute();
+    const counts: Partial<Record<SuppressionKind, number>> = {};
+    for (const row of rows) {
+      const kind = kindOf(row.reason);
+      counts[kind] = (counts[kind] ?? 0) + Number(row.n);
+    }
+    return counts;
+  }
+
   /** Suppresses the address, for good or `until` a time; a suppression for a while never shortens one for good. */
   async add(normalizedEmail: string, reason: string, db: Db = this.db, until: string | null = null): Promise<void> {
     await db

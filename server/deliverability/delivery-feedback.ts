@@ -28,8 +28,14 @@ export interface FeedbackReport {
 
 export type FeedbackOutcome = 'recorded' | 'duplicate' | 'unknown-message';
 
+/** What is counted for the operator (http/metrics.ts) once a report is recorded. */
+export interface FeedbackMetrics {
+  recorded(kind: FeedbackKind, source: FeedbackSource): void;
+}
+
 export interface FeedbackDeps {
   db: Kysely<Database>;
+  metrics: FeedbackMetrics;
   suppressions: SuppressionList;
   clock: Clock;
   /** The address and organization of a contact (null once erased). */
@@ -58,7 +64,7 @@ export class DeliveryFeedback {
     const { db, clock } = this.deps;
     const receivedAt = new Date(clock.now()).toISOString();
     const occurredAt = validTime(report.occurredAt) ?? receivedAt;
-    return db.transaction().execute(async (trx) => {
+    const outcome = await db.transaction().execute(async (trx): Promise<FeedbackOutcome> => {
       const message = await trx.selectFrom('messages').select(['id', 'contact_id', 'category']).where('id', '=', report.messageId).executeTakeFirst();
       if (!message) return 'unknown-message';
       const recipient = await this.deps.recipientOf(message.contact_id, trx);
@@ -87,6 +93,8 @@ export class DeliveryFeedback {
       if (report.kind === 'complaint') await this.deps.withdrawAfterComplaint(message.contact_id, trx, receivedAt);
       return 'recorded';
     });
+    if (outcome === 'recorded') this.deps.metrics.recorded(report.kind, report.source);
+    return outcome;
   }
 
   /** What came back about one message: its bounce (the hard one if any) and its complaint. */

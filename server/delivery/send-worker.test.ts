@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { CategoryInfo } from '../../contract/index.js';
 import type { Composer } from './compose.js';
-import { SendWorker, type QueuedMessage, type Queue } from './send-worker.js';
+import { SendWorker, type QueuedMessage, type Queue, type SendMetrics, type WorkerDeps } from './send-worker.js';
 import type { Mailer } from './transport.js';
 
 const TICKETS: CategoryInfo = {
@@ -20,7 +20,7 @@ function memoryQueue(messages: QueuedMessage[]) {
   let claimed = false;
   const queue: Queue = {
     claim: async () => (claimed ? [] : ((claimed = true), messages)),
-    extendLease: async () => {},
+    extendLease: async () => [],
     release: async () => {},
     templateData: (message) => (message.data ? (JSON.parse(message.data) as Record<string, unknown>) : null),
     sent: async (id, subject, proof) => void outcomes.set(id, `sent: ${subject} (basis ${proof.basis}, sender ${proof.senderIdentity})`),
@@ -29,6 +29,49 @@ function memoryQueue(messages: QueuedMessage[]) {
     suppressed: async (id, reason) => void outcomes.set(id, `suppressed: ${reason}`),
   };
   return { queue, outcomes };
+}
+
+/** Every count the worker reports, as `name label` → how many. */
+function countedMetrics() {
+  const counts = new Map<string, number>();
+  const add = (key: string, n = 1) => counts.set(key, (counts.get(key) ?? 0) + n);
+  const metrics: SendMetrics = {
+    sent: (category, template) => add(`sent ${category}/${template}`),
+    failed: (kind) => add(`failed ${kind}`),
+    retried: (kind) => add(`retried ${kind}`),
+    suppressed: (reason) => add(`suppressed ${reason}`),
+    leaseRenewed: () => add('lease renewed'),
+    leaseRenewalFailed: () => add('lease renewal failed'),
+    leasesLost: (messages) => add('leases lost', messages),
+  };
+  return { metrics, counts };
+}
+
+/** A worker on everything in memory: every contact subscribed to ticket updates unless `consent` says otherwise. */
+function workerWith(parts: Pick<WorkerDeps, 'queue' | 'mailer' | 'metrics'> & Partial<WorkerDeps>, settings: Partial<ConstructorParameters<typeof SendWorker>[1]> = {}) {
+  const composer: Composer = {
+    compose: async ({ data, recipient }) => ({ subject: String(data.subject), mail: { to: { name: '', address: recipient.email } } }),
+  };
+  return new SendWorker(
+    {
+      fanOuts: { expandNext: async () => false, templateData: async () => null },
+      audience: {
+        recipients: async (ids) => new Map(ids.map((id) => [id, { email: `${id}@example.com`, name: null, locale: 'en' as const }])),
+        consent: async (ids) =>
+          new Map(ids.map((id) => [id, { 'ticket-updates': { subscribed: true, locked: false, advisoryThreshold: 'all', ticketDelivery: 'immediate', basis: 'exempt', lapsedAt: null } }])),
+        category: (key) => (key === TICKETS.key ? TICKETS : undefined),
+      },
+      suppressions: { among: async () => new Map(), reasonFor: async () => null, add: async () => {} },
+      composer,
+      completeData: async (_template, _contactId, stored) => ({ data: stored }),
+      mutes: { mayReceive: async () => true },
+      digests: { collect: async () => '' },
+      evidence: { senderIdentity: async (unsubscribe) => `id-${unsubscribe}`, sent: async () => undefined },
+      logger: pino({ level: 'silent' }),
+      ...parts,
+    },
+    { concurrency: 2, ratePerSecond: 0, maxAttempts: 3, retryBaseMs: 10, ...settings },
+  );
 }
 
 const message = (id: string, contactId: string): QueuedMessage => ({
@@ -46,6 +89,7 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
     const { queue, outcomes } = memoryQueue([message('m1', 'ana'), message('m2', 'ben'), message('m3', 'cy'), message('m4', 'dee')]);
     const renewals: string[] = [];
     const sentTo: string[] = [];
+    const { metrics, counts } = countedMetrics();
     const mailer: Mailer = {
       kind: 'smtp',
       send: async (mail) => {
@@ -56,35 +100,20 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
       },
       close: () => {},
     };
-    const composer: Composer = {
-      compose: async ({ data, recipient }) => ({ subject: String(data.subject), mail: { to: { name: '', address: recipient.email } } }),
-    };
-    const worker = new SendWorker(
-      {
-        queue,
-        fanOuts: { expandNext: async () => false, templateData: async () => null },
-        audience: {
-          recipients: async (ids) => new Map(ids.map((id) => [id, { email: `${id}@example.com`, name: null, locale: 'en' as const }])),
-          consent: async (ids) =>
-            new Map(
-              ids.map((id) => [
-                id,
-                { 'ticket-updates': { subscribed: id !== 'ben' && id !== 'dee', locked: false, advisoryThreshold: 'all', ticketDelivery: 'immediate', basis: 'exempt', lapsedAt: id === 'dee' ? '2028-03-01T00:00:00.000Z' : null } },
-              ]),
-            ),
-          category: (key) => (key === TICKETS.key ? TICKETS : undefined),
-        },
-        suppressions: { among: async () => new Map(), reasonFor: async () => null, add: async () => {} },
-        composer,
-        completeData: async (_template, _contactId, stored) => ({ data: stored }),
-        mailer,
-        mutes: { mayReceive: async () => true },
-        digests: { collect: async () => '' },
-        evidence: { senderIdentity: async (unsubscribe) => `id-${unsubscribe}`, sent: async (template, contactId) => void renewals.push(`${template} to ${contactId}`) },
-        logger: pino({ level: 'silent' }),
+    const subscribed = (id: string) => ({
+      'ticket-updates': { subscribed: id !== 'ben' && id !== 'dee', locked: false, advisoryThreshold: 'all' as const, ticketDelivery: 'immediate' as const, basis: 'exempt', lapsedAt: id === 'dee' ? '2028-03-01T00:00:00.000Z' : null },
+    });
+    const worker = workerWith({
+      queue,
+      mailer,
+      metrics,
+      audience: {
+        recipients: async (ids) => new Map(ids.map((id) => [id, { email: `${id}@example.com`, name: null, locale: 'en' as const }])),
+        consent: async (ids) => new Map(ids.map((id) => [id, subscribed(id)])),
+        category: (key) => (key === TICKETS.key ? TICKETS : undefined),
       },
-      { concurrency: 2, ratePerSecond: 0, maxAttempts: 3, retryBaseMs: 10 },
-    );
+      evidence: { senderIdentity: async (unsubscribe) => `id-${unsubscribe}`, sent: async (template, contactId) => void renewals.push(`${template} to ${contactId}`) },
+    });
     worker.start();
     for (let waited = 0; outcomes.size < 4 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     await worker.stop();
@@ -96,5 +125,31 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
     });
     expect(sentTo).toEqual(['ana@example.com']);
     expect(renewals).toEqual(['ticket-update to ana']);
+    expect(Object.fromEntries(counts)).toEqual({ 'sent ticket-updates/ticket-update': 1, 'suppressed not-subscribed': 2, 'retried relay': 1 });
+  });
+
+  it('when a renewal finds a message it is still sending no longer its own, then that lease is counted lost once; renewals are counted, a failed one apart', async () => {
+    const { queue, outcomes } = memoryQueue([message('m1', 'ana'), message('m2', 'ben')]);
+    let renewalCalls = 0;
+    // m2's lease ran out and another worker claimed it; the third renewal fails outright.
+    queue.extendLease = async () => {
+      renewalCalls += 1;
+      if (renewalCalls === 3) throw new Error('database away');
+      return ['m1'];
+    };
+    let release!: () => void;
+    const slowRelay = new Promise<void>((resolve) => (release = resolve));
+    const mailer: Mailer = { kind: 'smtp', send: async () => (await slowRelay, { response: '250 ok' }), close: () => {} };
+    const { metrics, counts } = countedMetrics();
+    const worker = workerWith({ queue, mailer, metrics }, { leaseMs: 300 });
+    worker.start();
+    for (let waited = 0; renewalCalls < 4 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    for (let waited = 0; outcomes.size < 2 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await worker.stop();
+    expect(counts.get('leases lost')).toBe(1);
+    expect(counts.get('lease renewal failed')).toBe(1);
+    expect(counts.get('lease renewed')).toBeGreaterThanOrEqual(3);
+    expect(counts.get('sent ticket-updates/ticket-update')).toBe(2);
   });
 });

@@ -39,7 +39,8 @@ export interface QueuedMessage {
 /** The durable queue (outbox/outbox.ts): claims under a lease, and one outcome per message. */
 export interface Queue {
   claim(owner: string, limit: number, leaseMs: number): Promise<QueuedMessage[]>;
-  extendLease(owner: string, leaseMs: number): Promise<void>;
+  /** Renews every claim the owner still holds; answers the ids renewed. */
+  extendLease(owner: string, leaseMs: number): Promise<string[]>;
   release(owner: string, ids: string[]): Promise<void>;
   templateData(message: QueuedMessage): Record<string, unknown> | null;
   sent(id: string, subject: string, proof: { basis: string | null; senderIdentity: string | null }): Promise<void>;
@@ -105,6 +106,25 @@ export interface Digests {
   collect(contactId: string, update: Record<string, unknown>): Promise<string>;
 }
 
+/** Why a send failed: the relay refusing us, another passing SMTP trouble, a refusal of this message, content that cannot be made, or our own trouble. */
+export const SEND_FAILURE_KINDS = ['relay', 'transient', 'permanent', 'unrenderable', 'internal'] as const;
+export type SendFailureKind = (typeof SEND_FAILURE_KINDS)[number];
+
+/** Why a queued message was not sent after all, as a kind (its stored reason says more). */
+export const SEND_SUPPRESSED_REASONS = ['erased', 'not-subscribed', 'suppression-list', 'below-threshold', 'ticket-muted', 'daily-digest', 'nothing-to-send'] as const;
+export type SendSuppressedReason = (typeof SEND_SUPPRESSED_REASONS)[number];
+
+/** What the worker counts for the operator (http/metrics.ts): kinds and names from fixed sets, never an address. */
+export interface SendMetrics {
+  sent(category: string | null, template: string): void;
+  failed(kind: SendFailureKind): void;
+  retried(kind: SendFailureKind): void;
+  suppressed(reason: SendSuppressedReason): void;
+  leaseRenewed(): void;
+  leaseRenewalFailed(): void;
+  leasesLost(messages: number): void;
+}
+
 /** What the worker works with: small interfaces it declares, so it runs without a database in a test. */
 export interface WorkerDeps {
   queue: Queue;
@@ -118,6 +138,7 @@ export interface WorkerDeps {
   evidence: Evidence;
   mutes: Mutes;
   digests: Digests;
+  metrics: SendMetrics;
   logger: Logger;
 }
 
@@ -142,6 +163,11 @@ export class SendWorker {
   private readonly settings: Required<WorkerSettings>;
   /** The relay is refusing us (not a message): logged once as an error, until a send goes through again. */
   private relayDown = false;
+  /**
+   * Messages claimed and not yet settled (an outcome being written, or released): each renewal
+   * must still find them this worker's, or their lease ran out and another worker took them.
+   */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -171,9 +197,15 @@ export class SendWorker {
   /** One round: expand a batch of a fan-out's audience, then claim and send a batch. Returns the work done. */
   async runOnce(): Promise<number> {
     const expanded = await this.deps.fanOuts.expandNext(this.settings.expandBatchSize);
-    const batch = await this.deps.queue.claim(this.id, this.claimSize(), this.settings.leaseMs);
+    const batch = await this.claim();
     if (batch.length) await this.deliverBatch(batch);
     return batch.length + (expanded ? 1 : 0);
+  }
+
+  private async claim(): Promise<QueuedMessage[]> {
+    const batch = await this.deps.queue.claim(this.id, this.claimSize(), this.settings.leaseMs);
+    for (const message of batch) this.held.add(message.id);
+    return batch;
   }
 
   private claimSize(): number {
@@ -190,7 +222,7 @@ export class SendWorker {
     while (!this.stopping) {
       try {
         const expanded = await this.deps.fanOuts.expandNext(this.settings.expandBatchSize);
-        const batch = inFlight.size < 2 ? await this.deps.queue.claim(this.id, this.claimSize(), this.settings.leaseMs) : [];
+        const batch = inFlight.size < 2 ? await this.claim() : [];
         if (batch.length) {
           const delivery: Promise<void> = this.deliverBatch(batch)
             .catch((error: unknown) => this.deps.logger.error({ err: error }, 'batch delivery failed'))
@@ -222,16 +254,32 @@ export class SendWorker {
   }
 
   private async deliverBatch(batch: QueuedMessage[]): Promise<void> {
-    const renew = setInterval(() => {
-      this.deps.queue.extendLease(this.id, this.settings.leaseMs).catch((error: unknown) => {
-        this.deps.logger.warn({ err: error }, 'could not renew the lease');
-      });
-    }, this.settings.leaseMs / 3);
+    const renew = setInterval(() => void this.renewLeases(), this.settings.leaseMs / 3);
     try {
       await this.deliverClaimed(batch);
     } finally {
       clearInterval(renew);
     }
+  }
+
+  private async renewLeases(): Promise<void> {
+    const { queue, metrics, logger } = this.deps;
+    const mine = [...this.held];
+    let renewed: Set<string>;
+    try {
+      renewed = new Set(await queue.extendLease(this.id, this.settings.leaseMs));
+    } catch (error) {
+      metrics.leaseRenewalFailed();
+      logger.warn({ err: error }, 'could not renew the lease');
+      return;
+    }
+    metrics.leaseRenewed();
+    // Held since before the renewal and still unsettled, yet no longer ours: another worker has it.
+    const lost = mine.filter((id) => this.held.has(id) && !renewed.has(id));
+    if (!lost.length) return;
+    for (const id of lost) this.held.delete(id);
+    metrics.leasesLost(lost.length);
+    logger.warn({ messages: lost.length }, 'the lease of messages still being sent ran out and another worker took them: they may go out twice');
   }
 
   private async deliverClaimed(batch: QueuedMessage[]): Promise<void> {
@@ -248,6 +296,7 @@ export class SendWorker {
         await this.failedHere(message, error);
       }
     });
+    for (const id of unstarted) this.held.delete(id);
     await this.deps.queue.release(this.id, unstarted);
   }
 
@@ -258,14 +307,38 @@ export class SendWorker {
    * after SEND_MAX_ATTEMPTS.
    */
   private async failedHere(message: QueuedMessage, error: unknown): Promise<void> {
-    const attempt = message.attempts + 1;
     if (error instanceof TemplateDataError || (error instanceof MarkdownError && !error.tooSlow)) {
       this.deps.logger.warn({ messageId: message.id, reason: error.message }, 'message cannot be rendered');
-      return this.deps.queue.failed(message.id, `cannot be rendered: ${error.message}`);
+      return this.failOrRetry(message, 'unrenderable', `cannot be rendered: ${error.message}`);
     }
-    this.deps.logger.error({ err: error, messageId: message.id, attempt }, 'delivery failed unexpectedly');
-    if (attempt >= this.settings.maxAttempts) return this.deps.queue.failed(message.id, 'internal error');
-    await this.deps.queue.retryLater(message.id, 'internal error', retryDelayMs(this.settings.retryBaseMs, attempt));
+    this.deps.logger.error({ err: error, messageId: message.id, attempt: message.attempts + 1 }, 'delivery failed unexpectedly');
+    await this.failOrRetry(message, 'internal', 'internal error');
+  }
+
+  // Each outcome: no longer this worker's to renew, then written, then counted.
+
+  private async suppress(message: QueuedMessage, reason: SendSuppressedReason, detail: string): Promise<void> {
+    this.held.delete(message.id);
+    await this.deps.queue.suppressed(message.id, detail);
+    this.deps.metrics.suppressed(reason);
+  }
+
+  /** Given up at once when the message itself is refused or cannot be made, else retried with backoff until SEND_MAX_ATTEMPTS. */
+  private async failOrRetry(message: QueuedMessage, kind: SendFailureKind, detail: string): Promise<void> {
+    const attempt = message.attempts + 1;
+    this.held.delete(message.id);
+    if (kind === 'permanent' || kind === 'unrenderable' || attempt >= this.settings.maxAttempts) {
+      await this.deps.queue.failed(message.id, detail);
+      return this.deps.metrics.failed(kind);
+    }
+    await this.deps.queue.retryLater(message.id, detail, retryDelayMs(this.settings.retryBaseMs, attempt));
+    this.deps.metrics.retried(kind);
+  }
+
+  private async recordSent(message: QueuedMessage, subject: string, proof: { basis: string | null; senderIdentity: string | null }): Promise<void> {
+    this.held.delete(message.id);
+    await this.deps.queue.sent(message.id, subject, proof);
+    this.deps.metrics.sent(message.category, message.template);
   }
 
   private async loadContext(batch: QueuedMessage[]): Promise<Context> {
@@ -287,32 +360,32 @@ export class SendWorker {
   private async deliver(message: QueuedMessage, context: Context): Promise<void> {
     const { queue, composer, mailer, audience, logger } = this.deps;
     const recipient = context.recipients.get(message.contact_id);
-    if (!recipient) return queue.suppressed(message.id, 'The contact was erased.');
+    if (!recipient) return this.suppress(message, 'erased', 'The contact was erased.');
     const consent = message.category ? context.consent.get(message.contact_id)?.[message.category] : undefined;
     const configured = message.category ? audience.category(message.category) : undefined;
     // A category the contact's organization locked is, for this contact, one that cannot be left.
     const category = configured && consent?.locked ? { ...configured, required: true } : configured;
     // Consent is checked again here: an unsubscribe (or a lapse) after queueing wins.
-    if (message.category && (!category || !consent?.subscribed)) return queue.suppressed(message.id, notSubscribedReason(consent));
-    if (context.suppressed.has(recipient.email)) return queue.suppressed(message.id, 'The address is on the suppression list.');
+    if (message.category && (!category || !consent?.subscribed)) return this.suppress(message, 'not-subscribed', notSubscribedReason(consent));
+    if (context.suppressed.has(recipient.email)) return this.suppress(message, 'suppression-list', 'The address is on the suppression list.');
     const fanOut = message.fan_out_id ? context.fanOutData.get(message.fan_out_id) : undefined;
     const stored = message.fan_out_id ? fanOut?.data : (queue.templateData(message) ?? {});
-    if (!stored) return queue.failed(message.id, 'The advisory or service alert is gone.');
+    if (!stored) return this.failOrRetry(message, 'unrenderable', 'The advisory or service alert is gone.');
     if (message.template === 'security-advisory' && consent && belowThreshold(stored.severity, consent.advisoryThreshold)) {
-      return queue.suppressed(message.id, `The contact receives only advisories of severity ${consent.advisoryThreshold} and above.`);
+      return this.suppress(message, 'below-threshold', `The contact receives only advisories of severity ${consent.advisoryThreshold} and above.`);
     }
     if (message.template === 'ticket-update' && !(await this.deps.mutes.mayReceive(message.contact_id, stored))) {
-      return queue.suppressed(message.id, 'The contact muted updates about this ticket.');
+      return this.suppress(message, 'ticket-muted', 'The contact muted updates about this ticket.');
     }
     if (message.template === 'ticket-update' && consent?.ticketDelivery === 'daily') {
       const dueAt = await this.deps.digests.collect(message.contact_id, stored);
-      return queue.suppressed(message.id, `Collected for the contact's daily digest (due ${dueAt}).`);
+      return this.suppress(message, 'daily-digest', `Collected for the contact's daily digest (due ${dueAt}).`);
     }
     const completed = await this.deps.completeData(message.template, message.contact_id, stored);
-    if ('skip' in completed) return queue.suppressed(message.id, completed.skip);
+    if ('skip' in completed) return this.suppress(message, 'nothing-to-send', completed.skip);
     const { data, attachments, to } = completed;
     if (to !== undefined && (await this.deps.suppressions.reasonFor(to)) !== null) {
-      return queue.suppressed(message.id, 'The address is on the suppression list.');
+      return this.suppress(message, 'suppression-list', 'The address is on the suppression list.');
     }
 
     const { mail, subject } = await composer.compose({
@@ -338,14 +411,13 @@ export class SendWorker {
       }
       this.relayDown ||= failure.relay;
       if (failure.badAddress) await this.deps.suppressions.add(to ?? recipient.email, 'hard bounce (5.1.x)');
-      if (failure.kind === 'permanent' || attempt >= this.settings.maxAttempts) return queue.failed(message.id, failure.detail);
-      return queue.retryLater(message.id, failure.detail, retryDelayMs(this.settings.retryBaseMs, attempt));
+      return this.failOrRetry(message, failure.relay ? 'relay' : failure.kind, failure.detail);
     }
     this.relayDown = false;
     const unsubscribe = to !== undefined ? 'none' : category && !category.required ? 'one-click-and-footer' : 'preferences-link';
     // Mail of a locked category rests on the client organization's own requirement.
     const basis = consent ? (consent.locked ? 'b2b' : consent.basis) : null;
-    await queue.sent(message.id, subject, { basis, senderIdentity: await this.deps.evidence.senderIdentity(unsubscribe) });
+    await this.recordSent(message, subject, { basis, senderIdentity: await this.deps.evidence.senderIdentity(unsubscribe) });
     await this.deps.evidence.sent(message.template, message.contact_id).catch((error: unknown) => {
       logger.error({ err: error, messageId: message.id }, 'could not renew the relationship this message proves');
     });

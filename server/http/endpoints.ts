@@ -129,6 +129,8 @@ export class Endpoints {
   readonly operations: Operation[] = [];
   private readonly open = express.Router();
   private readonly admin = express.Router();
+  /** Each Express route's declared path, whole (`/api/v1/contacts/:id`): what metrics label requests by. */
+  private readonly patterns = new WeakMap<object, string>();
 
   constructor(private readonly auth: Authenticators) {}
 
@@ -170,7 +172,15 @@ export class Endpoints {
     };
     const target = 'apiKey' in spec.auth ? this.admin : this.open;
     const path = 'apiKey' in spec.auth ? spec.path.slice(this.auth.adminPrefix.length) : spec.path;
-    target[spec.method](path, ...chain, run);
+    const route = target.route(path);
+    route[spec.method](...chain, run);
+    this.patterns.set(route, spec.path);
+  }
+
+  /** The declared path of the route a request matched (never its URL, which holds tokens); undefined when none did. */
+  patternOf(req: Request): string | undefined {
+    const route: unknown = req.route;
+    return typeof route === 'object' && route !== null ? this.patterns.get(route) : undefined;
   }
 
   private authOf(spec: EndpointSpec): RequestHandler[] {

@@ -96,7 +96,7 @@ export class Outbox {
   async stats(now: number) {
     const hourAgo = new Date(now - 3_600_000).toISOString();
     const dayAgo = new Date(now - 86_400_000).toISOString();
-    const byStatus = await this.db.selectFrom('messages').select(['status', sql<string>`count(*)`.as('n')]).groupBy('status').execute();
+    const byStatus = await this.countByStatus();
     const sent = await this.db
       .selectFrom('messages')
       .select([sql<string>`coalesce(sum(case when sent_at >= ${hourAgo} then 1 else 0 end), 0)`.as('hour'), sql<string>`count(*)`.as('day')])
@@ -113,11 +113,17 @@ export class Outbox {
       .limit(10)
       .execute();
     return {
-      byStatus: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])) as Partial<Record<MessageStatus, number>>,
+      byStatus,
       sentLastHour: Number(sent.hour),
       sentLastDay: Number(sent.day),
       failures: failures.map((f) => ({ reason: f.last_error ?? 'unknown', count: Number(f.n) })),
     };
+  }
+
+  /** How many messages there are in each status (a status without any is left out). */
+  async countByStatus(): Promise<Partial<Record<MessageStatus, number>>> {
+    const rows = await this.db.selectFrom('messages').select(['status', sql<string>`count(*)`.as('n')]).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   /** Stores one message; a repeated idempotency key throws the store's unique violation. */
@@ -236,14 +242,16 @@ export class Outbox {
     return rows.sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at));
   }
 
-  /** Keeps this worker's claims alive while it is still working on them. */
-  async extendLease(owner: string, leaseMs: number): Promise<void> {
-    await this.db
+  /** Keeps this worker's claims alive while it is still working on them; answers the ids still its own. */
+  async extendLease(owner: string, leaseMs: number): Promise<string[]> {
+    const renewed = await this.db
       .updateTable('messages')
       .set({ lease_until: isoAfter(leaseMs) })
       .where('lease_owner', '=', owner)
       .where('status', '=', 'sending')
+      .returning('id')
       .execute();
+    return renewed.map((row) => row.id);
   }
 
   /** Sent: with what it relied on (the consent basis, for category mail) and who it said it was from. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { ComponentChildren } from 'preact';
-import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type ConsentSetting, type Contact, type Locale, type WordingSurface } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type CategoryInfo, type ConsentSetting, type Contact, type Locale, type WordingSurface } from '../../contract/index.js';
 import type { AfterAnswer } from '../after-answer.js';
 import type { Categories } from '../consent/categories.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -37,6 +37,7 @@ import {
 } from './link-page-views.js';
 import { renderPage } from './page-layout.js';
 import { PAGE_STRINGS, pageLocale } from './page-strings.js';
+import type { LinkPageMetrics } from './page-actions.js';
 
 export interface LinkPagesDeps {
   brand: { name: string; color: string };
@@ -50,6 +51,7 @@ export interface LinkPagesDeps {
   organizations: Organizations;
   ticketMutes: TicketMutes;
   acknowledgments: AdvisoryAcknowledgments;
+  pageMetrics: LinkPageMetrics;
 }
 
 // Pages reached from email links: no script at all, no framing, no referrer (the token is in the
@@ -71,7 +73,7 @@ const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), '
 
 /** The pages behind the links in every email: unsubscribe, preferences, and a fresh link by email. */
 export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): void {
-  const { brand, contacts, organizations, categories, messages, rateLimits, afterAnswer, wordings, consentRequests, ticketMutes, acknowledgments } = deps;
+  const { brand, contacts, organizations, categories, messages, rateLimits, afterAnswer, wordings, consentRequests, ticketMutes, acknowledgments, pageMetrics } = deps;
   const css = pageCss.replace('--brand: #0b5cad', `--brand: ${brand.color}`);
 
   const localeOf = (req: Request, contact?: Contact) =>
@@ -219,17 +221,9 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     const category = key ? categories.get(key) : undefined;
     const action = formAction(req);
     if (action === 'one-click') {
-      // RFC 8058: changed before answering, 200 with a tiny body, no redirect, no cookie; repeatable.
-      // An erased contact has nothing left to change: still a 200, as repeating is harmless.
-      if (!category || category.required) return { status: 200, text: 'Unsubscribed.' };
-      try {
-        await contacts.changeConsent(contactId, { [category.key]: false }, originOf(req, 'one-click'));
-      } catch (error) {
-        // Locked on by the contact's organization since this email went: nothing to change, still a 200.
-        if (error instanceof DomainError && error.kind === 'invalid') return { status: 200, text: 'Required by your organization: not changed.' };
-        throw error;
-      }
-      return { status: 200, text: 'Unsubscribed.' };
+      const answer = await oneClick(req, contactId, category);
+      pageMetrics.oneClickUnsubscribe();
+      return answer;
     }
     if (action !== 'unsubscribe' && action !== 'resubscribe') {
       return preferenceAction(req, contactId, (contact, done) => contactPage(req, contact, unsubscribeView(req, contact, key, 'confirm'), done));
@@ -239,9 +233,24 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (category && !category.required && !before.lockedCategories.includes(category.key)) {
       await contacts.setPreferences(contactId, { [category.key]: action === 'resubscribe' }, pageOrigin(req, 'unsubscribe-page'));
     }
+    pageMetrics.pageAction(action);
     const contact = (await contacts.get(contactId))!;
     return contactPage(req, contact, unsubscribeView(req, contact, key, action === 'unsubscribe' ? 'unsubscribed' : 'resubscribed'));
   });
+
+  /** RFC 8058: changed before answering, 200 with a tiny body, no redirect, no cookie; repeatable. */
+  async function oneClick(req: Request, contactId: string, category: CategoryInfo | undefined): Promise<Reply> {
+    // An erased contact has nothing left to change: still a 200, as repeating is harmless.
+    if (!category || category.required) return { status: 200, text: 'Unsubscribed.' };
+    try {
+      await contacts.changeConsent(contactId, { [category.key]: false }, originOf(req, 'one-click'));
+    } catch (error) {
+      // Locked on by the contact's organization since this email went: nothing to change, still a 200.
+      if (error instanceof DomainError && error.kind === 'invalid') return { status: 200, text: 'Required by your organization: not changed.' };
+      throw error;
+    }
+    return { status: 200, text: 'Unsubscribed.' };
+  }
 
   // ---- Preferences link: the preference center ----
 
@@ -263,6 +272,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       if (!contact) return gone(req);
       // To the contact's own address only: the link proves nothing more than access to that inbox.
       await messages.sendSystem(contact.id, 'data-export', { requestedAt: new Date().toISOString() });
+      pageMetrics.pageAction('email-export');
       return answer(contact, (locale) => PAGE_STRINGS[locale].dataSent(contact.email));
     }
     if (action !== 'save' && action !== 'unsubscribe-all') return { status: 400, text: 'Unknown action.' };
@@ -285,6 +295,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (threshold !== undefined) withSetting(ADVISORY_CATEGORY, { advisoryThreshold: threshold as AdvisoryThreshold });
     if (delivery !== undefined) withSetting(TICKETS_CATEGORY, { ticketDelivery: delivery as TicketDelivery });
     const contact = await contacts.setPreferences(contactId, wanted, pageOrigin(req, 'preference-page'));
+    pageMetrics.pageAction(action);
     return answer(contact, (locale) => (action === 'save' ? PAGE_STRINGS[locale].saved : PAGE_STRINGS[locale].allOff));
   }
 
@@ -339,6 +350,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     const { ip, userAgent } = originOf(req, 'double-opt-in');
     const result = await consentRequests.confirm(request.id, contact.id, { locale, ip, userAgent });
     if (result.outcome === 'unknown') return gone(req);
+    if (result.outcome === 'confirmed') pageMetrics.pageAction('confirm');
     const status = result.outcome === 'expired' ? 410 : 200;
     const labels = 'request' in result ? labelsOf(result.request.categories, locale) : '';
     return page(req, status, locale, <ConfirmedView locale={locale} outcome={result.outcome} categories={labels} />);
@@ -362,6 +374,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     return mutePage(req, link, async (contactId, ticketId) => {
       if (action === 'mute') await ticketMutes.mute(contactId, ticketId);
       else await ticketMutes.unmute(contactId, ticketId);
+      pageMetrics.pageAction(action);
       return action === 'mute' ? 'muted' : 'unmuted';
     });
   });
@@ -383,6 +396,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       if (error instanceof DomainError && error.kind === 'not-found') return brokenLink(req, 'invalid');
       throw error;
     }
+    if (act) pageMetrics.pageAction('acknowledge');
     const [advisory] = await acknowledgments.forContact(contact.id, locale, advisoryId);
     const organization = (await organizations.get(contact.organizationId))?.name ?? '';
     if (!advisory) return brokenLink(req, 'invalid');
@@ -460,6 +474,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         const settings = Object.fromEntries(chosen.map((key) => [key, { subscribed: true, confirm: true }]));
         await contacts.changeConsent(contactId, settings, origin, 'subscribe-form');
       });
+      pageMetrics.pageAction('subscribe');
       return page(req, 200, locale, <SubscribeSentView locale={locale} />, false);
     },
   );
@@ -509,6 +524,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         const contactId = await contacts.idByEmail(normalized.email);
         if (contactId) await messages.sendSystem(contactId, 'preferences-link', {});
       });
+      pageMetrics.pageAction('fresh-link');
       return page(req, 200, locale, <NoticeView locale={locale} notice="sent" />, false);
     },
   );
