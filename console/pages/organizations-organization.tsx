@@ -3,6 +3,7 @@ import type { Coverage, CoverageOverview, Locale, Organization, OrganizationPoli
 import type { ConsoleApi } from '../api.js';
 import { formats } from './contacts-contact.js';
 import type { OrganizationsStrings } from './organizations-strings.js';
+import { StackTable } from '../stack-table.js';
 
 export interface OrganizationViewProps {
   api: ConsoleApi;
@@ -83,70 +84,31 @@ export function OrganizationView({ api, s, locale, organization, summary, withCo
         <>
           <h3>{s.coverageHeading}</h3>
           <p class="muted">{s.coverageIntro}</p>
-          <table class="stack coverage" role="table">
-            <thead role="rowgroup">
-              <tr role="row">
-                <th scope="col" role="columnheader">
-                  {s.colCategory}
-                </th>
-                <th scope="col" role="columnheader" class="count">
-                  {s.colReceivers}
-                </th>
-                <th scope="col" role="columnheader">
-                  {s.colCovered}
-                </th>
-              </tr>
-            </thead>
-            <tbody role="rowgroup">
-              {coverage.categories.map((c) => (
-                <tr key={c.category} role="row" data-category={c.category}>
-                  <td role="cell" class="name">
-                    {label(c.category)}
-                  </td>
-                  <td role="cell" class="count" data-label={s.colReceivers}>
-                    {s.number(c.receivers)}
-                  </td>
-                  <td role="cell" data-label={s.colCovered}>
-                    {c.covered ? <span class="badge on">{s.yes}</span> : <span class="badge nobody">{s.no}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StackTable
+            name="coverage"
+            rows={coverage.categories}
+            rowKey={(c) => c.category}
+            rowData={(c) => ({ 'data-category': c.category })}
+            columns={[
+              { label: s.colCategory, cell: (c) => label(c.category) },
+              { label: s.colReceivers, class: 'count', cell: (c) => s.number(c.receivers) },
+              { label: s.colCovered, cell: (c) => (c.covered ? <span class="badge on">{s.yes}</span> : <span class="badge nobody">{s.no}</span>) },
+            ]}
+          />
           <h4>{s.lossesHeading}</h4>
           {coverage.losses.length === 0 ? (
             <p>{s.noLosses}</p>
           ) : (
-            <table class="stack losses" role="table">
-              <thead role="rowgroup">
-                <tr role="row">
-                  <th scope="col" role="columnheader">
-                    {s.colCategory}
-                  </th>
-                  <th scope="col" role="columnheader">
-                    {s.colLost}
-                  </th>
-                  <th scope="col" role="columnheader">
-                    {s.colRestored}
-                  </th>
-                </tr>
-              </thead>
-              <tbody role="rowgroup">
-                {coverage.losses.map((loss) => (
-                  <tr key={`${loss.category} ${loss.lostAt}`} role="row">
-                    <td role="cell" class="name">
-                      {label(loss.category)}
-                    </td>
-                    <td role="cell" data-label={s.colLost}>
-                      {f.when(loss.lostAt)}
-                    </td>
-                    <td role="cell" data-label={s.colRestored}>
-                      {loss.restoredAt ? f.when(loss.restoredAt) : <strong>{s.stillOpen}</strong>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <StackTable
+              name="losses"
+              rows={coverage.losses}
+              rowKey={(loss) => `${loss.category} ${loss.lostAt}`}
+              columns={[
+                { label: s.colCategory, cell: (loss) => label(loss.category) },
+                { label: s.colLost, cell: (loss) => f.when(loss.lostAt) },
+                { label: s.colRestored, cell: (loss) => (loss.restoredAt ? f.when(loss.restoredAt) : <strong>{s.stillOpen}</strong>) },
+              ]}
+            />
           )}
         </>
       )}
@@ -169,36 +131,17 @@ function Policy({ s, policy, label }: { s: OrganizationsStrings; policy: Organiz
       {entries.length === 0 ? (
         <p>{s.noPolicy}</p>
       ) : (
-        <table class="stack policy" role="table">
-          <thead role="rowgroup">
-            <tr role="row">
-              <th scope="col" role="columnheader">
-                {s.colCategory}
-              </th>
-              <th scope="col" role="columnheader">
-                {s.colDefault}
-              </th>
-              <th scope="col" role="columnheader">
-                {s.colLocked}
-              </th>
-            </tr>
-          </thead>
-          <tbody role="rowgroup">
-            {entries.map(([key, rule]) => (
-              <tr key={key} role="row" data-category={key}>
-                <td role="cell" class="name">
-                  {label(key)}
-                </td>
-                <td role="cell" data-label={s.colDefault}>
-                  {rule.default === null ? s.defaultOwn : rule.default ? s.defaultOn : s.defaultOff}
-                </td>
-                <td role="cell" data-label={s.colLocked}>
-                  {rule.locked ? s.lockedYes : s.lockedNo}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <StackTable
+          name="policy"
+          rows={entries}
+          rowKey={([key]) => key}
+          rowData={([key]) => ({ 'data-category': key })}
+          columns={[
+            { label: s.colCategory, cell: ([key]) => label(key) },
+            { label: s.colDefault, cell: ([, rule]) => (rule.default === null ? s.defaultOwn : rule.default ? s.defaultOn : s.defaultOff) },
+            { label: s.colLocked, cell: ([, rule]) => (rule.locked ? s.lockedYes : s.lockedNo) },
+          ]}
+        />
       )}
     </>
   );
