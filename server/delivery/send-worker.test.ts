@@ -49,9 +49,8 @@ function countedMetrics() {
 
 /** A worker on everything in memory: every contact subscribed to ticket updates unless `consent` says otherwise. */
 function workerWith(parts: Pick<WorkerDeps, 'queue' | 'mailer' | 'metrics'> & Partial<WorkerDeps>, settings: Partial<ConstructorParameters<typeof SendWorker>[1]> = {}) {
-  const composer: Composer = {
-    compose: async ({ data, recipient }) => ({ subject: String(data.subject), mail: { to: { name: '', address: recipient.email } } }),
-  };
+  const compose: Composer['compose'] = async ({ data, recipient }) => ({ subject: String(data.subject), mail: { to: { name: '', address: recipient.email } } });
+  const composer: Composer = { compose, composeFanOut: compose };
   return new SendWorker(
     {
       fanOuts: { expandNext: async () => false, templateData: async () => null },

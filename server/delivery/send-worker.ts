@@ -388,7 +388,7 @@ export class SendWorker {
       return this.suppress(message, 'suppression-list', 'The address is on the suppression list.');
     }
 
-    const { mail, subject } = await composer.compose({
+    const input = {
       messageId: message.id,
       template: message.template as TemplateName,
       data,
@@ -397,7 +397,8 @@ export class SendWorker {
       withLinks: to === undefined,
       ...(attachments ? { attachments } : {}),
       ...(fanOut?.acknowledge ? { acknowledge: fanOut.acknowledge } : {}),
-    });
+    };
+    const { mail, subject } = message.fan_out_id ? await composer.composeFanOut({ ...input, fanOutId: message.fan_out_id }) : await composer.compose(input);
     await this.rate.take();
     try {
       await mailer.send(mail);
