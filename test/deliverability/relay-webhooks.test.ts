@@ -240,7 +240,8 @@ describe.each(STORES)('relay event webhooks, on %s', (kind) => {
     expect(await server.services.suppressions.reasonFor(bounced.email)).toBe('hard bounce (5.1.1)');
     expect((await post('postmark', hardBounce, auth)).body).toEqual({ recorded: 0, duplicates: 1, unmatched: 0, ignored: 0 });
 
-    const complaint = { RecordType: 'SpamComplaint', ID: 5323372036 + run, Type: 'SpamComplaint', TypeCode: 512, Metadata: { message_ref: postmarkReference(second.mail) }, Email: complaining.email, BouncedAt: new Date().toISOString() };
+    // The key as the header's name reached Postmark: nodemailer recases it to X-Pm-Metadata-Message_ref.
+    const complaint = { RecordType: 'SpamComplaint', ID: 5323372036 + run, Type: 'SpamComplaint', TypeCode: 512, Metadata: { Message_ref: postmarkReference(second.mail) }, Email: complaining.email, BouncedAt: new Date().toISOString() };
     expect((await post('postmark', complaint, auth)).body).toEqual({ recorded: 1, duplicates: 0, unmatched: 0, ignored: 0 });
     await complainedAndWithdrawn(complaining, second.messageId);
 

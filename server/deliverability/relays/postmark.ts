@@ -33,6 +33,14 @@ function sameSecret(given: string, expected: string): boolean {
   return crypto.timingSafeEqual(digest(given), digest(expected));
 }
 
+/**
+ * A metadata value whatever the case of its key: the name comes from a header field's, and
+ * header names are case-insensitive (nodemailer writes `X-Pm-Metadata-Message_ref`).
+ */
+function metadata(values: Record<string, unknown> | undefined, key: string): unknown {
+  return Object.entries(values ?? {}).find(([name]) => name.toLowerCase() === key)?.[1];
+}
+
 /** The metadata header Postmark reads from mail sent over SMTP (it removes it before delivery). */
 export function postmarkHeaders(reference: string): Record<string, string> {
   return { [`X-PM-Metadata-${POSTMARK_REFERENCE_KEY}`]: reference };
@@ -64,7 +72,7 @@ export function postmarkEvents(record: z.output<typeof postmarkRecord>): RelayBa
   return {
     events: [
       {
-        reference: text(record.Metadata?.[POSTMARK_REFERENCE_KEY]),
+        reference: text(metadata(record.Metadata, POSTMARK_REFERENCE_KEY)),
         kind,
         // Bounces and spam complaints share Postmark's bounce ids; the record type keeps them apart anyway.
         eventKey: `${record.RecordType}:${record.ID}`,
