@@ -151,4 +151,17 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
     expect(counts.get('lease renewed')).toBeGreaterThanOrEqual(3);
     expect(counts.get('sent ticket-updates/ticket-update')).toBe(2);
   });
+
+  it('when a batch of large messages was claimed, then the next claim asks for as many as fit the byte budget, and small ones bring it back to the row limit', async () => {
+    const large = (id: string) => ({ ...message(id, 'ana'), data: JSON.stringify({ subject: 'long thread', message: 'x'.repeat(100_000) }) });
+    const batches = [[large('l1'), large('l2')], [message('s1', 'ben')], []];
+    const asked: number[] = [];
+    const { queue } = memoryQueue([]);
+    queue.claim = async (_owner, limit) => (asked.push(limit), batches.shift() ?? []);
+    const mailer: Mailer = { kind: 'smtp', send: async () => ({ response: '250 ok' }), close: () => {} };
+    const worker = workerWith({ queue, mailer, metrics: countedMetrics().metrics }, { batchSize: 200, batchBytes: 1_000_000 });
+    for (let i = 0; i < 3; i++) await worker.runOnce();
+    // About 100 KB each: 1 MB holds 9 of them; then 30-byte messages, and the row limit again.
+    expect(asked).toEqual([200, 9, 200]);
+  });
 });

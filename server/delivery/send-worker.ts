@@ -21,6 +21,11 @@ export interface WorkerSettings {
   leaseMs?: number;
   pollMs?: number;
   batchSize?: number;
+  /**
+   * What a claimed batch's stored data may add up to: a batch of large messages (a long ticket
+   * thread) is claimed smaller, so memory follows bytes rather than rows.
+   */
+  batchBytes?: number;
   expandBatchSize?: number;
 }
 
@@ -173,7 +178,7 @@ export class SendWorker {
     private readonly deps: WorkerDeps,
     settings: WorkerSettings,
   ) {
-    this.settings = { leaseMs: 30_000, pollMs: 500, batchSize: 200, expandBatchSize: 1000, ...settings };
+    this.settings = { leaseMs: 30_000, pollMs: 500, batchSize: 200, batchBytes: 4 * 1024 * 1024, expandBatchSize: 1000, ...settings };
     this.rate = new RateLimiter(settings.ratePerSecond);
   }
 
@@ -205,12 +210,18 @@ export class SendWorker {
   private async claim(): Promise<QueuedMessage[]> {
     const batch = await this.deps.queue.claim(this.id, this.claimSize(), this.settings.leaseMs);
     for (const message of batch) this.held.add(message.id);
+    if (batch.length) this.bytesPerMessage = batch.reduce((sum, m) => sum + (m.data?.length ?? 0), 0) / batch.length;
     return batch;
   }
 
+  /** The stored data of the last batch claimed, per message: the next claim's size by bytes. */
+  private bytesPerMessage = 0;
+
   private claimSize(): number {
-    const { ratePerSecond, batchSize } = this.settings;
-    return ratePerSecond > 0 ? Math.max(1, Math.min(batchSize, Math.floor(ratePerSecond * 30))) : batchSize;
+    const { ratePerSecond, batchSize, batchBytes } = this.settings;
+    const byBytes = this.bytesPerMessage > 0 ? Math.floor(batchBytes / this.bytesPerMessage) : batchSize;
+    const byRate = ratePerSecond > 0 ? Math.floor(ratePerSecond * 30) : batchSize;
+    return Math.max(1, Math.min(batchSize, byBytes, byRate));
   }
 
   /**
