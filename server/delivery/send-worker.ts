@@ -178,7 +178,9 @@ export class SendWorker {
     private readonly deps: WorkerDeps,
     settings: WorkerSettings,
   ) {
-    this.settings = { leaseMs: 30_000, pollMs: 500, batchSize: 200, batchBytes: 4 * 1024 * 1024, expandBatchSize: 1000, ...settings };
+    // Small enough that one batch's work (a claim and its context, a page of expansion) never
+    // holds the event loop long while requests wait, and workers finish a fan-out together.
+    this.settings = { leaseMs: 30_000, pollMs: 500, batchSize: 100, batchBytes: 4 * 1024 * 1024, expandBatchSize: 250, ...settings };
     this.rate = new RateLimiter(settings.ratePerSecond);
   }
 
