@@ -2,21 +2,27 @@
 // process, against the ceiling: nodemailer's pooled transport sending N already-rendered messages
 // of the same size to the same SMTP process with the same number of connections.
 import crypto from 'node:crypto';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { forEachLimited } from '../server/delivery/pacing.js';
-import { memoryOf, sampleRss, sleep } from './lib/proc.js';
-import { postAdvisory, seedContacts, startService } from './lib/service.js';
+import { memoryOf, sampleRss, sleep, tempDir } from './lib/proc.js';
+import { postAdvisory, seedContactsApart, startService } from './lib/service.js';
 import { wallClock, type SmtpCounter } from './lib/smtp.js';
 
 export const SEND_CONCURRENCY = Number(process.env['SEND_CONCURRENCY'] ?? 5);
+
+/** DKIM as a real sender has it (RSA 2048), for the service and the ceiling alike. */
+const DKIM_KEY = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+export const DKIM = { domainName: 'bench.example', keySelector: 'bench', privateKey: DKIM_KEY };
+const DKIM_ENV = { DKIM_DOMAIN: DKIM.domainName, DKIM_SELECTOR: DKIM.keySelector, DKIM_PRIVATE_KEY: DKIM_KEY };
 
 export interface FanoutRun {
   n: number;
   seconds: number;
   msgsPerSecond: number;
   msPerMessage: number;
-  /** Highest VmRSS of the server process sampled during the fan-out, and its VmHWM over its whole life (seeding included). */
+  /** Highest VmRSS of the server process sampled during the fan-out, and its VmHWM over its whole life (start included; it does not seed). */
   peakRssMb: number;
   lifetimePeakMb: number;
   rssBeforeMb: number;
@@ -29,11 +35,16 @@ export interface CeilingRun {
   msgsPerSecond: number;
 }
 
-/** The service, fresh SQLite, worker on: seed N contacts, call the webhook, wait for N messages at the counter. */
-export async function fanout(counter: SmtpCounter, n: number): Promise<FanoutRun> {
-  const service = await startService({ smtpUrl: counter.url, env: { SEND_CONCURRENCY: String(SEND_CONCURRENCY) } });
+/**
+ * The service, fresh SQLite, worker on: N contacts seeded by another process first (the import's
+ * heap is not the fan-out's), then the webhook call, waited for until N messages reach the counter.
+ */
+export async function fanout(counter: SmtpCounter, n: number, { dkim = false } = {}): Promise<FanoutRun> {
+  const dataDir = tempDir('service');
+  const databaseUrl = `sqlite:${path.join(dataDir, 'bench.db')}`;
+  await seedContactsApart({ databaseUrl, dataDir }, n, `fan${n}`);
+  const service = await startService({ databaseUrl, dataDir, smtpUrl: counter.url, env: { SEND_CONCURRENCY: String(SEND_CONCURRENCY), ...(dkim ? DKIM_ENV : {}) } });
   try {
-    await seedContacts(service.url, n, `fan${n}`);
     await sleep(500);
     await counter.reset();
     const rssBeforeMb = memoryOf(service.pid).rssMb;
@@ -67,8 +78,8 @@ export async function fanout(counter: SmtpCounter, n: number): Promise<FanoutRun
  * real rendered advisory (`mail`), each with its own Message-ID and recipient, 2 × connections in
  * flight as the worker keeps. `raw: true` sends finished MIME bytes instead (for information).
  */
-export async function ceiling(counter: SmtpCounter, n: number, mail: Mail.Options, raw = false): Promise<CeilingRun> {
-  const transport = nodemailer.createTransport({ url: counter.url, pool: true, maxConnections: SEND_CONCURRENCY, maxMessages: 1000 });
+export async function ceiling(counter: SmtpCounter, n: number, mail: Mail.Options, raw = false, { dkim = false } = {}): Promise<CeilingRun> {
+  const transport = nodemailer.createTransport({ url: counter.url, pool: true, maxConnections: SEND_CONCURRENCY, maxMessages: 1000, ...(dkim ? { dkim: DKIM } : {}) });
   let mime: string | null = null;
   if (raw) {
     const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(mail);

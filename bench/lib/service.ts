@@ -1,5 +1,6 @@
 // The real service as child processes (`server/cli/server.ts`, `server/cli/worker.ts`), and the few
-// API calls the benchmarks need: seeding contacts by CSV import, and the signed advisory webhook.
+// API calls the benchmarks need: seeding contacts by CSV import (in the measured process, or in a
+// short-lived one of its own), and the signed advisory webhook.
 import path from 'node:path';
 import { signatureHeader } from '../../server/http/signature.js';
 import { ADMIN_KEY, TOKEN_SECRET, WEBHOOK_SECRET, freePort, runTs, tempDir, waitForHealthy, type Child } from './proc.js';
@@ -7,6 +8,8 @@ import { ADMIN_KEY, TOKEN_SECRET, WEBHOOK_SECRET, freePort, runTs, tempDir, wait
 export interface ServiceOptions {
   /** `sqlite:<path>` or `postgres://…`; default a fresh SQLite file. */
   databaseUrl?: string;
+  /** The data folder (development secrets, the default SQLite file); default a new one. Processes sharing it share their keys. */
+  dataDir?: string;
   smtpUrl?: string;
   env?: Record<string, string>;
 }
@@ -34,7 +37,7 @@ export function serviceEnv(dataDir: string, databaseUrl: string, smtpUrl: string
 /** `tsx server/cli/server.ts` as its own process, waited for until /healthz answers. */
 export async function startService(options: ServiceOptions = {}): Promise<Service> {
   const port = await freePort();
-  const dataDir = tempDir('service');
+  const dataDir = options.dataDir ?? tempDir('service');
   const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(dataDir, 'bench.db')}`;
   const child = runTs('server/cli/server.ts', { ...serviceEnv(dataDir, databaseUrl, options.smtpUrl, port), ...options.env });
   const url = `http://127.0.0.1:${port}`;
@@ -76,6 +79,20 @@ export async function seedContacts(base: string, count: number, prefix: string):
     if (answer['rejected'] !== 0) throw new Error(`import rejected rows: ${JSON.stringify(answer).slice(0, 500)}`);
   }
   return organizationId;
+}
+
+/**
+ * Seeds `count` contacts (as seedContacts) through a short-lived service of its own, WORKER=off, on
+ * the given database and data folder (so with the same keys), stopped before this returns: a
+ * service started afterwards on that database is measured without the import's heap.
+ */
+export async function seedContactsApart(target: { databaseUrl: string; dataDir: string }, count: number, prefix: string): Promise<string> {
+  const seeder = await startService({ ...target, env: { WORKER: 'off' } });
+  try {
+    return await seedContacts(seeder.url, count, prefix);
+  } finally {
+    await seeder.stop();
+  }
 }
 
 export const ADVISORY = {

@@ -4,30 +4,38 @@
 //   parent → {type:'expect', n}   child → {type:'reached', count, at}   (at: wall clock, ms)
 //   parent → {type:'stats'}       child → {type:'stats', count, distinct, duplicates}
 //   parent → {type:'reset'}       counts from zero again
+//   parent → {type:'arrivals'}    child → {type:'arrivals', at: number[]}  (wall clock of each acceptance since the reset)
+// SMTP_LATENCY_MS=<ms> (env): a slow relay. The final reply to each message's DATA waits that long,
+// per connection (SMTP answers one message at a time on a connection), so connections still run
+// side by side: with c connections the relay tops out at c × 1000 / latency messages a second.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 const now = () => performance.timeOrigin + performance.now();
+const LATENCY_MS = Number(process.env['SMTP_LATENCY_MS'] ?? 0);
 
 let count = 0;
 let seen = new Set<string>();
 let duplicates = 0;
 let expected: number | null = null;
+let arrivals: number[] = [];
 
 function reply(message: object): void {
   process.send?.(message);
 }
 
 function accepted(messageId: string | undefined): void {
+  const at = now();
   count += 1;
+  arrivals.push(at);
   if (messageId) {
     if (seen.has(messageId)) duplicates += 1;
     else seen.add(messageId);
   }
   if (expected !== null && count >= expected) {
     expected = null;
-    reply({ type: 'reached', count, at: now() });
+    reply({ type: 'reached', count, at });
   }
 }
 
@@ -52,8 +60,12 @@ const server = new SMTPServer({
       }
     });
     stream.on('end', () => {
-      callback();
-      accepted(messageId);
+      const accept = () => {
+        callback();
+        accepted(messageId);
+      };
+      if (LATENCY_MS > 0) setTimeout(accept, LATENCY_MS);
+      else accept();
     });
   },
 });
@@ -73,7 +85,10 @@ process.on('message', (message: { type: string; n?: number }) => {
     seen = new Set();
     duplicates = 0;
     expected = null;
+    arrivals = [];
     reply({ type: 'reset' });
+  } else if (message.type === 'arrivals') {
+    reply({ type: 'arrivals', at: arrivals });
   }
 });
 process.on('disconnect', () => process.exit(0));

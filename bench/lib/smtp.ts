@@ -14,11 +14,19 @@ export interface SmtpCounter {
   waitFor(n: number, timeoutMs: number): Promise<number>;
   stats(): Promise<CounterStats>;
   reset(): Promise<void>;
+  /** Wall-clock time (ms) of each message accepted since the last reset, in order. */
+  arrivals(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
-export async function startSmtpCounter(): Promise<SmtpCounter> {
-  const child: Child = runTs('bench/lib/smtp-counter.ts', {}, true);
+export interface SmtpCounterOptions {
+  /** A slow relay: each message's final reply after DATA waits this long (per connection). */
+  latencyMs?: number;
+}
+
+export async function startSmtpCounter(options: SmtpCounterOptions = {}): Promise<SmtpCounter> {
+  const env: Record<string, string> = options.latencyMs ? { SMTP_LATENCY_MS: String(options.latencyMs) } : {};
+  const child: Child = runTs('bench/lib/smtp-counter.ts', env, true);
   const next = (type: string, timeoutMs = 10_000) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -52,6 +60,11 @@ export async function startSmtpCounter(): Promise<SmtpCounter> {
       const answer = next('reset');
       child.child.send({ type: 'reset' });
       await answer;
+    },
+    async arrivals() {
+      const answer = next('arrivals');
+      child.child.send({ type: 'arrivals' });
+      return (await answer)['at'] as number[];
     },
     stop: () => child.stop(),
   };
