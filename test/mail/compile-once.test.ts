@@ -2,9 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 
 const counts = vi.hoisted(() => ({ mjml: 0, htmlToText: 0 }));
 
-vi.mock('mjml', async (importOriginal) => {
-  const original = (await importOriginal<{ default: typeof import('mjml') }>()).default;
-  return { default: (...args: Parameters<typeof original>) => (counts.mjml++, original(...args)) };
+// MJML runs in a child process of its own (mjml-process.ts), once per layout asked for: count those.
+vi.mock('../../server/rendering/compile-mjml.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../server/rendering/compile-mjml.js')>();
+  return { ...original, compileLayout: (...args: Parameters<typeof original.compileLayout>) => (counts.mjml++, original.compileLayout(...args)) };
 });
 
 vi.mock('html-to-text', async (importOriginal) => {
