@@ -52,4 +52,4 @@ for (const [k, v] of [...pkgTotals].sort((a, b) => b[1] - a[1]).slice(0, 15)) co
 console.log('\nby function (self time):');
 for (const [k, v] of [...fnTotals].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(v)}  ${k}`);
 console.log('\nby function (inclusive, project code and middleware):');
-for (const [k, v] of [...inclusive].filter(([k]) => /server\/|express\/|router\/|helmet|pino-http|body-parser|express-rate-limit|kysely\/dist\/esm\/(query-executor|kysely)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(v)}  ${k}`);
+for (const [k, v] of [...inclusive].filter(([k]) => /server\/|express\/|router\/|helmet|body-parser|express-rate-limit|kysely\/dist\/esm\/(query-executor|kysely)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(v)}  ${k}`);
