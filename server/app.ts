@@ -77,6 +77,8 @@ export function createApp({ config, store, logger, services, version, snsGet }: 
   });
   app.use(['/api/v1/session', '/api/v1/me'], extensionCors(config.extensionIds));
 
+  // First: the most frequent requests by far, one-click POSTs, meet no other route on their way.
+  registerLinkPageRoutes(api, { brand: config.brand, ...services, pageMetrics: metrics.linkPages });
   api.route(
     { method: 'get', path: '/healthz', summary: 'Whether the service and its database answer', tag: 'Operations', auth: { anyone: true }, responses: { 200: { description: 'Up' }, 503: { description: 'The database does not answer' } } },
     async () => {
@@ -105,7 +107,6 @@ export function createApp({ config, store, logger, services, version, snsGet }: 
     localeOf: async (contactId) => (await services.contacts.recipients([contactId])).get(contactId)?.locale ?? 'en',
     onRecorded: () => services.worker.notify(),
   });
-  registerLinkPageRoutes(api, { brand: config.brand, ...services, pageMetrics: metrics.linkPages });
   if (!config.production && services.mailer.kind === 'dev-mailbox') registerDevMailboxRoutes(api, config.dataDir);
   registerApiKeyRoutes(api, services.apiKeys);
   registerOrganizationRoutes(api, services.organizations);

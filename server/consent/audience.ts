@@ -53,12 +53,15 @@ export async function anyoneReceives(db: Db, category: CategoryInfo, organizatio
  * (No answer is not a no: a lock or a default may still cover it; the full check decides then.)
  */
 export async function someColleagueSubscribed(db: Db, category: string, contactId: string): Promise<boolean> {
+  // One probe of the consents_receivers index (organization, category, contact; own consent on),
+  // in its order so that no store prefers to scan the table.
   const row = await db
-    .selectFrom('contacts as c')
-    .innerJoin('consents as cs', (join) => join.onRef('cs.contact_id', '=', 'c.id').on('cs.category', '=', category))
-    .select('c.id')
-    .where('c.organization_id', '=', (eb) => eb.selectFrom('contacts as me').select('me.organization_id').where('me.id', '=', contactId))
+    .selectFrom('consents as cs')
+    .select('cs.contact_id')
+    .where('cs.organization_id', '=', (eb) => eb.selectFrom('contacts as me').select('me.organization_id').where('me.id', '=', contactId))
+    .where('cs.category', '=', category)
     .where('cs.subscribed', '=', 1)
+    .orderBy('cs.contact_id')
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;

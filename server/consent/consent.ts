@@ -8,6 +8,7 @@ import type { Dialect } from '../store/dialect.js';
 import { invalid } from '../errors.js';
 import { impliedExpiry, isImplied, PERSON_SOURCES } from './basis.js';
 import type { WordingShown } from './consent-wordings.js';
+import { QuickOptOut, type ChangeProof } from './quick-opt-out.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -57,17 +58,24 @@ const bit = (value: boolean) => (value ? 1 : 0);
 /** Sources that are someone's choice for the contact: an organization's default no longer applies after one. */
 const CHOICES: ReadonlySet<ConsentSource> = new Set(['one-click', 'unsubscribe-page', 'preference-page', 'extension', 'admin', 'import', 'reconfirmation', 'double-opt-in']);
 
-/** Told, inside the transaction, of every change of what a contact receives (coverage.ts). */
+/**
+ * Told, inside the transaction, of every change of what a contact receives (coverage.ts), but for
+ * a quick opt-out (optOutAtOnce): that one happens only while someone else at the contact's
+ * organization still receives the category by their own consent.
+ */
 export type ConsentListener = (trx: Transaction<Database>, contactId: string, changed: { category: string; subscribed: boolean }[], at: string) => Promise<void>;
 
 /** Consent lives in one row per contact and category; every change appends a history row. */
 export class ConsentRecords {
   private readonly listeners: ConsentListener[] = [];
+  private readonly quickOptOut: QuickOptOut;
 
   constructor(
     private readonly categories: Categories,
     private readonly dialect: Dialect,
-  ) {}
+  ) {
+    this.quickOptOut = new QuickOptOut(dialect);
+  }
 
   /** Adds a listener told of every change of what a contact receives. */
   observe(listener: ConsentListener): void {
@@ -153,15 +161,16 @@ export class ConsentRecords {
    * category on its default basis. Implied consent rests on the organization's last purchase.
    */
   async initialize(trx: Transaction<Database>, contactIds: string[], origin: ChangeOrigin): Promise<void> {
-    const purchases = await this.lastPurchases(trx, contactIds);
+    const organizations = await this.organizationsOf(trx, contactIds);
     const defaults = await this.organizationDefaults(trx, contactIds);
-    const rows = contactIds.flatMap((contactId) =>
-      this.categories.list.map((c) => {
-        const since = c.basis === 'implied-relationship' ? (purchases.get(contactId) ?? origin.at) : origin.at;
+    const rows = contactIds.flatMap((contactId) => {
+      const { organizationId, lastPurchaseAt } = organizations.get(contactId)!;
+      return this.categories.list.map((c) => {
+        const since = c.basis === 'implied-relationship' ? (lastPurchaseAt ?? origin.at) : origin.at;
         const subscribed = c.required || (defaults.get(contactId)?.get(c.key) ?? c.subscribedByDefault);
-        return this.consentRow(contactId, c.key, { subscribed, basis: c.basis, since }, purchases.get(contactId) ?? null, origin);
-      }),
-    );
+        return { ...this.consentRow(contactId, c.key, { subscribed, basis: c.basis, since }, lastPurchaseAt, origin), organization_id: organizationId };
+      });
+    });
     for (const batch of chunks(rows, 1000)) {
       await trx
         .insertInto('consents')
@@ -203,7 +212,7 @@ export class ConsentRecords {
     }
     // Only implied consent turned on needs the organization's last purchase (one-click never does).
     const needsPurchase = resolved.some((r) => r.resolved.subscribed && isImplied(r.resolved.basis));
-    const lastPurchase = needsPurchase ? ((await this.lastPurchases(trx, [contactId])).get(contactId) ?? null) : null;
+    const lastPurchase = needsPurchase ? ((await this.organizationsOf(trx, [contactId])).get(contactId)?.lastPurchaseAt ?? null) : null;
     const rows = resolved.flatMap(({ category, value, resolved: change }) => {
       const before = current[category]!;
       // Under a lock the contact keeps their own consent (another setting may change, like the
@@ -242,7 +251,7 @@ export class ConsentRecords {
       const set = chosen ? { ...kept, chosen } : kept;
       await trx
         .insertInto('consents')
-        .values(row)
+        .values({ ...row, organization_id: (eb) => eb.selectFrom('contacts').select('organization_id').where('id', '=', contactId) })
         .onConflict((oc) => oc.columns(['contact_id', 'category']).doUpdateSet(set))
         .execute();
     }
@@ -259,6 +268,18 @@ export class ConsentRecords {
     const receiving = rows.filter(({ receives, previous }) => receives !== previous);
     await this.told(trx, contactId, receiving.map(({ row, receives }) => ({ category: row.category, subscribed: receives })), origin.at);
     return rows.map(({ row }) => row.category);
+  }
+
+  /**
+   * The usual unsubscribe (one-click, a page's button) without reading first: a person's choice to
+   * turn off one optional category they receive, not locked, that someone else at the
+   * organization still receives. One statement, written with the other opt-outs of the same
+   * moment (quick-opt-out.ts), recorded exactly as change() records it. Answers false, having
+   * written nothing, in any other case: the caller then calls change(), which decides.
+   */
+  async optOutAtOnce(db: Kysely<Database>, contactId: string, category: string, origin: ChangeOrigin): Promise<boolean> {
+    if (!CHOICES.has(origin.source) || this.categories.get(category)?.required !== false) return false;
+    return this.quickOptOut.run(db, contactId, category, proofOf(origin));
   }
 
   /**
@@ -345,17 +366,18 @@ export class ConsentRecords {
     return result;
   }
 
-  private async lastPurchases(db: Db, contactIds: string[]): Promise<Map<string, string | null>> {
-    const result = new Map<string, string | null>();
+  /** Each contact's organization, and that organization's last purchase (what implied consent rests on). */
+  private async organizationsOf(db: Db, contactIds: string[]): Promise<Map<string, { organizationId: string; lastPurchaseAt: string | null }>> {
+    const result = new Map<string, { organizationId: string; lastPurchaseAt: string | null }>();
     for (const ids of chunks(contactIds, 500)) {
       if (!ids.length) continue;
       const rows = await db
         .selectFrom('contacts as c')
         .innerJoin('organizations as o', 'o.id', 'c.organization_id')
-        .select(['c.id', 'o.last_purchase_at'])
+        .select(['c.id', 'c.organization_id', 'o.last_purchase_at'])
         .where('c.id', 'in', ids)
         .execute();
-      for (const row of rows) result.set(row.id, row.last_purchase_at);
+      for (const row of rows) result.set(row.id, { organizationId: row.organization_id, lastPurchaseAt: row.last_purchase_at });
     }
     return result;
   }
@@ -498,16 +520,23 @@ export class ConsentRecords {
       category: row.category,
       old_value: oldValue,
       new_value: row.subscribed,
-      source: origin.source,
-      at: origin.at,
-      ip: origin.ip ?? null,
-      user_agent: origin.userAgent ? origin.userAgent.slice(0, 256) : null,
+      ...proofOf(origin),
       basis: row.basis,
       basis_since: row.basis_since,
-      wording_version: origin.wording?.version ?? null,
-      wording_locale: origin.wording?.locale ?? null,
       advisory_threshold: row.history_threshold ?? null,
       ticket_delivery: row.history_delivery ?? null,
     };
   }
+}
+
+/** The history columns a change's origin fills: who, when, from where, and the wording shown. */
+function proofOf(origin: ChangeOrigin): ChangeProof {
+  return {
+    source: origin.source,
+    at: origin.at,
+    ip: origin.ip ?? null,
+    user_agent: origin.userAgent ? origin.userAgent.slice(0, 256) : null,
+    wording_version: origin.wording?.version ?? null,
+    wording_locale: origin.wording?.locale ?? null,
+  };
 }

@@ -220,7 +220,8 @@ export class Contacts {
    * express-only category on another basis are refused whole. A setting with `confirm` asks the
    * person by email instead (double opt-in) and leaves the category as it is. Answers the
    * categories a confirmation was emailed for (none for one already on), or null when there is no
-   * such contact. (One-click uses this alone: six statements.)
+   * such contact. One category turned off, the usual unsubscribe, is mostly one statement
+   * (ConsentRecords.optOutAtOnce).
    */
   async changeConsent(id: string, wanted: Record<string, boolean | ConsentSetting>, origin: ChangeOrigin, via: RequestedVia = 'admin'): Promise<string[] | null> {
     const errors = Object.entries(wanted).flatMap(([key, value]) => {
@@ -241,6 +242,8 @@ export class Contacts {
     });
     if (errors.length) throw invalid('Some preferences cannot be set.', errors);
     if (!isUuid(id)) return null;
+    const [only, ...others] = Object.entries(wanted);
+    if (only && !others.length && only[1] === false && (await this.consent.optOutAtOnce(this.db, id, only[0], origin))) return [];
     const toConfirm = Object.entries(wanted).filter(([, v]) => typeof v !== 'boolean' && v.confirm).map(([key]) => key);
     const changes = Object.fromEntries(Object.entries(wanted).filter(([key]) => !toConfirm.includes(key))) as Record<string, boolean | ConsentChange>;
     return this.db.transaction().execute(async (trx) => {

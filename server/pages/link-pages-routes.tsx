@@ -132,6 +132,14 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   // A valid link may change consent, but not without end: every change is a history row kept for
   // years. One-click is not counted: it only ever turns a category off, so it cannot loop.
   const pageActionsPerContact = perContactHourly('page-actions-per-contact', PAGE_ACTIONS_PER_HOUR, CONSENT_ACTIONS);
+  /** A form POST meets only the limit that counts it (each would skip it anyway); one-click, none. */
+  const formLimits: RequestHandler = (req, res, next) => {
+    if (!linkOf(res).ok) return invalidTokenLimit(req, res, next);
+    const action = formAction(req) ?? '';
+    if (action === 'email-export') return exportsPerContact(req, res, next);
+    if (CONSENT_ACTIONS.has(action)) return pageActionsPerContact(req, res, next);
+    next();
+  };
 
   /** The page for a link that cannot be used; a form POST gets a short text instead. */
   const brokenLink = (req: Request, reason: 'expired' | 'invalid'): Reply => {
@@ -202,7 +210,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         answers: 'html',
         headers: PAGE_HEADERS,
         ...(method === 'post' ? { body: { form: true } as const } : {}),
-        limits: method === 'post' ? [invalidTokenLimit, exportsPerContact, pageActionsPerContact] : [invalidTokenLimit],
+        limits: [method === 'post' ? formLimits : invalidTokenLimit],
         responses: { 200: { description: 'A page' } },
       },
       ({ req, link }) => handler(req, link),

@@ -15,6 +15,7 @@ import { contactNameIndex } from './migrations/012-contact-name-index.js';
 import { staffSecondFactors } from './migrations/013-staff-second-factors.js';
 import { staffSso } from './migrations/014-staff-sso.js';
 import { deliveryFeedback } from './migrations/015-delivery-feedback.js';
+import { consentReceivers } from './migrations/016-consent-receivers.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -34,6 +35,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '013-staff-second-factors': staffSecondFactors,
   '014-staff-sso': staffSso,
   '015-delivery-feedback': deliveryFeedback,
+  '016-consent-receivers': consentReceivers,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -41,6 +41,8 @@ export interface ContactNameTokensTable {
 export interface ConsentsTable {
   contact_id: string;
   category: string;
+  /** The contact's organization (contacts never move): who else there receives the category is one index probe. */
+  organization_id: string;
   subscribed: number;
   updated_at: string;
   /** What it rests on (ConsentBasis); null only for rows from before bases, until the start fills them. */
