@@ -1,11 +1,12 @@
 // Child processes for the benchmarks: the real service, workers, the SMTP counter and the bare
-// Express ceiling, each its own `node --import tsx` process (so its pid is the process we measure).
+// Express ceiling, each its own node process (so its pid is the process we measure).
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { buildServer, COMPILED_NODE_ARGS, compiledEntry } from '../../test/support/process.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijklmnop';
@@ -13,7 +14,7 @@ export const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdefghij';
 export const TOKEN_SECRET = { kid: 'b1', secret: 'bench-token-secret-0123456789abcdefghij' };
 export const PG_BASE = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 
-// One way to find a free port, shared with the tests.
+// One way to find a free port and to compile the service, shared with the tests.
 export { freePort } from '../../test/support/process.js';
 
 const NODE_ARGS = ['--import', 'tsx'];
@@ -52,13 +53,25 @@ function track(child: ChildProcess): Child {
   return { child, pid: child.pid!, output: () => output, exited, stop };
 }
 
-/** A TypeScript file of this project as its own process (stdout/stderr captured). */
+let built = false;
+
+/**
+ * A file of this project as its own process (stdout/stderr captured). The service's entries
+ * (server/…) run compiled from dist/node on node alone, as `npm start` runs them; the bench's own
+ * helpers run from TypeScript through tsx.
+ */
 export function runTs(file: string, env: Record<string, string> = {}, ipc = false): Child {
-  const full = path.resolve(ROOT, file);
+  const service = file.startsWith('server/');
+  if (service && !built) {
+    buildServer();
+    built = true;
+  }
+  const full = service ? compiledEntry(file) : path.resolve(ROOT, file);
+  const nodeArgs = service ? COMPILED_NODE_ARGS : NODE_ARGS;
   // BENCH_CPU_PROF=<dir>: the service and workers write V8 CPU profiles there when they stop.
-  const profile = process.env['BENCH_CPU_PROF'] && file.startsWith('server/') ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
+  const profile = process.env['BENCH_CPU_PROF'] && service ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
   const options = { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] as never };
-  const child = ipc ? fork(full, [], { ...options, execArgv: NODE_ARGS }) : spawn(process.execPath, [...NODE_ARGS, ...profile, full], options);
+  const child = ipc ? fork(full, [], { ...options, execArgv: nodeArgs }) : spawn(process.execPath, [...nodeArgs, ...profile, full], options);
   return track(child);
 }
 

@@ -34,7 +34,7 @@ export function serviceEnv(dataDir: string, databaseUrl: string, smtpUrl: string
   };
 }
 
-/** `tsx server/cli/server.ts` as its own process, waited for until /healthz answers. */
+/** `server/cli/server.ts` (compiled, as npm start runs it) as its own process, waited for until /healthz answers. */
 export async function startService(options: ServiceOptions = {}): Promise<Service> {
   const port = await freePort();
   const dataDir = options.dataDir ?? tempDir('service');

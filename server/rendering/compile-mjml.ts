@@ -1,9 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { threadEntry } from './thread-entry.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
-const MJML_PROCESS = fileURLToPath(new URL('./mjml-process.mjs', import.meta.url));
+const MJML_PROCESS = fileURLToPath(threadEntry(import.meta.url, 'mjml-process'));
 
 /** `[[key]]`: a value fixed for one locale and brand, resolved before MJML sees the source. */
 const CONSTANT = /\[\[\s*([\w.-]+)\s*\]\]/g;

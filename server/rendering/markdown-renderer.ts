@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { threadEntry } from './thread-entry.js';
 import { MARKDOWN_LIMITS, markdownShapeProblem, type MarkdownOptions, type RenderedMarkdown } from './markdown.js';
 
 /** A body that cannot be rendered: too large, too deep, too slow, or one the parser chokes on. Its message says why, after the field's name. */
@@ -86,7 +87,7 @@ export class MarkdownRenderer {
 
   private start(): Worker {
     if (this.thread) return this.thread;
-    const thread = new Worker(new URL('./markdown-thread.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
+    const thread = new Worker(threadEntry(import.meta.url, 'markdown-thread'), { resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
     thread.unref();
     this.ready = false;
     thread.on('message', (message: { ready?: true; id: number; rendered?: RenderedMarkdown; error?: string }) => {

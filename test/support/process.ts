@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -21,12 +21,26 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
+/** How package.json's scripts run a compiled entry: errors still point into the TypeScript. */
+export const COMPILED_NODE_ARGS = ['--enable-source-maps'];
+
+export function compiledEntry(entry: string): string {
+  return path.join(ROOT, 'dist', 'node', entry.replace(/\.tsx?$/, '.js'));
+}
+
+/** Compiles the service to dist/node as `npm start` does first (scripts/build-server.ts). */
+export function buildServer(): void {
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-server.ts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 /**
- * Runs one of the project's entry points (e.g. `server/cli/server.ts`) as its own process, the way
- * `npm start` does: one node process with tsx as a loader, so signals reach the service itself.
+ * Runs one of the project's entry points (e.g. `server/cli/server.ts`) as its own process: one
+ * node process, so signals reach the service itself. From its TypeScript source with tsx as a
+ * loader, or `compiled` from dist/node on node alone, as `npm start` runs it (buildServer first).
  */
-export function spawnEntry(entry: string, env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnEntry(entry: string, env: Record<string, string>, { compiled = false } = {}): Spawned {
+  const args = compiled ? [...COMPILED_NODE_ARGS, compiledEntry(entry)] : ['--import', 'tsx', path.join(ROOT, entry)];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
