@@ -1,7 +1,7 @@
 // Compiles server/ and contract/ to plain JavaScript in dist/node/, file for file in the same
 // layout, so the service runs on node alone: without tsx's loader thread and its caches (about
-// 30 MB a process). Files read at run time (JSON, CSS) are copied; the folders the code finds
-// beside its own (templates, console, manifest.json, package.json) are linked to the sources.
+// 30 MB a process). Files read or run as they are (JSON, CSS, .mjs) are copied; the folders the
+// code finds beside its own (templates, console, manifest.json, package.json) are linked.
 // Processes may be running from dist/node while another `npm run …` builds it again: a file is
 // only written when it changed, and then replaced whole (written aside, renamed over).
 import fs from 'node:fs';
@@ -15,8 +15,8 @@ const LINKED = ['templates', 'console', 'manifest.json', 'package.json'];
 
 const files = SOURCES.flatMap((dir) => fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((file) => path.join(dir, file)));
 const code = files.filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file) && !file.endsWith('.d.ts'));
-// The .mjs files start TypeScript entries through tsx; compiled, those entries run directly.
-const assets = files.filter((file) => /\.(json|css)$/.test(file));
+// Read or run as they are (a shim that starts a TypeScript entry through tsx is copied too, unused).
+const assets = files.filter((file) => /\.(json|css|mjs)$/.test(file));
 
 const { outputFiles } = await build({
   entryPoints: code.map((file) => path.join(ROOT, file)),

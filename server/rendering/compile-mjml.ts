@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { threadEntry } from './thread-entry.js';
+import { threadEntry } from '../thread-entry.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 const MJML_PROCESS = fileURLToPath(threadEntry(import.meta.url, 'mjml-process'));

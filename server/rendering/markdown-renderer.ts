@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { threadEntry } from './thread-entry.js';
+import { threadEntry } from '../thread-entry.js';
 import { MARKDOWN_LIMITS, markdownShapeProblem, type MarkdownOptions, type RenderedMarkdown } from './markdown.js';
 
 /** A body that cannot be rendered: too large, too deep, too slow, or one the parser chokes on. Its message says why, after the field's name. */
