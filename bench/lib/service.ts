@@ -82,14 +82,17 @@ export async function seedContacts(base: string, count: number, prefix: string):
 }
 
 /**
- * Seeds `count` contacts (as seedContacts) through a short-lived service of its own, WORKER=off, on
- * the given database and data folder (so with the same keys), stopped before this returns: a
- * service started afterwards on that database is measured without the import's heap.
+ * Seeds organizations of `count` contacts each (as seedContacts) through a short-lived service of
+ * its own, WORKER=off, on the given database and data folder (so with the same keys), stopped
+ * before this returns: a service started afterwards on that database is measured without the
+ * import's heap. Returns the organizations' ids in order.
  */
-export async function seedContactsApart(target: { databaseUrl: string; dataDir: string }, count: number, prefix: string): Promise<string> {
+export async function seedContactsApart(target: { databaseUrl: string; dataDir: string }, organizations: { count: number; prefix: string }[]): Promise<string[]> {
   const seeder = await startService({ ...target, env: { WORKER: 'off' } });
   try {
-    return await seedContacts(seeder.url, count, prefix);
+    const ids: string[] = [];
+    for (const { count, prefix } of organizations) ids.push(await seedContacts(seeder.url, count, prefix));
+    return ids;
   } finally {
     await seeder.stop();
   }
