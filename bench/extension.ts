@@ -46,7 +46,13 @@ export async function benchExtension(runs = 5): Promise<ExtensionResult> {
           const page = await launched.context.newPage();
           const start = performance.now();
           await page.goto(launched.url('popup.html'));
-          await page.getByRole('switch').first().waitFor({ timeout: 15_000 });
+          await page
+            .getByRole('switch')
+            .first()
+            .waitFor({ timeout: 15_000 })
+            .catch(async (error: unknown) => {
+              throw new Error(`${String(error).split('\n')[0]}; the popup showed: ${(await page.locator('body').innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
+            });
           if (i > 0) result.runs.push(performance.now() - start); // the first one warms the browser up
           await page.close();
         }
