@@ -1,6 +1,7 @@
 // The SQLite store's WAL checkpoints, on a connection and thread of their own (see db.ts): copying
 // the log back into the database and syncing it never holds up the event loop that answers.
 // Plain JavaScript, so it runs as is from the sources and from dist/node alike.
+import { clearInterval, setInterval } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 
