@@ -135,3 +135,23 @@ export const SIGN_IN_PROBLEMS = {
   /** 429: too many wrong codes for this address; try again after Retry-After seconds (a new code does not help). */
   tooManyAttempts: '/problems/too-many-attempts',
 } as const;
+
+/**
+ * What the service tells an MSP's other systems (PSA, CRM, SIEM) through outgoing webhooks. Each
+ * event names its contact and organization; an address only for endpoints allowed to receive it.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'consent.changed',
+  'contact.created',
+  'contact.updated',
+  /** Nothing personal at all: the contact's id and organization only. */
+  'contact.erased',
+  'message.sent',
+  'message.failed',
+  'message.suppressed',
+  'message.bounced',
+  'message.complained',
+  'advisory.acknowledged',
+  'coverage.lost',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

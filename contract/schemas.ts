@@ -1,7 +1,7 @@
 // The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
 // requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
 import { z } from 'zod';
-import { ACKNOWLEDGMENTS, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WORDING_SURFACES } from './constants.js';
+import { ACKNOWLEDGMENTS, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WEBHOOK_EVENT_TYPES, WORDING_SURFACES } from './constants.js';
 
 /** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
 export const text = (max: number) =>
@@ -698,3 +698,61 @@ export const suppressionRecent = z.object({
   byReason: z.array(z.object({ reason: z.string(), kind: suppressionKind, count: z.number() })),
   total: z.number(),
 });
+
+// ---- Outgoing webhooks (events out to the MSP's PSA, CRM, SIEM) ----
+
+export const webhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
+const webhookUrl = z.url({ protocol: /^https?$/, message: 'Must be an http(s) URL (https only in production).' }).max(2000);
+const webhookEvents = z
+  .array(webhookEventType)
+  .min(1, 'Name at least one event type.')
+  .refine((types) => new Set(types).size === types.length, 'Name each event type once.');
+export const webhookEndpointCreate = z
+  .object({
+    url: webhookUrl,
+    events: webhookEvents,
+    /** Only events about this organization's contacts; every organization when absent. */
+    organizationId: id.optional(),
+    /** Whether events carry the contact's address; otherwise its id and organization only. */
+    includeEmail: z.boolean().default(false),
+    description: text(200).optional(),
+  })
+  .strict();
+export const webhookEndpointUpdate = z
+  .object({
+    url: webhookUrl,
+    events: webhookEvents,
+    organizationId: id.nullable(),
+    includeEmail: z.boolean(),
+    description: text(200).nullable(),
+    /** false disables the endpoint; true enables it again. */
+    enabled: z.boolean(),
+  })
+  .partial()
+  .strict()
+  .refine((update) => Object.keys(update).length > 0, 'Change at least one field.');
+export const webhookEndpoint = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(webhookEventType),
+  organizationId: z.string().nullable(),
+  includeEmail: z.boolean(),
+  description: z.string().nullable(),
+  enabled: z.boolean(),
+  /** Why it was disabled (by an admin, or after failing for 3 days); null while enabled. */
+  disabledReason: z.string().nullable(),
+  createdAt: z.string(),
+  secretRotatedAt: z.string().nullable(),
+  /** Until then deliveries are signed with the previous secret too (a second `v1`). */
+  previousSecretValidUntil: z.string().nullable(),
+});
+/** The signing secret is shown in these two answers only; it is stored sealed. */
+export const webhookEndpointCreated = webhookEndpoint.extend({ secret: z.string() });
+export const webhookEndpointList = z.object({ items: z.array(webhookEndpoint) });
+export const webhookSecretRotate = z
+  .object({
+    /** How long deliveries still carry a signature with the old secret: 0 to 7 days, 24 hours by default. */
+    overlapHours: z.number().int().min(0).max(168).default(24),
+  })
+  .strict();
+export const webhookSecretRotated = webhookEndpoint.extend({ secret: z.string() });

@@ -59,3 +59,7 @@ export type CoverageOverview = z.output<typeof s.coverageOverview>;
 export type SuppressionKind = z.output<typeof s.suppressionKind>;
 export type SuppressionStatus = z.output<typeof s.suppressionStatus>;
 export type SuppressionRecent = z.output<typeof s.suppressionRecent>;
+export type WebhookEndpoint = z.output<typeof s.webhookEndpoint>;
+export type WebhookEndpointCreate = z.output<typeof s.webhookEndpointCreate>;
+export type WebhookEndpointUpdate = z.output<typeof s.webhookEndpointUpdate>;
+export type WebhookEndpointCreated = z.output<typeof s.webhookEndpointCreated>;

@@ -13,6 +13,7 @@ import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { httpLogger } from './http/request-log.js';
 import { registerApiKeyRoutes } from './api-keys/api-keys-routes.js';
+import { registerWebhookEndpointRoutes } from './events/webhook-endpoints-routes.js';
 import { registerOrganizationRoutes } from './organizations/organizations-routes.js';
 import { registerContactRoutes } from './contacts/contacts-routes.js';
 import { registerConsentRoutes } from './consent/consent-routes.js';
@@ -109,6 +110,7 @@ export function createApp({ config, store, logger, services, version, snsGet }: 
   });
   if (!config.production && services.mailer.kind === 'dev-mailbox') registerDevMailboxRoutes(api, config.dataDir);
   registerApiKeyRoutes(api, services.apiKeys);
+  registerWebhookEndpointRoutes(api, services.webhookEndpoints);
   registerOrganizationRoutes(api, services.organizations);
   registerContactRoutes(api, services.contacts);
   registerConsentRoutes(api, services);

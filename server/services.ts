@@ -8,6 +8,7 @@ import { ConsentRecords } from './consent/consent.js';
 import { Contacts } from './contacts/contacts.js';
 import { Organizations } from './organizations/organizations.js';
 import { ApiKeys } from './api-keys/api-keys.js';
+import { WebhookEndpoints } from './events/webhook-endpoints.js';
 import { Tokens } from './tokens/tokens.js';
 import { Outbox, type SenderIdentity } from './outbox/outbox.js';
 import { Messages } from './messages/messages.js';
@@ -105,6 +106,7 @@ export function createServices(deps: ServiceDeps) {
   };
   const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess, consentRequests);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
+  const webhookEndpoints = new WebhookEndpoints(db, deps.fieldCrypto, { production: config.production, allowedInternalHosts: config.webhookInternalHosts });
   const acknowledgments = new AdvisoryAcknowledgments(
     db,
     async (ids) => new Map([...(await contacts.recipients(ids))].map(([id, c]) => [id, c.name])),
@@ -260,6 +262,7 @@ export function createServices(deps: ServiceDeps) {
     contacts,
     suppressions,
     apiKeys,
+    webhookEndpoints,
     tokens,
     links,
     outbox,

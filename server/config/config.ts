@@ -59,6 +59,8 @@ export interface Config {
   metricsToken: string | null;
   /** A port of its own serving `/metrics` (the worker has no other); null: none. */
   metricsPort: { port: number; host: string } | null;
+  /** Outgoing webhooks' hosts allowed to resolve to internal addresses in production (an on-premises PSA), lower case. */
+  webhookInternalHosts: ReadonlySet<string>;
   /** Express `trust proxy`: false, true, a hop count, or addresses. */
   trustProxy: boolean | number | string;
   /** Staff single sign-on by OpenID Connect; null: off. */
@@ -126,6 +128,10 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   METRICS_PORT: int(0, 65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  WEBHOOK_INTERNAL_HOSTS: z
+    .string()
+    .regex(/^\s*[\w.-]{1,253}(\s*,\s*[\w.-]{1,253})*\s*$/, 'a comma-separated list of host names')
+    .optional(),
   EXTENSION_IDS: z
     .string()
     .regex(/^\s*[\w-]{1,64}(\s*,\s*[\w-]{1,64})*\s*$/, 'a comma-separated list of extension ids (Chromium: 32 letters a–p; Firefox: the installation UUID)')
@@ -252,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsPort: e.METRICS_PORT !== undefined ? { port: e.METRICS_PORT, host: e.METRICS_HOST } : null,
+    webhookInternalHosts: new Set(e.WEBHOOK_INTERNAL_HOSTS ? e.WEBHOOK_INTERNAL_HOSTS.split(',').map((host) => host.trim().toLowerCase()) : []),
     extensionIds: e.EXTENSION_IDS ? e.EXTENSION_IDS.split(',').map((id) => id.trim()) : BUILT_EXTENSION_IDS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     oidc,

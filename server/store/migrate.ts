@@ -16,6 +16,7 @@ import { staffSecondFactors } from './migrations/013-staff-second-factors.js';
 import { staffSso } from './migrations/014-staff-sso.js';
 import { deliveryFeedback } from './migrations/015-delivery-feedback.js';
 import { consentReceivers } from './migrations/016-consent-receivers.js';
+import { webhookEndpoints } from './migrations/017-webhook-endpoints.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -36,6 +37,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '014-staff-sso': staffSso,
   '015-delivery-feedback': deliveryFeedback,
   '016-consent-receivers': consentReceivers,
+  '017-webhook-endpoints': webhookEndpoints,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

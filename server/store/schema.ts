@@ -151,6 +151,25 @@ export interface SenderIdentitiesTable {
   first_used_at: string;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of WebhookEventType. */
+  event_types: string;
+  organization_id: string | null;
+  include_email: number;
+  /** Sealed (FieldCrypto). */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: string | null;
+  secret_rotated_at: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ApiKeysTable {
   id: string;
   name: string;
@@ -416,6 +435,7 @@ export interface Database {
   digest_items: DigestItemsTable;
   sender_identities: SenderIdentitiesTable;
   api_keys: ApiKeysTable;
+  webhook_endpoints: WebhookEndpointsTable;
   messages: MessagesTable;
   fan_outs: FanOutsTable;
   advisory_acknowledgments: AdvisoryAcknowledgmentsTable;

@@ -13,6 +13,8 @@ import { FieldCrypto, keyId } from '../../server/crypto/field-crypto.js';
 import { encryptAtRest } from '../../server/privacy/encrypt-at-rest.js';
 import { applyRetention } from '../../server/privacy/retention.js';
 import { retentionOwners } from '../../server/services.js';
+import { openStore } from '../../server/store/db.js';
+import { WebhookEndpoints } from '../../server/events/webhook-endpoints.js';
 
 const EMAIL = 'zoe.secretname@private-clinic.example';
 const METRICS_TOKEN = 'metrics-0123456789abcdefghijklmnopqrstuv';
@@ -292,8 +294,21 @@ describe('data key rotation', () => {
     const env = { ...process.env, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'c.db')}`, LOG_LEVEL: 'silent' };
     const run = (script: string, extra: Record<string, string>) =>
       execFileSync(process.execPath, ['--import', 'tsx', script], { env: { ...env, ...extra }, cwd: path.resolve(import.meta.dirname, '../..') }).toString();
-    expect(JSON.parse(run('server/cli/rotate-data-key.ts', { DATA_KEY: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0 } });
-    expect(JSON.parse(run('server/cli/rotate-data-key.ts', { DATA_KEY: newKey, DATA_KEY_PREVIOUS: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0 } });
+    expect(JSON.parse(run('server/cli/rotate-data-key.ts', { DATA_KEY: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0, webhookEndpoints: 0 } });
+    // An outgoing webhook's signing secret, sealed under the old key, is sealed again under the new one.
+    const store = await openStore({ url: env.DATABASE_URL });
+    const policy = { production: false, allowedInternalHosts: new Set<string>() };
+    const { id, secret } = await new WebhookEndpoints(store.db, await FieldCrypto.open(store.db, Buffer.from(oldKey, 'base64'), null), policy).create({
+      url: 'http://127.0.0.1:9/psa',
+      events: ['consent.changed'],
+      includeEmail: false,
+    });
+    await store.close();
+    expect(JSON.parse(run('server/cli/rotate-data-key.ts', { DATA_KEY: newKey, DATA_KEY_PREVIOUS: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0, webhookEndpoints: 1 } });
+    const reopened = await openStore({ url: env.DATABASE_URL });
+    const newKeyOnly = await FieldCrypto.open(reopened.db, Buffer.from(newKey, 'base64'), null);
+    expect((await new WebhookEndpoints(reopened.db, newKeyOnly, policy).signingSecrets(id)).current).toBe(secret);
+    await reopened.close();
     const report = JSON.parse(run('server/cli/retention.ts', { DATA_KEY: newKey }));
     expect(report.retention).toEqual({ messageLogDays: 365, consentHistoryDays: 2555, auditLogDays: 365 });
     expect(report.deleted).toMatchObject({ messages: 0, consentHistory: 0 });

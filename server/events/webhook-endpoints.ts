@@ -1,0 +1,157 @@
+import crypto from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, WebhookEndpointsTable } from '../store/schema.js';
+import { isoAfter, nowIso } from '../store/time.js';
+import type { FieldCrypto } from '../crypto/field-crypto.js';
+import { invalid, notFound } from '../errors.js';
+import { outboundAddresses, type OutboundPolicy } from './outbound-address.js';
+import type { WebhookEndpoint, WebhookEndpointCreate, WebhookEndpointCreated, WebhookEndpointUpdate, WebhookEventType } from '../../contract/index.js';
+
+type Row = Selectable<WebhookEndpointsTable>;
+
+/** The secrets deliveries are signed with now: the current one, and the previous one during its overlap. */
+export interface SigningSecrets {
+  current: string;
+  previous: string | null;
+}
+
+const newSecret = () => `whsec_${crypto.randomBytes(32).toString('base64url')}`;
+
+/**
+ * The one writer of `webhook_endpoints`: where events go out, which, about whom, and the secret
+ * they are signed with (sealed under DATA_KEY; shown once when made or rotated).
+ */
+export class WebhookEndpoints {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly crypto: FieldCrypto,
+    private readonly policy: OutboundPolicy,
+  ) {}
+
+  async create(input: WebhookEndpointCreate): Promise<WebhookEndpointCreated> {
+    await this.checkUrl(input.url);
+    if (input.organizationId) await this.requireOrganization(input.organizationId);
+    const secret = newSecret();
+    const now = nowIso();
+    const row: Row = {
+      id: crypto.randomUUID(),
+      url: input.url,
+      description: input.description ?? null,
+      event_types: JSON.stringify(input.events),
+      organization_id: input.organizationId ?? null,
+      include_email: input.includeEmail ? 1 : 0,
+      secret: this.crypto.encrypt(secret),
+      previous_secret: null,
+      previous_secret_until: null,
+      secret_rotated_at: null,
+      enabled: 1,
+      disabled_reason: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('webhook_endpoints').values(row).execute();
+    return { ...view(row), secret };
+  }
+
+  async list(): Promise<WebhookEndpoint[]> {
+    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at', 'desc').orderBy('id').execute();
+    return rows.map(view);
+  }
+
+  async get(id: string): Promise<WebhookEndpoint> {
+    return view(await this.row(id));
+  }
+
+  async update(id: string, update: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
+    const existing = await this.row(id);
+    if (update.url !== undefined) await this.checkUrl(update.url);
+    if (update.organizationId) await this.requireOrganization(update.organizationId);
+    const set: Partial<Row> = { updated_at: nowIso() };
+    if (update.url !== undefined) set.url = update.url;
+    if (update.events !== undefined) set.event_types = JSON.stringify(update.events);
+    if (update.organizationId !== undefined) set.organization_id = update.organizationId;
+    if (update.includeEmail !== undefined) set.include_email = update.includeEmail ? 1 : 0;
+    if (update.description !== undefined) set.description = update.description;
+    if (update.enabled === true) Object.assign(set, { enabled: 1, disabled_reason: null });
+    if (update.enabled === false && existing.enabled) Object.assign(set, { enabled: 0, disabled_reason: 'Disabled by an administrator.' });
+    await this.db.updateTable('webhook_endpoints').set(set).where('id', '=', id).execute();
+    return this.get(id);
+  }
+
+  /** A new secret, shown once; the old one still signs alongside it for `overlapHours`. */
+  async rotateSecret(id: string, overlapHours: number): Promise<WebhookEndpointCreated> {
+    const existing = await this.row(id);
+    const secret = newSecret();
+    const now = nowIso();
+    const overlap = overlapHours > 0;
+    await this.db
+      .updateTable('webhook_endpoints')
+      .set({
+        secret: this.crypto.encrypt(secret),
+        previous_secret: overlap ? existing.secret : null,
+        previous_secret_until: overlap ? isoAfter(overlapHours * 3_600_000) : null,
+        secret_rotated_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    return { ...(await this.get(id)), secret };
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw notFound('webhook endpoint');
+  }
+
+  async signingSecrets(id: string, now = nowIso()): Promise<SigningSecrets> {
+    const row = await this.row(id);
+    const previous = row.previous_secret && row.previous_secret_until && row.previous_secret_until > now ? this.crypto.decrypt(row.previous_secret) : null;
+    return { current: this.crypto.decrypt(row.secret), previous };
+  }
+
+  /** Seals every secret again under the current DATA_KEY (a key rotation); returns how many rows. */
+  async resealSecrets(): Promise<number> {
+    const rows = await this.db.selectFrom('webhook_endpoints').select(['id', 'secret', 'previous_secret']).execute();
+    const due = rows.filter((r) => this.crypto.needsSealing(r.secret) || this.crypto.needsSealing(r.previous_secret));
+    for (const row of due) {
+      await this.db
+        .updateTable('webhook_endpoints')
+        .set({ secret: this.crypto.reseal(row.secret)!, previous_secret: this.crypto.reseal(row.previous_secret) })
+        .where('id', '=', row.id)
+        .execute();
+    }
+    return due.length;
+  }
+
+  private async checkUrl(url: string): Promise<void> {
+    await outboundAddresses(new URL(url), this.policy);
+  }
+
+  private async requireOrganization(organizationId: string): Promise<void> {
+    const found = await this.db.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst();
+    if (!found) throw invalid('No such organization.', [{ pointer: '#/organizationId', detail: 'No such organization.' }]);
+  }
+
+  private async row(id: string): Promise<Row> {
+    const row = await this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('webhook endpoint');
+    return row;
+  }
+}
+
+function view(row: Row): WebhookEndpoint {
+  const previousValid = row.previous_secret_until && row.previous_secret_until > nowIso() ? row.previous_secret_until : null;
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.event_types) as WebhookEventType[],
+    organizationId: row.organization_id,
+    includeEmail: row.include_email === 1,
+    description: row.description,
+    enabled: row.enabled === 1,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at,
+    secretRotatedAt: row.secret_rotated_at,
+    previousSecretValidUntil: previousValid,
+  };
+}
