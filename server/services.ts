@@ -9,6 +9,7 @@ import { Contacts } from './contacts/contacts.js';
 import { Organizations } from './organizations/organizations.js';
 import { ApiKeys } from './api-keys/api-keys.js';
 import { WebhookEndpoints } from './events/webhook-endpoints.js';
+import { EventLog } from './events/event-log.js';
 import { Tokens } from './tokens/tokens.js';
 import { Outbox, type SenderIdentity } from './outbox/outbox.js';
 import { Messages } from './messages/messages.js';
@@ -81,7 +82,8 @@ export function createServices(deps: ServiceDeps) {
     processMetrics: config.metricsToken !== null || config.metricsPort !== null,
     vocabulary: { sendFailureKinds: SEND_FAILURE_KINDS, sendSuppressedReasons: SEND_SUPPRESSED_REASONS, linkPageActions: LINK_PAGE_ACTIONS },
   });
-  const consent = new ConsentRecords(categories, dialect);
+  const eventLog = new EventLog();
+  const consent = new ConsentRecords(categories, dialect, eventLog);
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
   const outbox = new Outbox(db, dialect, deps.fieldCrypto);
@@ -113,7 +115,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
   );
   const dataExport = new DataExport(db, contacts, organizations, consent, outbox, (contactId) => acknowledgments.ofContact(contactId));
-  const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto, coverage);
+  const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto, coverage, eventLog);
   const links = linkBuilder(config.publicUrl, tokens);
   const fanOuts = new FanOuts(db, dialect, categories, outbox, deps.renderer);
   const fanOutReports = new FanOutReports(db, acknowledgments);

@@ -9,6 +9,7 @@ import { invalid } from '../errors.js';
 import { impliedExpiry, isImplied, PERSON_SOURCES } from './basis.js';
 import type { WordingShown } from './consent-wordings.js';
 import { QuickOptOut, type ChangeProof } from './quick-opt-out.js';
+import type { EventLog } from '../events/event-log.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -73,8 +74,9 @@ export class ConsentRecords {
   constructor(
     private readonly categories: Categories,
     private readonly dialect: Dialect,
+    private readonly events: EventLog,
   ) {
-    this.quickOptOut = new QuickOptOut(dialect);
+    this.quickOptOut = new QuickOptOut(dialect, events);
   }
 
   /** Adds a listener told of every change of what a contact receives. */
@@ -82,9 +84,13 @@ export class ConsentRecords {
     this.listeners.push(listener);
   }
 
-  private async told(trx: Transaction<Database>, contactId: string, changed: { category: string; subscribed: boolean }[], at: string): Promise<void> {
+  /** A change of what a contact receives: its consent.changed events (event-log.ts), then the listeners. */
+  private async told(trx: Transaction<Database>, contactId: string, changed: { category: string; subscribed: boolean; basis: string | null }[], origin: ChangeOrigin): Promise<void> {
     if (!changed.length) return;
-    for (const listener of this.listeners) await listener(trx, contactId, changed, at);
+    for (const { category, subscribed, basis } of changed) {
+      await this.events.consentChanged(trx, contactId, origin.at, { category, old: !subscribed, new: subscribed, source: origin.source, basis });
+    }
+    for (const listener of this.listeners) await listener(trx, contactId, changed, origin.at);
   }
 
   /** Current preferences; a category with no row yet (added after the contact) reads as its default. */
@@ -266,7 +272,7 @@ export class ConsentRecords {
         .execute();
     }
     const receiving = rows.filter(({ receives, previous }) => receives !== previous);
-    await this.told(trx, contactId, receiving.map(({ row, receives }) => ({ category: row.category, subscribed: receives })), origin.at);
+    await this.told(trx, contactId, receiving.map(({ row, receives }) => ({ category: row.category, subscribed: receives, basis: row.basis })), origin);
     return rows.map(({ row }) => row.category);
   }
 
@@ -302,7 +308,9 @@ export class ConsentRecords {
         )
         .execute();
     }
-    for (const { contactId, category, state } of changes) await this.told(trx, contactId, [{ category, subscribed: state.subscribed }], origin.at);
+    for (const { contactId, category, state } of changes) {
+      await this.told(trx, contactId, [{ category, subscribed: state.subscribed, basis: state.locked ? 'b2b' : state.basis }], origin);
+    }
   }
 
   /** Turns off, as `expiry`, the contact's implied consent that has run out by `now`; returns the categories. */

@@ -4,6 +4,7 @@ import type { Database } from '../store/schema.js';
 import type { Dialect } from '../store/dialect.js';
 import { IMPLIED_MONTHS } from './basis.js';
 import { TurnBatches } from './turn-batches.js';
+import { POSTGRES_OPT_OUT_EVENTS, type EventLog } from '../events/event-log.js';
 
 /** The history columns a change's origin fills (consent.ts). */
 export interface ChangeProof {
@@ -56,17 +57,19 @@ ${turnOff('o.contact_id <> cs.contact_id')}
 RETURNING basis, basis_since, advisory_threshold, ticket_delivery`;
 const SQLITE_HISTORY = `${HISTORY} VALUES (?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** PostgreSQL: a batch of opt-outs and their history rows, in one statement. */
+/** PostgreSQL: a batch of opt-outs, their history rows and their events, in one statement. */
 const POSTGRES_TURN_OFF = `WITH wanted AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
     AS w(contact_id, category, source, at, ip, user_agent, wording_version, wording_locale)
 ), changed AS (
 ${turnOff('o.contact_id <> ALL($1::text[])')}
-  RETURNING cs.contact_id, cs.category, ${PROOF}, cs.basis, cs.basis_since, cs.advisory_threshold, cs.ticket_delivery
-)
+  RETURNING cs.contact_id, cs.organization_id, cs.category, ${PROOF}, cs.basis, cs.basis_since, cs.advisory_threshold, cs.ticket_delivery
+), history AS (
 ${HISTORY}
 SELECT w.contact_id, w.category, 1, 0, ${PROOF}, w.basis, w.basis_since, w.advisory_threshold, w.ticket_delivery FROM changed AS w
-RETURNING contact_id, category`;
+RETURNING contact_id, category
+), ${POSTGRES_OPT_OUT_EVENTS}
+SELECT contact_id, category FROM history`;
 
 const COLUMNS = ['contact_id', 'category', 'source', 'at', 'ip', 'user_agent', 'wording_version', 'wording_locale'] as const;
 const keyOf = (optOut: { contact_id: string; category: string }) => `${optOut.contact_id} ${optOut.category}`;
@@ -80,7 +83,10 @@ const keyOf = (optOut: { contact_id: string; category: string }) => `${optOut.co
 export class QuickOptOut {
   private readonly batches = new WeakMap<Kysely<Database>, TurnBatches<OptOut, boolean>>();
 
-  constructor(private readonly dialect: Dialect) {}
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly events: EventLog,
+  ) {}
 
   run(db: Kysely<Database>, contactId: string, category: string, proof: ChangeProof): Promise<boolean> {
     let batches = this.batches.get(db);
@@ -105,6 +111,7 @@ export class QuickOptOut {
     if (!kept) return false;
     const values = [...COLUMNS.map((column) => optOut[column]), kept['basis'], kept['basis_since'], kept['advisory_threshold'], kept['ticket_delivery']];
     await trx.executeQuery(CompiledQuery.raw(SQLITE_HISTORY, values));
+    await this.events.consentChanged(trx, optOut.contact_id, optOut.at, { category: optOut.category, old: true, new: false, source: optOut.source, basis: kept['basis'] ?? null });
     return true;
   }
 

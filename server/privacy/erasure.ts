@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ErasureReceipt } from '../../contract/index.js';
 import type { ConsentRecords } from '../consent/consent.js';
 import type { CoverageGuard } from '../consent/coverage.js';
+import type { EventLog } from '../events/event-log.js';
 import { ERASED, type SuppressionList } from '../consent/suppressions.js';
 import type { Contacts } from '../contacts/contacts.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
@@ -59,6 +60,7 @@ export class Erasure {
     private readonly outbox: Outbox,
     private readonly crypto: FieldCrypto,
     private readonly coverage: CoverageGuard,
+    private readonly events: EventLog,
   ) {}
 
   async erase(contactId: string, requestedBy: string): Promise<ErasureReceipt> {
@@ -72,6 +74,7 @@ export class Erasure {
         .values({ contact_id: contactId, address_hash: this.crypto.addressHash(contact.email), erased_at: nowIso(), requested_by: requestedBy })
         .execute();
       await this.outbox.forgetContact(contactId, trx);
+      await this.events.forgetContact(trx, contactId);
       const receiving = (await this.consent.preferencesOf(trx, [contactId])).get(contactId)!;
       await this.consent.forget(trx, contactId);
       await this.contacts.delete(contactId, trx);

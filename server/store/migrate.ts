@@ -17,6 +17,7 @@ import { staffSso } from './migrations/014-staff-sso.js';
 import { deliveryFeedback } from './migrations/015-delivery-feedback.js';
 import { consentReceivers } from './migrations/016-consent-receivers.js';
 import { webhookEndpoints } from './migrations/017-webhook-endpoints.js';
+import { events } from './migrations/018-events.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -38,6 +39,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '015-delivery-feedback': deliveryFeedback,
   '016-consent-receivers': consentReceivers,
   '017-webhook-endpoints': webhookEndpoints,
+  '018-events': events,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

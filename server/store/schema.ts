@@ -170,6 +170,32 @@ export interface WebhookEndpointsTable {
   updated_at: string;
 }
 
+export interface EventsTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  occurred_at: string;
+  organization_id: string | null;
+  contact_id: string | null;
+  /** JSON, nothing personal. */
+  data: string;
+  /** The contact's address as contacts holds it (sealed), for endpoints allowed to receive it. */
+  email: string | null;
+}
+
+export interface EventDeliveriesTable {
+  endpoint_id: string;
+  event_seq: number;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_latency_ms: number | null;
+  delivered_at: string | null;
+}
+
 export interface ApiKeysTable {
   id: string;
   name: string;
@@ -436,6 +462,8 @@ export interface Database {
   sender_identities: SenderIdentitiesTable;
   api_keys: ApiKeysTable;
   webhook_endpoints: WebhookEndpointsTable;
+  events: EventsTable;
+  event_deliveries: EventDeliveriesTable;
   messages: MessagesTable;
   fan_outs: FanOutsTable;
   advisory_acknowledgments: AdvisoryAcknowledgmentsTable;

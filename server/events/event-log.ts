@@ -1,0 +1,73 @@
+import crypto from 'node:crypto';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { WebhookEventType } from '../../contract/index.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** An enabled endpoint `e` that wants events of `type` about `organization`. */
+function wants(type: WebhookEventType, organization: RawBuilder<unknown> | string | null): RawBuilder<unknown> {
+  return sql`e.enabled = 1 AND e.event_types LIKE ${`%"${type}"%`} AND (e.organization_id IS NULL OR e.organization_id = ${organization})`;
+}
+
+/** What a consent.changed event says (nothing personal: the contact is named by id). */
+export interface ConsentChanged {
+  category: string;
+  old: boolean;
+  new: boolean;
+  source: string;
+  basis: string | null;
+}
+
+/**
+ * The one writer of `events` and `event_deliveries`: each event is written in the transaction of
+ * the change that caused it, with one delivery for each enabled endpoint that wants it, so a
+ * crash neither loses nor invents one. Nothing is written while no endpoint wants the event.
+ */
+export class EventLog {
+  /** An event about a contact: its organization, and a copy of its sealed address, come from the contact's row. */
+  async aboutContact(trx: Db, type: WebhookEventType, contactId: string, occurredAt: string, data: object): Promise<void> {
+    const written = await sql<{ seq: number | string; organization_id: string }>`
+      INSERT INTO events (id, type, occurred_at, organization_id, contact_id, data, email)
+      SELECT ${crypto.randomUUID()}, ${type}, ${occurredAt}, c.organization_id, c.id, ${JSON.stringify(data)}, c.email
+      FROM contacts c
+      WHERE c.id = ${contactId} AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE ${wants(type, sql.ref('c.organization_id'))})
+      RETURNING seq, organization_id`.execute(trx);
+    const event = written.rows[0];
+    if (!event) return;
+    await sql`
+      INSERT INTO event_deliveries (endpoint_id, event_seq, next_attempt_at)
+      SELECT e.id, ${event.seq}, ${occurredAt} FROM webhook_endpoints e WHERE ${wants(type, event.organization_id)}`.execute(trx);
+  }
+
+  consentChanged(trx: Db, contactId: string, occurredAt: string, change: ConsentChanged): Promise<void> {
+    return this.aboutContact(trx, 'consent.changed', contactId, occurredAt, change);
+  }
+
+  /** An erasure: the copies of the contact's address in events not yet delivered go with it. */
+  async forgetContact(trx: Db, contactId: string): Promise<void> {
+    await trx.updateTable('events').set({ email: null }).where('contact_id', '=', contactId).where('email', 'is not', null).execute();
+  }
+}
+
+/**
+ * PostgreSQL, for a statement that turns consent off in one go (quick-opt-out.ts): data-modifying
+ * steps writing a consent.changed event, and its deliveries, for each row of `changed` (columns
+ * contact_id, organization_id, category, source, at, basis). Written here, beside the other
+ * writes of these tables, so that both paths record the same event.
+ */
+export const POSTGRES_OPT_OUT_EVENTS = `consent_events AS (
+  INSERT INTO events (id, type, occurred_at, organization_id, contact_id, data, email)
+  SELECT gen_random_uuid()::text, 'consent.changed', w.at, w.organization_id, w.contact_id,
+    json_build_object('category', w.category, 'old', true, 'new', false, 'source', w.source, 'basis', w.basis)::text,
+    (SELECT c.email FROM contacts c WHERE c.id = w.contact_id)
+  FROM changed AS w
+  WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.enabled = 1 AND e.event_types LIKE '%"consent.changed"%'
+    AND (e.organization_id IS NULL OR e.organization_id = w.organization_id))
+  RETURNING seq, organization_id, occurred_at
+), consent_event_deliveries AS (
+  INSERT INTO event_deliveries (endpoint_id, event_seq, next_attempt_at)
+  SELECT e.id, ev.seq, ev.occurred_at FROM consent_events AS ev
+  JOIN webhook_endpoints e ON e.enabled = 1 AND e.event_types LIKE '%"consent.changed"%'
+    AND (e.organization_id IS NULL OR e.organization_id = ev.organization_id)
+)`;
