@@ -10,6 +10,7 @@ import { Organizations } from './organizations/organizations.js';
 import { ApiKeys } from './api-keys/api-keys.js';
 import { WebhookEndpoints } from './events/webhook-endpoints.js';
 import { EventLog } from './events/event-log.js';
+import { EventDispatcher } from './events/event-dispatcher.js';
 import { Tokens } from './tokens/tokens.js';
 import { Outbox, type SenderIdentity } from './outbox/outbox.js';
 import { Messages } from './messages/messages.js';
@@ -82,7 +83,7 @@ export function createServices(deps: ServiceDeps) {
     processMetrics: config.metricsToken !== null || config.metricsPort !== null,
     vocabulary: { sendFailureKinds: SEND_FAILURE_KINDS, sendSuppressedReasons: SEND_SUPPRESSED_REASONS, linkPageActions: LINK_PAGE_ACTIONS },
   });
-  const eventLog = new EventLog();
+  const eventLog = new EventLog(db);
   const consent = new ConsentRecords(categories, dialect, eventLog);
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
@@ -108,7 +109,8 @@ export function createServices(deps: ServiceDeps) {
   };
   const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess, consentRequests);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
-  const webhookEndpoints = new WebhookEndpoints(db, deps.fieldCrypto, { production: config.production, allowedInternalHosts: config.webhookInternalHosts });
+  const outboundPolicy = { production: config.production, allowedInternalHosts: config.webhookInternalHosts };
+  const webhookEndpoints = new WebhookEndpoints(db, deps.fieldCrypto, outboundPolicy);
   const acknowledgments = new AdvisoryAcknowledgments(
     db,
     async (ids) => new Map([...(await contacts.recipients(ids))].map(([id, c]) => [id, c.name])),
@@ -187,6 +189,10 @@ export function createServices(deps: ServiceDeps) {
       retryBaseMs: config.sendRetryBaseMs,
       leaseMs: config.sendLeaseMs,
     },
+  );
+  const dispatcher = new EventDispatcher(
+    { dialect, crypto: deps.fieldCrypto, endpoints: webhookEndpoints, events: eventLog, policy: outboundPolicy, logger: logger.child({ component: 'events' }) },
+    { pollMs: 500, retryBaseMs: config.webhookRetryBaseMs, timeoutMs: config.webhookTimeoutMs },
   );
   const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
   const escalations = new AdvisoryEscalations(db, fanOuts, (entry, trx) => auditLog.record(entry, trx), clock, config.advisoryEscalateAfterMs, logger.child({ component: 'escalations' }), () => worker.notify());
@@ -292,6 +298,7 @@ export function createServices(deps: ServiceDeps) {
     fieldCrypto: deps.fieldCrypto,
     rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),
     worker,
+    dispatcher,
     metrics,
     mailer: deps.mailer,
     renderer: deps.renderer,

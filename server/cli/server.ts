@@ -13,7 +13,10 @@ async function main(): Promise<void> {
     logger.info({ port: config.port, host: config.host, store: store.dialect, worker: config.worker, mail: services.mailer.kind }, 'listening');
     printDevSecrets(config);
   });
-  if (config.worker) services.worker.start();
+  if (config.worker) {
+    services.worker.start();
+    services.dispatcher.start();
+  }
   const metricsPort = await startMetricsPort(config, services.metrics, logger);
   const inbound = config.inboundSmtp
     ? await startInboundReceiver({ references: services.references, feedback: services.deliveryFeedback, logger: logger.child({ component: 'inbound' }) }, config.inboundSmtp)
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // In-flight sends finish; messages claimed but not started go back to the queue.
-    await Promise.all([closed, services.afterAnswer.idle(), config.worker ? services.worker.stop() : Promise.resolve(), inbound?.close(), metricsPort?.close()]);
+    await Promise.all([closed, services.afterAnswer.idle(), config.worker ? Promise.all([services.worker.stop(), services.dispatcher.stop()]) : Promise.resolve(), inbound?.close(), metricsPort?.close()]);
     await Promise.all([store.close(), services.renderer.close()]);
     logger.info('stopped');
   });

@@ -61,6 +61,9 @@ export interface Config {
   metricsPort: { port: number; host: string } | null;
   /** Outgoing webhooks' hosts allowed to resolve to internal addresses in production (an on-premises PSA), lower case. */
   webhookInternalHosts: ReadonlySet<string>;
+  /** Outgoing webhooks: the first retry's delay (doubling, with jitter, up to an hour), and each request's time limit. */
+  webhookRetryBaseMs: number;
+  webhookTimeoutMs: number;
   /** Express `trust proxy`: false, true, a hop count, or addresses. */
   trustProxy: boolean | number | string;
   /** Staff single sign-on by OpenID Connect; null: off. */
@@ -97,6 +100,8 @@ const envSchema = z.object({
   SEND_CONCURRENCY: int(1, 100).default(5),
   SEND_RATE: z.coerce.number().min(0).default(0),
   SEND_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
+  WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000).default(10_000),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
   SEND_MAX_ATTEMPTS: int(1, 50).default(8),
   SEND_LEASE_MS: int(300, 3_600_000).default(30_000),
   LINK_TTL_DAYS: int(60, 3650).default(180),
@@ -258,6 +263,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, dev?: DevSecrets): Config {
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsPort: e.METRICS_PORT !== undefined ? { port: e.METRICS_PORT, host: e.METRICS_HOST } : null,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     webhookInternalHosts: new Set(e.WEBHOOK_INTERNAL_HOSTS ? e.WEBHOOK_INTERNAL_HOSTS.split(',').map((host) => host.trim().toLowerCase()) : []),
     extensionIds: e.EXTENSION_IDS ? e.EXTENSION_IDS.split(',').map((id) => id.trim()) : BUILT_EXTENSION_IDS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

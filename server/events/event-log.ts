@@ -10,6 +10,27 @@ function wants(type: WebhookEventType, organization: RawBuilder<unknown> | strin
   return sql`e.enabled = 1 AND e.event_types LIKE ${`%"${type}"%`} AND (e.organization_id IS NULL OR e.organization_id = ${organization})`;
 }
 
+export interface PendingDelivery {
+  event_seq: number | string;
+  attempts: number;
+  next_attempt_at: string;
+  id: string;
+  type: string;
+  occurred_at: string;
+  organization_id: string | null;
+  contact_id: string | null;
+  data: string;
+  /** Sealed. */
+  email: string | null;
+}
+
+export interface Attempt {
+  at: string;
+  status: number | null;
+  error: string | null;
+  latencyMs: number;
+}
+
 /** What a consent.changed event says (nothing personal: the contact is named by id). */
 export interface ConsentChanged {
   category: string;
@@ -25,6 +46,8 @@ export interface ConsentChanged {
  * crash neither loses nor invents one. Nothing is written while no endpoint wants the event.
  */
 export class EventLog {
+  constructor(private readonly db: Kysely<Database>) {}
+
   /** An event about a contact: its organization, and a copy of its sealed address, come from the contact's row. */
   async aboutContact(trx: Db, type: WebhookEventType, contactId: string, occurredAt: string, data: object): Promise<void> {
     const written = await sql<{ seq: number | string; organization_id: string }>`
@@ -42,6 +65,36 @@ export class EventLog {
 
   consentChanged(trx: Db, contactId: string, occurredAt: string, change: ConsentChanged): Promise<void> {
     return this.aboutContact(trx, 'consent.changed', contactId, occurredAt, change);
+  }
+
+  /** An endpoint's pending deliveries in order, with their events: the first `limit`. */
+  pending(endpointId: string, limit: number): Promise<PendingDelivery[]> {
+    return this.db
+      .selectFrom('event_deliveries as d')
+      .innerJoin('events as ev', 'ev.seq', 'd.event_seq')
+      .select(['d.event_seq', 'd.attempts', 'd.next_attempt_at', 'ev.id', 'ev.type', 'ev.occurred_at', 'ev.organization_id', 'ev.contact_id', 'ev.data', 'ev.email'])
+      .where('d.endpoint_id', '=', endpointId)
+      .where('d.status', '=', 'pending')
+      .orderBy('d.event_seq')
+      .limit(limit)
+      .execute();
+  }
+
+  /** An attempt's outcome: delivered, or pending again until `retryAt`. */
+  async attempted(endpointId: string, delivery: PendingDelivery, attempt: Attempt, retryAt: string | null): Promise<void> {
+    await this.db
+      .updateTable('event_deliveries')
+      .set({
+        attempts: delivery.attempts + 1,
+        last_attempt_at: attempt.at,
+        last_status_code: attempt.status,
+        last_error: attempt.error,
+        last_latency_ms: attempt.latencyMs,
+        ...(retryAt === null ? { status: 'delivered', delivered_at: attempt.at } : { next_attempt_at: retryAt }),
+      })
+      .where('endpoint_id', '=', endpointId)
+      .where('event_seq', '=', Number(delivery.event_seq))
+      .execute();
   }
 
   /** An erasure: the copies of the contact's address in events not yet delivered go with it. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, WebhookEndpointsTable } from '../store/schema.js';
+import type { Dialect } from '../store/dialect.js';
 import { isoAfter, nowIso } from '../store/time.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
 import { invalid, notFound } from '../errors.js';
@@ -13,6 +14,14 @@ type Row = Selectable<WebhookEndpointsTable>;
 export interface SigningSecrets {
   current: string;
   previous: string | null;
+}
+
+/** What a dispatcher needs of the endpoint it holds. */
+export interface DispatchTarget {
+  id: string;
+  url: string;
+  includeEmail: boolean;
+  failingSince: string | null;
 }
 
 const newSecret = () => `whsec_${crypto.randomBytes(32).toString('base64url')}`;
@@ -48,6 +57,9 @@ export class WebhookEndpoints {
       disabled_reason: null,
       created_at: now,
       updated_at: now,
+      lease_owner: null,
+      lease_until: null,
+      failing_since: null,
     };
     await this.db.insertInto('webhook_endpoints').values(row).execute();
     return { ...view(row), secret };
@@ -72,7 +84,7 @@ export class WebhookEndpoints {
     if (update.organizationId !== undefined) set.organization_id = update.organizationId;
     if (update.includeEmail !== undefined) set.include_email = update.includeEmail ? 1 : 0;
     if (update.description !== undefined) set.description = update.description;
-    if (update.enabled === true) Object.assign(set, { enabled: 1, disabled_reason: null });
+    if (update.enabled === true) Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null });
     if (update.enabled === false && existing.enabled) Object.assign(set, { enabled: 0, disabled_reason: 'Disabled by an administrator.' });
     await this.db.updateTable('webhook_endpoints').set(set).where('id', '=', id).execute();
     return this.get(id);
@@ -107,6 +119,48 @@ export class WebhookEndpoints {
     const row = await this.row(id);
     const previous = row.previous_secret && row.previous_secret_until && row.previous_secret_until > now ? this.crypto.decrypt(row.previous_secret) : null;
     return { current: this.crypto.decrypt(row.secret), previous };
+  }
+
+  /**
+   * An enabled endpoint nobody holds whose first pending delivery is due, now held by `owner`
+   * until the lease runs out: the least recently served first. Several dispatchers on PostgreSQL
+   * never hold the same one.
+   */
+  async claimDue(owner: string, leaseMs: number, dialect: Dialect): Promise<DispatchTarget | null> {
+    const now = nowIso();
+    const skipLocked = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+    const { rows } = await sql<Row>`
+      UPDATE webhook_endpoints SET lease_owner = ${owner}, lease_until = ${isoAfter(leaseMs)}
+      WHERE id = (
+        SELECT e.id FROM webhook_endpoints e
+        WHERE e.enabled = 1 AND (e.lease_owner IS NULL OR e.lease_until < ${now})
+          AND (SELECT d.next_attempt_at FROM event_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'pending' ORDER BY d.event_seq LIMIT 1) <= ${now}
+        ORDER BY e.lease_until IS NOT NULL, e.lease_until, e.id LIMIT 1 ${skipLocked}
+      ) AND (lease_owner IS NULL OR lease_until < ${now})
+      RETURNING *`.execute(this.db);
+    const row = rows[0];
+    return row ? { id: row.id, url: row.url, includeEmail: row.include_email === 1, failingSince: row.failing_since } : null;
+  }
+
+  /** Served: free for any dispatcher, and last in line. */
+  async release(id: string, owner: string): Promise<void> {
+    await this.db.updateTable('webhook_endpoints').set({ lease_owner: null, lease_until: nowIso() }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+  }
+
+  /** A delivery failed: the run of failures starts now unless one is under way. Returns when it started. */
+  async failing(id: string, at: string): Promise<string> {
+    await this.db.updateTable('webhook_endpoints').set({ failing_since: at }).where('id', '=', id).where('failing_since', 'is', null).execute();
+    const row = await this.db.selectFrom('webhook_endpoints').select('failing_since').where('id', '=', id).executeTakeFirst();
+    return row?.failing_since ?? at;
+  }
+
+  async succeeding(id: string): Promise<void> {
+    await this.db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null).execute();
+  }
+
+  async disableForFailures(id: string, failingSince: string): Promise<void> {
+    const reason = `Disabled after failing since ${failingSince} without one success; enable it again once the receiver answers.`;
+    await this.db.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: reason, updated_at: nowIso() }).where('id', '=', id).execute();
   }
 
   /** Seals every secret again under the current DATA_KEY (a key rotation); returns how many rows. */

@@ -168,6 +168,9 @@ export interface WebhookEndpointsTable {
   disabled_reason: string | null;
   created_at: string;
   updated_at: string;
+  lease_owner: Generated<string | null>;
+  lease_until: Generated<string | null>;
+  failing_since: Generated<string | null>;
 }
 
 export interface EventsTable {

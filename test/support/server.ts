@@ -97,7 +97,10 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
   });
   handler = createApp({ config, store, logger, services, version: 'test', ...(options.snsGet ? { snsGet: options.snsGet } : {}) });
   const runWorker = options.worker ?? Boolean(options.smtpUrl);
-  if (runWorker) services.worker.start();
+  if (runWorker) {
+    services.worker.start();
+    services.dispatcher.start();
+  }
 
   return {
     url,
@@ -111,7 +114,7 @@ export async function startServer(kind: StoreKind, options: StartOptions = {}): 
     close: async () => {
       listener.closeAllConnections();
       await new Promise<void>((resolve) => listener.close(() => resolve()));
-      if (runWorker) await services.worker.stop();
+      if (runWorker) await Promise.all([services.worker.stop(), services.dispatcher.stop()]);
       else services.mailer.close();
       await testStore.drop();
     },

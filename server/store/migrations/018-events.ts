@@ -37,6 +37,12 @@ export function events(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex('event_deliveries_due').on('event_deliveries').columns(['status', 'next_attempt_at']).execute();
       await db.schema.createIndex('event_deliveries_event').on('event_deliveries').columns(['event_seq']).execute();
+      // One dispatcher at a time serves an endpoint (its events go in order); `lease_until` stays
+      // as when it was last served, so the least recently served goes first. `failing_since`: the
+      // first failure of the current run of failures (3 days of them disable the endpoint).
+      await db.schema.alterTable('webhook_endpoints').addColumn('lease_owner', 'text').execute();
+      await db.schema.alterTable('webhook_endpoints').addColumn('lease_until', 'text').execute();
+      await db.schema.alterTable('webhook_endpoints').addColumn('failing_since', 'text').execute();
     },
   };
 }

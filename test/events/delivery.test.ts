@@ -1,0 +1,147 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORES } from '../support/stores.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { eventually } from '../support/mail.js';
+import { verifySignature } from '../../server/http/signature.js';
+
+interface Received {
+  id: string;
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** An MSP's receiver: checks each signature with the secret it was given, answers as told. */
+async function psa() {
+  const received: Received[] = [];
+  const refused: string[] = [];
+  let secret = '';
+  let answer: (attempt: number) => number | 'hang' = () => 200;
+  let attempts = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      attempts += 1;
+      const told = answer(attempts);
+      if (told === 'hang') return;
+      if (!verifySignature(req.headers['x-signature'] as string, body, secret)) {
+        refused.push(body.toString());
+        return res.writeHead(401).end();
+      }
+      const event = JSON.parse(body.toString()) as Received;
+      expect(req.headers['x-event-id']).toBe(event.id);
+      if (told >= 200 && told < 300) received.push(event);
+      res.writeHead(told).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
+    received,
+    refused,
+    attempts: () => attempts,
+    set secret(value: string) {
+      secret = value;
+    },
+    answering(fn: (attempt: number) => number | 'hang') {
+      attempts = 0;
+      answer = fn;
+    },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(r));
+    },
+  };
+}
+
+describe.each(STORES)('events delivered to an MSP’s receiver on %s', (kind) => {
+  let server: TestServer;
+  let receiver: Awaited<ReturnType<typeof psa>>;
+  let organizationId: string;
+  let endpointId: string;
+  let serial = 0;
+
+  beforeAll(async () => {
+    server = await startServer(kind, { worker: true, env: { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '300' } });
+    receiver = await psa();
+    organizationId = (await server.api.post('/api/v1/organizations', { name: 'Delivered Inc.', locale: 'en' })).body.id;
+    const endpoint = await server.api.post('/api/v1/webhook-endpoints', { url: receiver.url, events: ['consent.changed'], organizationId, includeEmail: true });
+    endpointId = endpoint.body.id;
+    receiver.secret = endpoint.body.secret;
+  });
+  afterAll(async () => {
+    await server.close();
+    await receiver.close();
+  });
+
+  async function contact(): Promise<{ id: string; email: string }> {
+    const email = `person${(serial += 1)}@delivered.example`;
+    const res = await server.api.post('/api/v1/contacts', { organizationId, email });
+    return { id: res.body.id, email };
+  }
+  const oneClick = (contactId: string, category: string) =>
+    fetch(`${server.url}/u/${server.services.tokens.link('unsubscribe', contactId, category)}`, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+  it('when consent changes, then the receiver gets each change once, signed, in order, with the address it may receive', async () => {
+    const start = receiver.received.length;
+    const [a, b] = [await contact(), await contact()];
+    expect((await oneClick(a.id, 'service-alerts')).status).toBe(200);
+    expect((await server.api.put(`/api/v1/contacts/${b.id}/preferences`, { marketing: { subscribed: true, basis: 'express' } })).status).toBe(200);
+    expect((await oneClick(b.id, 'service-alerts')).status).toBe(200);
+    await eventually(async () => receiver.received.length, (n) => n >= start + 3, 10_000);
+    const got = receiver.received.slice(start);
+    expect(got.map((e) => [e.data['contactId'], e.data['category'], e.data['new']])).toEqual([
+      [a.id, 'service-alerts', false],
+      [b.id, 'marketing', true],
+      [b.id, 'service-alerts', false],
+    ]);
+    expect(got[0]).toEqual({
+      id: expect.any(String),
+      type: 'consent.changed',
+      occurredAt: expect.any(String),
+      data: { contactId: a.id, organizationId, email: a.email, category: 'service-alerts', old: true, new: false, source: 'one-click', basis: 'implied-relationship' },
+    });
+    expect(new Set(got.map((e) => e.id)).size).toBe(3);
+    expect(receiver.refused).toEqual([]);
+  });
+
+  it('when the receiver fails for a while or hangs, then each event is retried and still arrives in order', async () => {
+    const start = receiver.received.length;
+    receiver.answering((attempt) => (attempt === 1 ? 'hang' : attempt <= 4 ? 500 : 200));
+    const people = [await contact(), await contact(), await contact()];
+    for (const person of people) expect((await oneClick(person.id, 'service-alerts')).status).toBe(200);
+    await eventually(async () => receiver.received.length, (n) => n >= start + 3, 15_000);
+    expect(receiver.received.slice(start).map((e) => e.data['contactId'])).toEqual(people.map((p) => p.id));
+    expect(receiver.attempts()).toBe(7);
+    const first = await server.testStore.store.db
+      .selectFrom('event_deliveries')
+      .innerJoin('events', 'events.seq', 'event_deliveries.event_seq')
+      .select(['event_deliveries.attempts', 'event_deliveries.status', 'event_deliveries.last_status_code'])
+      .where('events.contact_id', '=', people[0]!.id)
+      .executeTakeFirstOrThrow();
+    expect(first).toEqual({ attempts: 5, status: 'delivered', last_status_code: 200 });
+    receiver.answering(() => 200);
+  });
+
+  it('when an endpoint has failed for 3 days without one success, then it is disabled and says why', async () => {
+    const { db } = server.testStore.store;
+    receiver.answering(() => 503);
+    await db.updateTable('webhook_endpoints').set({ failing_since: new Date(Date.now() - 3 * 86_400_000 - 60_000).toISOString() }).where('id', '=', endpointId).execute();
+    await contact();
+    const person = await contact();
+    expect((await oneClick(person.id, 'service-alerts')).status).toBe(200);
+    await eventually(async () => (await server.api.get(`/api/v1/webhook-endpoints/${endpointId}`)).body.enabled, (enabled) => enabled === false, 10_000);
+    const endpoint = (await server.api.get(`/api/v1/webhook-endpoints/${endpointId}`)).body;
+    expect(endpoint.disabledReason).toMatch(/^Disabled after failing since .* without one success/);
+    expect(server.logs.some((line) => line.includes('webhook endpoint disabled after failing for too long'))).toBe(true);
+    receiver.answering(() => 200);
+  });
+});
