@@ -756,3 +756,21 @@ export const webhookSecretRotate = z
   })
   .strict();
 export const webhookSecretRotated = webhookEndpoint.extend({ secret: z.string() });
+export const webhookDeliveryQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+/** One event's delivery to one endpoint: where it stands and its last attempt. */
+export const webhookDelivery = z.object({
+  eventId: z.string(),
+  type: webhookEventType,
+  occurredAt: z.string(),
+  status: z.enum(['pending', 'delivered']),
+  attempts: z.number(),
+  lastAttemptAt: z.string().nullable(),
+  /** The receiver's status; null when none came (a time-out, no connection). */
+  lastStatusCode: z.number().nullable(),
+  lastError: z.string().nullable(),
+  lastLatencyMs: z.number().nullable(),
+  /** When it is tried next; null once delivered. */
+  nextAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+});
+export const webhookDeliveryList = z.object({ items: z.array(webhookDelivery) });

@@ -63,3 +63,4 @@ export type WebhookEndpoint = z.output<typeof s.webhookEndpoint>;
 export type WebhookEndpointCreate = z.output<typeof s.webhookEndpointCreate>;
 export type WebhookEndpointUpdate = z.output<typeof s.webhookEndpointUpdate>;
 export type WebhookEndpointCreated = z.output<typeof s.webhookEndpointCreated>;
+export type WebhookDelivery = z.output<typeof s.webhookDelivery>;

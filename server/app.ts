@@ -110,7 +110,7 @@ export function createApp({ config, store, logger, services, version, snsGet }: 
   });
   if (!config.production && services.mailer.kind === 'dev-mailbox') registerDevMailboxRoutes(api, config.dataDir);
   registerApiKeyRoutes(api, services.apiKeys);
-  registerWebhookEndpointRoutes(api, services.webhookEndpoints);
+  registerWebhookEndpointRoutes(api, services.webhookEndpoints, services.eventLog, () => services.dispatcher.notify());
   registerOrganizationRoutes(api, services.organizations);
   registerContactRoutes(api, services.contacts);
   registerConsentRoutes(api, services);

@@ -299,6 +299,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimits: rateLimitStores(db, dialect, deps.fieldCrypto.derivedKey('rate-limit')),
     worker,
     dispatcher,
+    eventLog,
     metrics,
     mailer: deps.mailer,
     renderer: deps.renderer,

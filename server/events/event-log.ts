@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { WebhookEventType } from '../../contract/index.js';
+import type { WebhookDelivery, WebhookEventType } from '../../contract/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -95,6 +95,44 @@ export class EventLog {
       .where('endpoint_id', '=', endpointId)
       .where('event_seq', '=', Number(delivery.event_seq))
       .execute();
+  }
+
+  /** An endpoint's deliveries, the latest events first. */
+  async deliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
+    const rows = await this.db
+      .selectFrom('event_deliveries as d')
+      .innerJoin('events as ev', 'ev.seq', 'd.event_seq')
+      .select(['ev.id', 'ev.type', 'ev.occurred_at', 'd.status', 'd.attempts', 'd.last_attempt_at', 'd.last_status_code', 'd.last_error', 'd.last_latency_ms', 'd.next_attempt_at', 'd.delivered_at'])
+      .where('d.endpoint_id', '=', endpointId)
+      .orderBy('d.event_seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      eventId: r.id,
+      type: r.type as WebhookEventType,
+      occurredAt: r.occurred_at,
+      status: r.status as WebhookDelivery['status'],
+      attempts: r.attempts,
+      lastAttemptAt: r.last_attempt_at,
+      lastStatusCode: r.last_status_code,
+      lastError: r.last_error,
+      lastLatencyMs: r.last_latency_ms,
+      nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
+      deliveredAt: r.delivered_at,
+    }));
+  }
+
+  /** An event sent to the endpoint again, now (in its place in the order); false when it has no such delivery. */
+  async replay(endpointId: string, eventId: string): Promise<boolean> {
+    const event = await this.db.selectFrom('events').select('seq').where('id', '=', eventId).executeTakeFirst();
+    if (!event) return false;
+    const result = await this.db
+      .updateTable('event_deliveries')
+      .set({ status: 'pending', next_attempt_at: new Date().toISOString(), delivered_at: null })
+      .where('endpoint_id', '=', endpointId)
+      .where('event_seq', '=', Number(event.seq))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /** An erasure: the copies of the contact's address in events not yet delivered go with it. */

@@ -1,10 +1,12 @@
 import { problemResponses, type Endpoints } from '../http/endpoints.js';
+import { notFound } from '../http/problem.js';
 import { schemas as s } from '../../contract/index.js';
 import type { WebhookEndpoints } from './webhook-endpoints.js';
+import type { EventLog } from './event-log.js';
 
 const TAG = 'Outgoing webhooks';
 
-export function registerWebhookEndpointRoutes(api: Endpoints, endpoints: WebhookEndpoints): void {
+export function registerWebhookEndpointRoutes(api: Endpoints, endpoints: WebhookEndpoints, events: EventLog, delivered: () => void): void {
   api.route(
     {
       method: 'post',
@@ -80,6 +82,39 @@ export function registerWebhookEndpointRoutes(api: Endpoints, endpoints: Webhook
     async ({ params }) => {
       await endpoints.remove(params.id!);
       return { status: 204 };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/webhook-endpoints/:id/deliveries',
+      summary: 'The endpoint’s deliveries, latest events first: status, attempts, and the last attempt’s answer and time',
+      tag: TAG,
+      auth: { apiKey: [] },
+      query: s.webhookDeliveryQuery,
+      responses: { 200: { description: 'The deliveries', schema: s.webhookDeliveryList }, ...problemResponses(400, 404) },
+    },
+    async ({ params, query }) => {
+      await endpoints.get(params.id!);
+      return { status: 200, body: { items: await events.deliveries(params.id!, query.limit) } };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/webhook-endpoints/:id/deliveries/:eventId/replay',
+      summary: 'Send an event to the endpoint again, now, in its place in the order',
+      tag: TAG,
+      auth: { apiKey: [] },
+      responses: { 202: { description: 'Queued again' }, ...problemResponses(404) },
+    },
+    async ({ params }) => {
+      await endpoints.get(params.id!);
+      if (!(await events.replay(params.id!, params.eventId!))) throw notFound('delivery');
+      delivered();
+      return { status: 202 };
     },
   );
 }

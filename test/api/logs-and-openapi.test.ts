@@ -70,6 +70,8 @@ describe('OpenAPI document', () => {
         'PATCH /api/v1/webhook-endpoints/{id}',
         'DELETE /api/v1/webhook-endpoints/{id}',
         'POST /api/v1/webhook-endpoints/{id}/rotate-secret',
+        'GET /api/v1/webhook-endpoints/{id}/deliveries',
+        'POST /api/v1/webhook-endpoints/{id}/deliveries/{eventId}/replay',
         'POST /api/v1/organizations',
         'GET /api/v1/organizations/{id}',
         'POST /api/v1/contacts',

@@ -131,6 +131,41 @@ describe.each(STORES)('events delivered to an MSP’s receiver on %s', (kind) =>
     receiver.answering(() => 200);
   });
 
+  it('when an admin looks at the deliveries and replays one, then each shows its attempts and answer, and the replay arrives again', async () => {
+    const start = receiver.received.length;
+    receiver.answering((attempt) => (attempt === 1 ? 502 : 200));
+    await contact();
+    const person = await contact();
+    expect((await oneClick(person.id, 'service-alerts')).status).toBe(200);
+    await eventually(async () => receiver.received.length, (n) => n >= start + 1, 10_000);
+    const eventId = receiver.received.at(-1)!.id;
+
+    const list = await server.api.get(`/api/v1/webhook-endpoints/${endpointId}/deliveries?limit=1`);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([
+      {
+        eventId,
+        type: 'consent.changed',
+        occurredAt: expect.any(String),
+        status: 'delivered',
+        attempts: 2,
+        lastAttemptAt: expect.any(String),
+        lastStatusCode: 200,
+        lastError: null,
+        lastLatencyMs: expect.any(Number),
+        nextAttemptAt: null,
+        deliveredAt: expect.any(String),
+      },
+    ]);
+
+    expect((await server.api.post(`/api/v1/webhook-endpoints/${endpointId}/deliveries/${eventId}/replay`, {})).status).toBe(202);
+    await eventually(async () => receiver.received.length, (n) => n >= start + 2, 10_000);
+    expect(receiver.received.at(-1)!.id).toBe(eventId);
+    expect((await server.api.post(`/api/v1/webhook-endpoints/${endpointId}/deliveries/00000000-0000-4000-8000-000000000000/replay`, {})).status).toBe(404);
+    expect((await server.api.get(`/api/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000/deliveries`)).status).toBe(404);
+    expect((await server.api.get(`/api/v1/webhook-endpoints/${endpointId}/deliveries?limit=0`)).status).toBe(400);
+  });
+
   it('when an endpoint has failed for 3 days without one success, then it is disabled and says why', async () => {
     const { db } = server.testStore.store;
     receiver.answering(() => 503);
