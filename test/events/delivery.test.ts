@@ -1,10 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORES } from '../support/stores.js';
+import { PG_URL, STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { eventually } from '../support/mail.js';
 import { verifySignature } from '../../server/http/signature.js';
+import { openStore } from '../../server/store/db.js';
+import { boot } from '../../server/boot.js';
 
 interface Received {
   id: string;
@@ -178,5 +180,67 @@ describe.each(STORES)('events delivered to an MSP’s receiver on %s', (kind) =>
     expect(endpoint.disabledReason).toMatch(/^Disabled after failing since .* without one success/);
     expect(server.logs.some((line) => line.includes('webhook endpoint disabled after failing for too long'))).toBe(true);
     receiver.answering(() => 200);
+  });
+});
+
+describe('two event dispatchers on PostgreSQL', () => {
+  it('when two processes’ dispatchers share the endpoints, then every event reaches its endpoint once, in order', async () => {
+    const got = new Map<string, string[]>();
+    const secrets = new Map<string, string>();
+    const bad: string[] = [];
+    const receiverServer = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (!verifySignature(req.headers['x-signature'] as string, body, secrets.get(req.url!) ?? '')) bad.push(req.url!);
+        const list = got.get(req.url!) ?? [];
+        list.push((JSON.parse(body.toString()) as Received).data['contactId'] as string);
+        got.set(req.url!, list);
+        // Slow enough that both dispatchers are busy at once.
+        setTimeout(() => res.writeHead(200).end(), 5);
+      });
+    });
+    await new Promise<void>((r) => receiverServer.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(receiverServer.address() as AddressInfo).port}`;
+    const server = await startServer('postgres', { worker: false });
+    const second = await openStore({ url: PG_URL, pgSchema: server.testStore.pgSchema! });
+    try {
+      const organizationId = (await server.api.post('/api/v1/organizations', { name: 'Shared' })).body.id;
+      for (const path of ['/a', '/b', '/c', '/d']) {
+        const created = await server.api.post('/api/v1/webhook-endpoints', { url: `${base}${path}`, events: ['consent.changed'] });
+        secrets.set(path, created.body.secret);
+      }
+      const people: string[] = [];
+      for (let i = 0; i < 12; i += 1) people.push((await server.api.post('/api/v1/contacts', { organizationId, email: `shared${i}@events.example` })).body.id);
+      for (const id of people) expect((await server.api.put(`/api/v1/contacts/${id}/preferences`, { marketing: { subscribed: true, basis: 'express' } })).status).toBe(200);
+
+      const { services: other } = await boot({ env: { ...server.env, LOG_LEVEL: 'silent' }, store: second, renderer: server.services.renderer });
+      // Each dispatcher's share of the work, counted as it goes.
+      const served = [server.services.dispatcher, other.dispatcher].map((dispatcher) => {
+        const tally = { deliveries: 0 };
+        const runOnce = dispatcher.runOnce.bind(dispatcher);
+        dispatcher.runOnce = async () => {
+          const n = await runOnce();
+          tally.deliveries += n;
+          return n;
+        };
+        return tally;
+      });
+      server.services.dispatcher.start();
+      other.dispatcher.start();
+      await eventually(async () => [...got.values()].reduce((n, l) => n + l.length, 0), (n) => n >= 48, 20_000);
+      await new Promise((r) => setTimeout(r, 700));
+      await Promise.all([server.services.dispatcher.stop(), other.dispatcher.stop()]);
+      expect(bad).toEqual([]);
+      for (const path of ['/a', '/b', '/c', '/d']) expect(got.get(path), path).toEqual(people);
+      expect(served.map((s) => s.deliveries > 0)).toEqual([true, true]);
+      expect(served[0]!.deliveries + served[1]!.deliveries).toBe(48);
+    } finally {
+      await second.close();
+      await server.close();
+      receiverServer.closeAllConnections();
+      await new Promise((r) => receiverServer.close(r));
+    }
   });
 });
