@@ -192,7 +192,7 @@ export function createServices(deps: ServiceDeps) {
   );
   const dispatcher = new EventDispatcher(
     { dialect, crypto: deps.fieldCrypto, endpoints: webhookEndpoints, events: eventLog, policy: outboundPolicy, logger: logger.child({ component: 'events' }) },
-    { pollMs: 500, retryBaseMs: config.webhookRetryBaseMs, timeoutMs: config.webhookTimeoutMs },
+    { pollMs: 500, retryBaseMs: config.webhookRetryBaseMs, timeoutMs: config.webhookTimeoutMs, leaseMs: Math.max(config.sendLeaseMs, config.webhookTimeoutMs * 2 + 2_000) },
   );
   const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
   const escalations = new AdvisoryEscalations(db, fanOuts, (entry, trx) => auditLog.record(entry, trx), clock, config.advisoryEscalateAfterMs, logger.child({ component: 'escalations' }), () => worker.notify());

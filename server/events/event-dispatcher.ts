@@ -11,7 +11,7 @@ import type { DispatchTarget, WebhookEndpoints } from './webhook-endpoints.js';
 
 export interface DispatcherSettings {
   pollMs?: number;
-  /** How long a dispatcher holds an endpoint before another may take it (a crashed one's endpoints wait this long). */
+  /** How long a dispatcher holds an endpoint before another may take it (a crashed one's endpoints wait this long); it sends nothing it could not finish within it. */
   leaseMs?: number;
   timeoutMs?: number;
   /** Deliveries sent to one endpoint per turn before the next endpoint gets its own. */
@@ -23,6 +23,8 @@ export interface DispatcherSettings {
 }
 
 const MAX_RETRY_MS = 3_600_000;
+/** Time kept in hand at the end of a lease, for writing the last outcome down. */
+const LEASE_MARGIN_MS = 1_000;
 const DAY_MS = 86_400_000;
 
 interface Deps {
@@ -111,6 +113,8 @@ export class EventDispatcher {
     for (const delivery of pending) {
       // Order: a later event never overtakes one waiting for its retry.
       if (this.stopping || delivery.next_attempt_at > nowIso()) break;
+      // Nor is one sent after the lease may have passed to another dispatcher.
+      if (Date.now() + this.settings.timeoutMs + LEASE_MARGIN_MS > Date.parse(target.leaseUntil)) break;
       attempted += 1;
       const body = JSON.stringify(this.envelope(delivery, target.includeEmail));
       const t = Math.floor(Date.now() / 1000);

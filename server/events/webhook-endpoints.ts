@@ -22,6 +22,8 @@ export interface DispatchTarget {
   url: string;
   includeEmail: boolean;
   failingSince: string | null;
+  /** Until then no other dispatcher takes it. */
+  leaseUntil: string;
 }
 
 const newSecret = () => `whsec_${crypto.randomBytes(32).toString('base64url')}`;
@@ -139,7 +141,7 @@ export class WebhookEndpoints {
       ) AND (lease_owner IS NULL OR lease_until < ${now})
       RETURNING *`.execute(this.db);
     const row = rows[0];
-    return row ? { id: row.id, url: row.url, includeEmail: row.include_email === 1, failingSince: row.failing_since } : null;
+    return row ? { id: row.id, url: row.url, includeEmail: row.include_email === 1, failingSince: row.failing_since, leaseUntil: row.lease_until! } : null;
   }
 
   /** Served: free for any dispatcher, and last in line. */
