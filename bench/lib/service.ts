@@ -2,7 +2,7 @@
 // API calls the benchmarks need: seeding contacts by CSV import (in the measured process, or in a
 // short-lived one of its own), and the signed advisory webhook.
 import path from 'node:path';
-import { signatureHeader } from '../../server/http/signature.js';
+import { signatureHeader } from '../../server/crypto/webhook-signature.js';
 import { ADMIN_KEY, TOKEN_SECRET, WEBHOOK_SECRET, freePort, runTs, tempDir, waitForHealthy, type Child } from './proc.js';
 
 export interface ServiceOptions {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Dialect } from '../store/dialect.js';
 import { isoAfter, nowIso } from '../store/time.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
-import { signatureHeader } from '../http/signature.js';
+import { signatureHeader } from '../crypto/webhook-signature.js';
 import type { EventLog, PendingDelivery } from './event-log.js';
 import type { OutboundPolicy } from './outbound-address.js';
 import { postOutbound } from './outbound-request.js';

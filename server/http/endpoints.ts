@@ -6,7 +6,7 @@ import { AppError, badRequest, notFound, zodFieldErrors } from './problem.js';
 import type { ActiveSession, AuditNote, Caller, LinkCheck } from './locals.js';
 
 export type { LinkCheck } from './locals.js';
-import { verifySignature } from './signature.js';
+import { verifySignature } from '../crypto/webhook-signature.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STORES, createTestStore, type TestStore } from '../support/stores.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { eventually } from '../support/mail.js';
-import { verifySignature } from '../../server/http/signature.js';
+import { verifySignature } from '../../server/crypto/webhook-signature.js';
 
 describe.each(STORES)('kill -9 while an event is being delivered on %s', (kind) => {
   let testStore: TestStore;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES } from '../support/stores.js';
 import { startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.js';
-import { signatureHeader } from '../../server/http/signature.js';
+import { signatureHeader } from '../../server/crypto/webhook-signature.js';
 
 const HOSTILE = [
   '<script>alert(1)</script>',

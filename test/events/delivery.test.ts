@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL, STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { eventually } from '../support/mail.js';
-import { verifySignature } from '../../server/http/signature.js';
+import { verifySignature } from '../../server/crypto/webhook-signature.js';
 import { openStore } from '../../server/store/db.js';
 import { boot } from '../../server/boot.js';
 

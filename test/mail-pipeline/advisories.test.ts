@@ -3,7 +3,7 @@ import { STORES } from '../support/stores.js';
 import { startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually, header } from '../support/mail.js';
-import { signatureHeader } from '../../server/http/signature.js';
+import { signatureHeader } from '../../server/crypto/webhook-signature.js';
 import { fanOutIds } from '../support/seed.js';
 
 const advisory = (id: string, over: Record<string, unknown> = {}) => ({

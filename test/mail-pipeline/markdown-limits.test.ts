@@ -3,7 +3,7 @@ import { STORES } from '../support/stores.js';
 import { seedContact, startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually } from '../support/mail.js';
-import { signatureHeader } from '../../server/http/signature.js';
+import { signatureHeader } from '../../server/crypto/webhook-signature.js';
 import { MarkdownError, MarkdownRenderer } from '../../server/rendering/markdown-renderer.js';
 import { MARKDOWN_LIMITS } from '../../server/rendering/markdown.js';
 

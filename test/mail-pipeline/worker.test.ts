@@ -6,7 +6,7 @@ import { STORES, PG_URL } from '../support/stores.js';
 import { startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually, header, linksIn } from '../support/mail.js';
-import { signatureHeader } from '../../server/http/signature.js';
+import { signatureHeader } from '../../server/crypto/webhook-signature.js';
 import { FanOuts } from '../../server/advisories/fan-outs.js';
 import { Categories } from '../../server/consent/categories.js';
 import { withRequiredCategory } from '../support/categories.js';

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/store/schema.js';
 import type { ApiClient } from './server.js';
-import { signatureHeader } from '../../server/http/signature.js';
+import { signatureHeader } from '../../server/crypto/webhook-signature.js';
 import { WEBHOOK_SECRET } from './server.js';
 
 /** An organization with `count` contacts imported by CSV; returns the organization id and the addresses. */
