@@ -96,7 +96,7 @@ export function createServices(deps: ServiceDeps) {
   const ticketMutes = new TicketMutes(db);
   const ticketDigests = new TicketDigests(db, deps.fieldCrypto, outbox, clock);
   const auditLog = new AuditLog(db);
-  const coverage = new CoverageGuard({ db, categories, outbox, audit: (entry, trx) => auditLog.record(entry, trx) });
+  const coverage = new CoverageGuard({ db, categories, outbox, audit: (entry, trx) => auditLog.record(entry, trx), events: eventLog });
   consent.observe((trx, contactId, changed, at) => coverage.afterChange(trx, contactId, changed, at));
   const tokens = new Tokens(config.tokenSecrets, config.linkTtlDays);
   const codes = new SignInCodes(db, deps.fieldCrypto.derivedKey('sign-in-code'), new SignInFailures(db, dialect));
@@ -107,7 +107,7 @@ export function createServices(deps: ServiceDeps) {
       await codes.discard(contactId, trx);
     },
   };
-  const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess, consentRequests);
+  const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess, consentRequests, eventLog);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
   const outboundPolicy = { production: config.production, allowedInternalHosts: config.webhookInternalHosts };
   const webhookEndpoints = new WebhookEndpoints(db, deps.fieldCrypto, outboundPolicy);
@@ -115,6 +115,7 @@ export function createServices(deps: ServiceDeps) {
     db,
     async (ids) => new Map([...(await contacts.recipients(ids))].map(([id, c]) => [id, c.name])),
     clock,
+    eventLog,
   );
   const dataExport = new DataExport(db, contacts, organizations, consent, outbox, (contactId) => acknowledgments.ofContact(contactId));
   const erasure = new Erasure(db, dialect, contacts, consent, suppressions, outbox, deps.fieldCrypto, coverage, eventLog);

@@ -6,6 +6,7 @@ import { inLanguage } from '../rendering/languages.js';
 import { FIX_SEVERITIES, type Acknowledgment, type Locale, type MyAdvisory, type Severity } from '../../contract/index.js';
 import { notFound } from '../errors.js';
 import type { FanOutRow } from './fan-outs.js';
+import type { EventLog } from '../events/event-log.js';
 
 /** How far back the extension lists an organization's advisories. */
 const LISTED_DAYS = 90;
@@ -25,6 +26,7 @@ export class AdvisoryAcknowledgments {
     private readonly db: Kysely<Database>,
     private readonly names: NamesOf,
     private readonly clock: Clock,
+    private readonly events: EventLog,
   ) {}
 
   /**
@@ -38,11 +40,13 @@ export class AdvisoryAcknowledgments {
     const at = nowIso();
     await this.db.transaction().execute(async (trx) => {
       for (const a of actions) {
-        await trx
+        const written = await trx
           .insertInto('advisory_acknowledgments')
           .values({ fan_out_id: advisory.id, organization_id: organizationId, action: a, contact_id: contactId, at })
           .onConflict((oc) => oc.columns(['fan_out_id', 'organization_id', 'action']).doNothing())
-          .execute();
+          .executeTakeFirst();
+        // Once per organization and action, as the acknowledgment itself.
+        if (Number(written.numInsertedOrUpdatedRows ?? 0n) > 0) await this.events.aboutContact(trx, 'advisory.acknowledged', contactId, at, { advisoryId: advisory.external_id, action: a });
       }
     });
     return { organizationId, advisory };

@@ -6,6 +6,7 @@ import { isUuid } from '../store/ids.js';
 import { notFound } from '../errors.js';
 import { anyoneReceives, audienceQuery, countAudience, someColleagueSubscribed } from './audience.js';
 import type { Categories } from './categories.js';
+import type { EventLog } from '../events/event-log.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,6 +19,7 @@ export interface CoverageGuardDeps {
   outbox: Outbox;
   /** An audit entry, written in the same transaction as the change. */
   audit: (entry: Omit<AuditEntry, 'id' | 'at'>, trx: Transaction<Database>) => Promise<void>;
+  events: EventLog;
 }
 
 /**
@@ -65,6 +67,7 @@ export class CoverageGuard {
         .executeTakeFirst();
       if (open) continue;
       await trx.insertInto('coverage_losses').values({ organization_id: organizationId, category, lost_at: at, restored_at: null }).execute();
+      await this.deps.events.aboutOrganization(trx, 'coverage.lost', organizationId, at, { category });
       await this.deps.audit(
         { keyId: null, action: 'coverage lost', target: organizationId, outcome: 200, requestId: null, detail: `nobody at the organization receives ${category} any more` },
         trx,

@@ -12,6 +12,7 @@ import type { Categories } from '../consent/categories.js';
 import type { Organizations } from '../organizations/organizations.js';
 import { ERASED, type SuppressionList } from '../consent/suppressions.js';
 import type { Outbox } from '../outbox/outbox.js';
+import type { EventLog } from '../events/event-log.js';
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { normalizeEmail } from './email-address.js';
 import type { ContactCodec, ContactRow, OpenContact } from './contact-codec.js';
@@ -63,6 +64,7 @@ export class Contacts {
     private readonly outbox: Outbox,
     private readonly signInAccess: SignInAccess,
     private readonly requests: ConsentRequests,
+    private readonly events: EventLog,
   ) {
     this.names = new NameIndex(codec.crypto);
   }
@@ -97,6 +99,7 @@ export class Contacts {
         await trx.insertInto('contacts').values(row).execute();
         await this.names.insert(trx, [{ contactId: row.id, name: input.name ?? null }]);
         await this.consent.initialize(trx, [row.id], { source: 'default', at: now });
+        await this.events.aboutContact(trx, 'contact.created', row.id, now, { source: 'admin' });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('A contact with this email address already exists.');
@@ -107,8 +110,8 @@ export class Contacts {
 
   /** Upserts contacts from CSV; bad rows are reported by line (see csv-import.ts). */
   importCsv(text: string): Promise<ImportReport> {
-    const { db, organizations, consent, categories, codec, suppressions, names } = this;
-    return importContactsCsv({ db, organizations, consent, categories, codec, suppressions, names }, text);
+    const { db, organizations, consent, categories, codec, suppressions, names, events } = this;
+    return importContactsCsv({ db, organizations, consent, categories, codec, suppressions, names, events }, text);
   }
 
   async get(id: string): Promise<Contact | null> {
@@ -189,6 +192,8 @@ export class Contacts {
         await trx.updateTable('contacts').set(set).where('id', '=', id).execute();
         // After the row's update, which locks it: concurrent renames write their words in turn.
         if (patch.name !== undefined) await this.names.replace(trx, id, patch.name);
+        const changed = changedFields(before, patch, emailChanged);
+        if (changed.length) await this.events.aboutContact(trx, 'contact.updated', id, now, { changed });
         if (!emailChanged) return;
         await this.signInAccess.revokeAll(id, trx);
         await this.outbox.enqueue(
@@ -294,4 +299,16 @@ export class Contacts {
       ticketDelivery: states[TICKETS_CATEGORY]?.ticketDelivery ?? 'immediate',
     };
   }
+}
+
+/** The fields a correction really changed, by name only: what contact.updated tells (never a value). */
+function changedFields(before: Contact, patch: ContactPatch, emailChanged: boolean): string[] {
+  const changed: string[] = [];
+  if (emailChanged) changed.push('email');
+  if (patch.name !== undefined && patch.name !== before.name) changed.push('name');
+  if (patch.phone !== undefined && patch.phone !== before.phone) changed.push('phone');
+  if (patch.jobTitle !== undefined && patch.jobTitle !== before.jobTitle) changed.push('jobTitle');
+  if (patch.locale !== undefined && patch.locale !== before.locale) changed.push('locale');
+  if (patch.orgLead !== undefined && patch.orgLead !== before.orgLead) changed.push('orgLead');
+  return changed;
 }

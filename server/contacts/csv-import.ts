@@ -15,6 +15,7 @@ import { normalizeEmail } from './email-address.js';
 import type { ContactCodec } from './contact-codec.js';
 import { ERASED, type SuppressionList } from '../consent/suppressions.js';
 import type { NameIndex } from './name-index.js';
+import type { EventLog } from '../events/event-log.js';
 
 export const CSV_COLUMNS = ['email', 'name', 'locale', 'organizationId'] as const;
 
@@ -65,6 +66,7 @@ export async function importContactsCsv(
     codec: ContactCodec;
     suppressions: SuppressionList;
     names: NameIndex;
+    events: EventLog;
   },
   text: string,
 ): Promise<ImportReport> {
@@ -181,12 +183,17 @@ export async function importContactsCsv(
         .where('id', '=', current.id)
         .execute();
       if (name !== current.name) await deps.names.replace(trx, current.id, name);
+      const changed = [...(name !== current.name ? ['name'] : []), ...(locale !== current.locale ? ['locale'] : [])];
+      await deps.events.aboutContact(trx, 'contact.updated', current.id, now, { changed });
       report.updated++;
     }
     for (const batch of chunks(fresh, 500)) await trx.insertInto('contacts').values(batch).execute();
     await deps.names.insert(trx, freshNames);
     await deps.consent.initialize(trx, fresh.map((c) => c.id), { source: 'import', at: now });
     for (const [id, consent] of consentOf) await deps.consent.change(trx, id, consent, { source: 'import', at: now });
+    if (await deps.events.anyWants(trx, 'contact.created')) {
+      for (const contact of fresh) await deps.events.aboutContact(trx, 'contact.created', contact.id, now, { source: 'import' });
+    }
     report.created = fresh.length;
   });
   errors.sort((a, b) => a.line - b.line);

@@ -48,11 +48,14 @@ export interface ConsentChanged {
 export class EventLog {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** An event about a contact: its organization, and a copy of its sealed address, come from the contact's row. */
-  async aboutContact(trx: Db, type: WebhookEventType, contactId: string, occurredAt: string, data: object): Promise<void> {
+  /**
+   * An event about a contact: its organization, and a copy of its sealed address (unless
+   * `withEmail` is false), come from the contact's row, which must still exist.
+   */
+  async aboutContact(trx: Db, type: WebhookEventType, contactId: string, occurredAt: string, data: object, { withEmail = true } = {}): Promise<void> {
     const written = await sql<{ seq: number | string; organization_id: string }>`
       INSERT INTO events (id, type, occurred_at, organization_id, contact_id, data, email)
-      SELECT ${crypto.randomUUID()}, ${type}, ${occurredAt}, c.organization_id, c.id, ${JSON.stringify(data)}, c.email
+      SELECT ${crypto.randomUUID()}, ${type}, ${occurredAt}, c.organization_id, c.id, ${JSON.stringify(data)}, ${withEmail ? sql.ref('c.email') : null}
       FROM contacts c
       WHERE c.id = ${contactId} AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE ${wants(type, sql.ref('c.organization_id'))})
       RETURNING seq, organization_id`.execute(trx);
@@ -61,6 +64,26 @@ export class EventLog {
     await sql`
       INSERT INTO event_deliveries (endpoint_id, event_seq, next_attempt_at)
       SELECT e.id, ${event.seq}, ${occurredAt} FROM webhook_endpoints e WHERE ${wants(type, event.organization_id)}`.execute(trx);
+  }
+
+  /** An event about an organization as a whole: no contact, nothing personal. */
+  async aboutOrganization(trx: Db, type: WebhookEventType, organizationId: string, occurredAt: string, data: object): Promise<void> {
+    const written = await sql<{ seq: number | string }>`
+      INSERT INTO events (id, type, occurred_at, organization_id, contact_id, data, email)
+      SELECT ${crypto.randomUUID()}, ${type}, ${occurredAt}, ${organizationId}, NULL, ${JSON.stringify(data)}, NULL
+      WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE ${wants(type, organizationId)})
+      RETURNING seq`.execute(trx);
+    const event = written.rows[0];
+    if (!event) return;
+    await sql`
+      INSERT INTO event_deliveries (endpoint_id, event_seq, next_attempt_at)
+      SELECT e.id, ${event.seq}, ${occurredAt} FROM webhook_endpoints e WHERE ${wants(type, organizationId)}`.execute(trx);
+  }
+
+  /** Whether any enabled endpoint wants events of `type` (about any organization): a batch asks once. */
+  async anyWants(trx: Db, type: WebhookEventType): Promise<boolean> {
+    const { rows } = await sql<{ one: number }>`SELECT 1 AS one FROM webhook_endpoints e WHERE ${wants(type, sql.ref('e.organization_id'))} LIMIT 1`.execute(trx);
+    return rows.length > 0;
   }
 
   consentChanged(trx: Db, contactId: string, occurredAt: string, change: ConsentChanged): Promise<void> {

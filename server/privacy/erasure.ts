@@ -74,6 +74,8 @@ export class Erasure {
         .values({ contact_id: contactId, address_hash: this.crypto.addressHash(contact.email), erased_at: nowIso(), requested_by: requestedBy })
         .execute();
       await this.outbox.forgetContact(contactId, trx);
+      // Nothing personal: the contact's id and organization only.
+      await this.events.aboutContact(trx, 'contact.erased', contactId, nowIso(), {}, { withEmail: false });
       await this.events.forgetContact(trx, contactId);
       const receiving = (await this.consent.preferencesOf(trx, [contactId])).get(contactId)!;
       await this.consent.forget(trx, contactId);
