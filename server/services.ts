@@ -83,7 +83,7 @@ export function createServices(deps: ServiceDeps) {
     processMetrics: config.metricsToken !== null || config.metricsPort !== null,
     vocabulary: { sendFailureKinds: SEND_FAILURE_KINDS, sendSuppressedReasons: SEND_SUPPRESSED_REASONS, linkPageActions: LINK_PAGE_ACTIONS },
   });
-  const eventLog = new EventLog(db);
+  const eventLog = new EventLog(db, dialect);
   const consent = new ConsentRecords(categories, dialect, eventLog);
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);

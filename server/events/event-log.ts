@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { Dialect } from '../store/dialect.js';
 import type { WebhookDelivery, WebhookEventType } from '../../contract/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -8,6 +9,34 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** An enabled endpoint `e` that wants events of `type` about `organization`. */
 function wants(type: WebhookEventType, organization: RawBuilder<unknown> | string | null): RawBuilder<unknown> {
   return sql`e.enabled = 1 AND e.event_types LIKE ${`%"${type}"%`} AND (e.organization_id IS NULL OR e.organization_id = ${organization})`;
+}
+
+const pattern = (type: WebhookEventType) => `%"${type}"%`;
+/** An enabled endpoint `e` wanting the event type (a LIKE pattern, bound) about `organization`. */
+const wanted = (organization: string) => `e.enabled = 1 AND e.event_types LIKE ? AND (e.organization_id IS NULL OR e.organization_id = ${organization})`;
+
+/** Each write of an event only when an enabled endpoint wants it (`?` placeholders). */
+const STATEMENTS = {
+  aboutContact: `INSERT INTO events (id, type, occurred_at, organization_id, contact_id, data, email)
+SELECT ?, ?, ?, c.organization_id, c.id, ?, CASE WHEN ? = 1 THEN c.email END FROM contacts c
+WHERE c.id = ? AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE ${wanted('c.organization_id')})
+RETURNING seq, organization_id`,
+  aboutOrganization: `INSERT INTO events (id, type, occurred_at, organization_id, contact_id, data, email)
+SELECT ?, ?, ?, ?, NULL, ?, NULL WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE ${wanted('?')})
+RETURNING seq, organization_id`,
+  deliveries: `INSERT INTO event_deliveries (endpoint_id, event_seq, next_attempt_at)
+SELECT e.id, ?, ? FROM webhook_endpoints e WHERE ${wanted('?')}`,
+};
+
+/** PostgreSQL numbers its placeholders. */
+const numbered = (text: string) => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${(n += 1)}`);
+};
+
+interface Written {
+  seq: number | string;
+  organization_id: string;
 }
 
 export interface PendingDelivery {
@@ -46,38 +75,36 @@ export interface ConsentChanged {
  * crash neither loses nor invents one. Nothing is written while no endpoint wants the event.
  */
 export class EventLog {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Written once, in the store's placeholders: these run with every change, so nothing is built per call. */
+  private readonly sql: Record<keyof typeof STATEMENTS, string>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.sql = Object.fromEntries(Object.entries(STATEMENTS).map(([name, text]) => [name, dialect === 'postgres' ? numbered(text) : text])) as Record<keyof typeof STATEMENTS, string>;
+  }
 
   /**
    * An event about a contact: its organization, and a copy of its sealed address (unless
    * `withEmail` is false), come from the contact's row, which must still exist.
    */
   async aboutContact(trx: Db, type: WebhookEventType, contactId: string, occurredAt: string, data: object, { withEmail = true } = {}): Promise<void> {
-    const written = await sql<{ seq: number | string; organization_id: string }>`
-      INSERT INTO events (id, type, occurred_at, organization_id, contact_id, data, email)
-      SELECT ${crypto.randomUUID()}, ${type}, ${occurredAt}, c.organization_id, c.id, ${JSON.stringify(data)}, ${withEmail ? sql.ref('c.email') : null}
-      FROM contacts c
-      WHERE c.id = ${contactId} AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE ${wants(type, sql.ref('c.organization_id'))})
-      RETURNING seq, organization_id`.execute(trx);
-    const event = written.rows[0];
-    if (!event) return;
-    await sql`
-      INSERT INTO event_deliveries (endpoint_id, event_seq, next_attempt_at)
-      SELECT e.id, ${event.seq}, ${occurredAt} FROM webhook_endpoints e WHERE ${wants(type, event.organization_id)}`.execute(trx);
+    const params = [crypto.randomUUID(), type, occurredAt, JSON.stringify(data), withEmail ? 1 : 0, contactId, pattern(type)];
+    await this.written(trx, type, occurredAt, await trx.executeQuery<Written>(CompiledQuery.raw(this.sql.aboutContact, params)));
   }
 
   /** An event about an organization as a whole: no contact, nothing personal. */
   async aboutOrganization(trx: Db, type: WebhookEventType, organizationId: string, occurredAt: string, data: object): Promise<void> {
-    const written = await sql<{ seq: number | string }>`
-      INSERT INTO events (id, type, occurred_at, organization_id, contact_id, data, email)
-      SELECT ${crypto.randomUUID()}, ${type}, ${occurredAt}, ${organizationId}, NULL, ${JSON.stringify(data)}, NULL
-      WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE ${wants(type, organizationId)})
-      RETURNING seq`.execute(trx);
-    const event = written.rows[0];
+    const params = [crypto.randomUUID(), type, occurredAt, organizationId, JSON.stringify(data), pattern(type), organizationId];
+    await this.written(trx, type, occurredAt, await trx.executeQuery<Written>(CompiledQuery.raw(this.sql.aboutOrganization, params)));
+  }
+
+  /** An event written: one delivery for each endpoint that wants it. */
+  private async written(trx: Db, type: WebhookEventType, occurredAt: string, { rows }: { rows: Written[] }): Promise<void> {
+    const event = rows[0];
     if (!event) return;
-    await sql`
-      INSERT INTO event_deliveries (endpoint_id, event_seq, next_attempt_at)
-      SELECT e.id, ${event.seq}, ${occurredAt} FROM webhook_endpoints e WHERE ${wants(type, organizationId)}`.execute(trx);
+    await trx.executeQuery(CompiledQuery.raw(this.sql.deliveries, [event.seq, occurredAt, pattern(type), event.organization_id]));
   }
 
   /** Whether any enabled endpoint wants events of `type` (about any organization): a batch asks once. */
