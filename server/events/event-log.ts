@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { CompiledQuery, sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
+import type { Database, EventDeliveriesTable, EventsTable } from '../store/schema.js';
 import type { Dialect } from '../store/dialect.js';
 import type { WebhookDelivery, WebhookEventType } from '../../contract/index.js';
 
@@ -39,19 +39,9 @@ interface Written {
   organization_id: string;
 }
 
-export interface PendingDelivery {
-  event_seq: number | string;
-  attempts: number;
-  next_attempt_at: string;
-  id: string;
-  type: string;
-  occurred_at: string;
-  organization_id: string | null;
-  contact_id: string | null;
-  data: string;
-  /** Sealed. */
-  email: string | null;
-}
+/** A pending delivery with its event, as the dispatcher sends it (`email` sealed). */
+export type PendingDelivery = Pick<Selectable<EventDeliveriesTable>, 'event_seq' | 'attempts' | 'next_attempt_at'> &
+  Pick<Selectable<EventsTable>, 'id' | 'type' | 'occurred_at' | 'organization_id' | 'contact_id' | 'data' | 'email'>;
 
 export interface Attempt {
   at: string;

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES } from '../support/stores.js';
-import { seedContact, startServer, type TestServer } from '../support/server.js';
-import { startSmtp } from '../support/smtp.js';
+import { productionEnv, seedContact, startServer, type TestServer } from '../support/server.js';
 
 const RECEIVER = 'http://127.0.0.1:9/psa/events';
 
@@ -116,20 +115,7 @@ describe.each(STORES)('outgoing webhook endpoints on %s', (kind) => {
 
 describe('outgoing webhook endpoints in production', () => {
   it('when an endpoint would reach the service’s own machine or network, then it is refused unless its host is allow-listed', async () => {
-    const smtp = await startSmtp();
-    const server = await startServer('sqlite', {
-      smtpUrl: `${smtp.url}?requireTLS=true`,
-      worker: false,
-      env: {
-        NODE_ENV: 'production',
-        PUBLIC_URL: 'https://mail.example',
-        BRAND_POSTAL_ADDRESS: '1 Main St, Ottawa ON',
-        BRAND_WEBSITE_URL: 'https://mail.example',
-        WEBHOOK_SECRET: `whsec_${crypto.randomBytes(32).toString('base64url')}`,
-        DATA_KEY: crypto.randomBytes(32).toString('base64'),
-        WEBHOOK_INTERNAL_HOSTS: 'localhost',
-      },
-    });
+    const server = await startServer('sqlite', { worker: false, env: productionEnv({ WEBHOOK_INTERNAL_HOSTS: 'localhost' }) });
     try {
       for (const url of ['http://psa.example.com/', 'https://127.0.0.1/', 'https://169.254.169.254/latest/meta-data/', 'https://[::1]:8443/']) {
         const res = await server.api.post('/api/v1/webhook-endpoints', { url, events: ['consent.changed'] });
@@ -140,7 +126,6 @@ describe('outgoing webhook endpoints in production', () => {
       expect(await server.testStore.store.db.selectFrom('webhook_endpoints').select('url').execute()).toEqual([{ url: 'https://localhost:8443/psa' }]);
     } finally {
       await server.close();
-      await smtp.close();
     }
   });
 });

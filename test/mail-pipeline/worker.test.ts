@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES, PG_URL } from '../support/stores.js';
-import { startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.js';
+import { productionEnv, startServer, WEBHOOK_SECRET, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually, header, linksIn } from '../support/mail.js';
 import { signatureHeader } from '../../server/crypto/webhook-signature.js';
@@ -171,26 +171,11 @@ describe('dev mailbox', () => {
   });
 
   it('when running in production, then the dev page does not exist', async () => {
-    const smtp = await startSmtp();
-    const server = await startServer('sqlite', {
-      // Production sends only over TLS; nothing is sent here.
-      smtpUrl: `${smtp.url}?requireTLS=true`,
-      worker: false,
-      env: {
-        NODE_ENV: 'production',
-        PUBLIC_URL: 'https://mail.example',
-        BRAND_POSTAL_ADDRESS: '1 Main St, Ottawa ON',
-        BRAND_WEBSITE_URL: 'https://mail.example',
-        // Production refuses the suite's fixed, weak secrets.
-        WEBHOOK_SECRET: `whsec_${crypto.randomBytes(32).toString('base64url')}`,
-        DATA_KEY: crypto.randomBytes(32).toString('base64'),
-      },
-    });
+    const server = await startServer('sqlite', { worker: false, env: productionEnv() });
     try {
       expect((await fetch(`${server.url}/dev/mail`)).status).toBe(404);
     } finally {
       await server.close();
-      await smtp.close();
     }
   });
 });

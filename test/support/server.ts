@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -15,6 +16,24 @@ import type { Logger } from 'pino';
 export const ADMIN_KEY = 'sk_test_admin_0123456789abcdefghijklmnop';
 export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
 export const TEST_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/**
+ * What a production start needs beyond the suite's defaults: https, a TLS relay (nothing is sent
+ * to it), a postal address and a website, and secrets of its own (production refuses the suite's
+ * fixed, weak ones).
+ */
+export function productionEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://mail.serveitpro.example',
+    SMTP_URL: 'smtps://relay.serveitpro.example:465',
+    BRAND_POSTAL_ADDRESS: '1200, rue Peel, Montréal (Québec) H3B 2T6',
+    BRAND_WEBSITE_URL: 'https://serveitpro.example',
+    WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64url')}`,
+    DATA_KEY: randomBytes(32).toString('base64'),
+    ...extra,
+  };
+}
 
 export interface TestServer {
   url: string;
