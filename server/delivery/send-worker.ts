@@ -8,6 +8,7 @@ import type { CompleteData } from './system-emails.js';
 import { classifySendError, retryDelayMs } from './send-errors.js';
 import { RateLimiter, forEachLimited } from './pacing.js';
 import { notSubscribedReason } from '../consent/basis.js';
+import { WakeableWait } from '../wakeable-wait.js';
 
 export interface WorkerSettings {
   concurrency: number;
@@ -163,7 +164,7 @@ export class SendWorker {
   readonly id = `worker-${crypto.randomUUID()}`;
   private stopping = false;
   private running: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pause = new WakeableWait();
   private readonly rate: RateLimiter;
   private readonly settings: Required<WorkerSettings>;
   /** The relay is refusing us (not a message): logged once as an error, until a send goes through again. */
@@ -190,7 +191,7 @@ export class SendWorker {
 
   /** Something was queued: look now rather than at the next poll. */
   notify(): void {
-    this.wake?.();
+    this.pause.wake();
   }
 
   /** Stops claiming; in-flight sends finish, claimed-but-unstarted messages go back to the queue. */
@@ -244,27 +245,17 @@ export class SendWorker {
         } else if (inFlight.size) {
           await Promise.race(inFlight);
         } else if (!expanded) {
-          await this.idle(this.settings.pollMs);
+          await this.pause.wait(this.settings.pollMs);
         }
       } catch (error) {
         // The database or SMTP being away is no reason to stop: try again a little later.
         this.deps.logger.error({ err: error }, 'send worker round failed');
-        await this.idle(this.settings.pollMs * 4);
+        await this.pause.wait(this.settings.pollMs * 4);
       }
     }
     await Promise.all(inFlight);
   }
 
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
 
   private async deliverBatch(batch: QueuedMessage[]): Promise<void> {
     const renew = setInterval(() => void this.renewLeases(), this.settings.leaseMs / 3);

@@ -8,6 +8,7 @@ import type { EventLog, PendingDelivery } from './event-log.js';
 import type { OutboundPolicy } from './outbound-address.js';
 import { postOutbound } from './outbound-request.js';
 import type { DispatchTarget, WebhookEndpoints } from './webhook-endpoints.js';
+import { WakeableWait } from '../wakeable-wait.js';
 
 export interface DispatcherSettings {
   pollMs?: number;
@@ -47,7 +48,7 @@ export class EventDispatcher {
   private readonly settings: Required<DispatcherSettings>;
   private stopping = false;
   private running: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pause = new WakeableWait();
 
   constructor(
     private readonly deps: Deps,
@@ -62,7 +63,7 @@ export class EventDispatcher {
 
   /** Something may be due now: look rather than wait for the next poll. */
   notify(): void {
-    this.wake?.();
+    this.pause.wake();
   }
 
   async stop(): Promise<void> {
@@ -86,24 +87,14 @@ export class EventDispatcher {
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
-        if ((await this.runOnce()) === 0) await this.idle(this.settings.pollMs);
+        if ((await this.runOnce()) === 0) await this.pause.wait(this.settings.pollMs);
       } catch (error) {
         this.deps.logger.error({ err: error }, 'event delivery round failed');
-        await this.idle(this.settings.pollMs * 4);
+        await this.pause.wait(this.settings.pollMs * 4);
       }
     }
   }
 
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
 
   private async serve(target: DispatchTarget): Promise<number> {
     const { endpoints, events } = this.deps;
