@@ -5,6 +5,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { STORES } from '../support/stores.js';
 import { SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
+import { postForm } from '../support/pages.js';
 
 describe.each(STORES)('a contact’s security advisory threshold on %s', (kind) => {
   let server: TestServer;
@@ -20,10 +21,6 @@ describe.each(STORES)('a contact’s security advisory threshold on %s', (kind) 
   });
 
   const history = async (id: string) => (await server.api.get(`/api/v1/contacts/${id}/consent-history`)).body as Record<string, unknown>[];
-  const postForm = async (url: string, fields: [string, string][]) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-    return { status: res.status, text: await res.text() };
-  };
 
   it('when a contact takes critical advisories only, then high ones skip them in a fan-out and in the messages API, critical ones reach them, and each change of threshold is in the history', async () => {
     const org = (await server.api.post('/api/v1/organizations', { name: 'Seuil inc.', locale: 'fr' })).body.id;

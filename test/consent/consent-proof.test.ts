@@ -6,6 +6,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp.js';
 import { STORES } from '../support/stores.js';
 import { SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
+import { postForm } from '../support/pages.js';
 
 const DAY = 86_400_000;
 const IMPLIED = ['security-advisories', 'service-alerts'];
@@ -60,10 +61,6 @@ describe.each(STORES)('proof of consent on %s', (kind) => {
     const link = linksIn(mail).find((l) => l.startsWith(`${server.url}/c/`));
     expect(link, 'the email has a confirm button').toBeDefined();
     return link!;
-  };
-  const postForm = async (url: string, fields: Record<string, string>) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-    return { status: res.status, text: await res.text() };
   };
   const getPage = async (url: string) => {
     const res = await fetch(url);

@@ -5,6 +5,7 @@ import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { postAdvisory } from '../support/seed.js';
 import { STORES } from '../support/stores.js';
 import { SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
+import { postForm } from '../support/pages.js';
 
 const advisory = { title: 'Patch the VPN', severity: 'critical', summary: 'Update the firmware.', body: 'Update the **firmware** today.' };
 
@@ -30,10 +31,6 @@ describe.each(STORES)('an organization’s defaults and locks on %s', (kind) => 
   const read = async (id: string) => (await server.api.get(`/api/v1/contacts/${id}`)).body;
   const history = async (id: string) => (await server.api.get(`/api/v1/contacts/${id}/consent-history`)).body as Record<string, unknown>[];
   const setPolicy = (id: string, body: unknown) => server.api.put(`/api/v1/organizations/${id}/policy`, body);
-  const postForm = async (url: string, fields: Record<string, string>) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-    return { status: res.status, text: await res.text() };
-  };
 
   it('when an organization locks a category, then it is on for all its staff, nobody can turn it off, its mail offers no way out, and lifting the lock gives each person back their own choice', async () => {
     const org = await organization('Cabinet Lock');

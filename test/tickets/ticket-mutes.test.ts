@@ -4,6 +4,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { STORES } from '../support/stores.js';
 import { SelfServiceClient, signInByMail } from '../self-service/self-service-client.js';
+import { postForm } from '../support/pages.js';
 
 const update = (ticketId: string, over: Record<string, unknown> = {}) => ({ ticketId, subject: `Ticket ${ticketId}`, status: 'In progress', message: 'Working on it.', ...over });
 
@@ -33,10 +34,6 @@ describe.each(STORES)('muting one ticket on %s', (kind) => {
     const link = linksIn(mail).find((l) => l.startsWith(`${server.url}/t/`));
     expect(link, 'the ticket update offers to stop its updates').toBeDefined();
     return { mail, link: link! };
-  };
-  const postForm = async (url: string, fields: Record<string, string>) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-    return { status: res.status, text: await res.text() };
   };
 
   it('when a person stops updates about a ticket, then its updates are held back while the category stays on, other tickets still come, and a reopen lifts the mute', async () => {
