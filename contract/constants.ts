@@ -136,6 +136,14 @@ export const SIGN_IN_PROBLEMS = {
   tooManyAttempts: '/problems/too-many-attempts',
 } as const;
 
+/** Why a message was given up on (`message.failed`, metrics): the relay refusing us, other passing SMTP trouble, a refusal of this message, content that cannot be made, or the service's own trouble. */
+export const MESSAGE_FAILURE_KINDS = ['relay', 'transient', 'permanent', 'unrenderable', 'internal'] as const;
+export type MessageFailureKind = (typeof MESSAGE_FAILURE_KINDS)[number];
+
+/** Why a message was not sent after all (`message.suppressed`, metrics); the message's status says more in words. */
+export const MESSAGE_SUPPRESSED_REASONS = ['erased', 'not-subscribed', 'suppression-list', 'below-threshold', 'ticket-muted', 'daily-digest', 'nothing-to-send'] as const;
+export type MessageSuppressedReason = (typeof MESSAGE_SUPPRESSED_REASONS)[number];
+
 /**
  * What the service tells an MSP's other systems (PSA, CRM, SIEM) through outgoing webhooks. Each
  * event names its contact and organization; an address only for endpoints allowed to receive it.
@@ -155,3 +163,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'coverage.lost',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** Where an endpoint stands: delivering, failing (retrying since `failingSince`), or disabled (by an admin, or after failing for 3 days). */
+export const WEBHOOK_ENDPOINT_STATES = ['enabled', 'failing', 'disabled'] as const;
+export type WebhookEndpointState = (typeof WEBHOOK_ENDPOINT_STATES)[number];

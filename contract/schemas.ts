@@ -1,7 +1,7 @@
 // The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
 // requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
 import { z } from 'zod';
-import { ACKNOWLEDGMENTS, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WEBHOOK_EVENT_TYPES, WORDING_SURFACES } from './constants.js';
+import { ACKNOWLEDGMENTS, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WEBHOOK_ENDPOINT_STATES, WEBHOOK_EVENT_TYPES, WORDING_SURFACES } from './constants.js';
 
 /** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
 export const text = (max: number) =>
@@ -741,6 +741,9 @@ export const webhookEndpoint = z.object({
   enabled: z.boolean(),
   /** Why it was disabled (by an admin, or after failing for 3 days); null while enabled. */
   disabledReason: z.string().nullable(),
+  /** `failing`: enabled, its deliveries failing since `failingSince` (disabled after 3 days of it). */
+  state: z.enum(WEBHOOK_ENDPOINT_STATES),
+  failingSince: z.string().nullable(),
   createdAt: z.string(),
   secretRotatedAt: z.string().nullable(),
   /** Until then deliveries are signed with the previous secret too (a second `v1`). */

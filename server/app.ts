@@ -94,7 +94,7 @@ export function createApp({ config, store, logger, services, version, snsGet }: 
   registerMetricsRoute(api, metrics, config.metricsToken);
   registerStoreGauges(
     metrics,
-    { messagesByStatus: () => services.outbox.countByStatus(), suppressionsInForce: () => services.suppressions.countInForceByKind() },
+    { messagesByStatus: () => services.outbox.countByStatus(), suppressionsInForce: () => services.suppressions.countInForceByKind(), webhookEndpointsByState: () => services.webhookEndpoints.countByState() },
     (error) => logger.warn({ err: error }, 'metrics: the store did not answer; queue and suppression gauges left out of this scrape'),
   );
   registerSelfServiceRoutes(api, services.selfService, services.rateLimits);

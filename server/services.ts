@@ -9,13 +9,13 @@ import { Contacts } from './contacts/contacts.js';
 import { Organizations } from './organizations/organizations.js';
 import { ApiKeys } from './api-keys/api-keys.js';
 import { WebhookEndpoints } from './events/webhook-endpoints.js';
-import { EventLog } from './events/event-log.js';
+import { EVENT_RETENTION_DAYS, EventLog } from './events/event-log.js';
 import { EventDispatcher } from './events/event-dispatcher.js';
 import { Tokens } from './tokens/tokens.js';
 import { Outbox, type SenderIdentity } from './outbox/outbox.js';
 import { Messages } from './messages/messages.js';
 import { createComposer, linkBuilder } from './delivery/compose.js';
-import { SEND_FAILURE_KINDS, SEND_SUPPRESSED_REASONS, SendWorker } from './delivery/send-worker.js';
+import { SendWorker } from './delivery/send-worker.js';
 import type { Mailer } from './delivery/transport.js';
 import type { Renderer } from './rendering/render.js';
 import { FanOuts } from './advisories/fan-outs.js';
@@ -81,13 +81,13 @@ export function createServices(deps: ServiceDeps) {
   // One registry per process, whatever serves it: `GET /metrics`, METRICS_PORT, or both.
   const metrics = createMetrics({
     processMetrics: config.metricsToken !== null || config.metricsPort !== null,
-    vocabulary: { sendFailureKinds: SEND_FAILURE_KINDS, sendSuppressedReasons: SEND_SUPPRESSED_REASONS, linkPageActions: LINK_PAGE_ACTIONS },
+    vocabulary: { linkPageActions: LINK_PAGE_ACTIONS },
   });
   const eventLog = new EventLog(db, dialect);
   const consent = new ConsentRecords(categories, dialect, eventLog);
   const organizations = new Organizations(db);
   const suppressions = new SuppressionList(db, deps.fieldCrypto);
-  const outbox = new Outbox(db, dialect, deps.fieldCrypto);
+  const outbox = new Outbox(db, dialect, deps.fieldCrypto, eventLog);
   const clock = deps.clock ?? systemClock;
   const wordings = new ConsentWordings();
   const consentRequests = new ConsentRequests({ db, consent, outbox, wordings, categories, clock, brandName: config.brand.name, formatDate });
@@ -110,7 +110,13 @@ export function createServices(deps: ServiceDeps) {
   const contacts = new Contacts(db, organizations, consent, categories, new ContactCodec(deps.fieldCrypto), suppressions, outbox, signInAccess, consentRequests, eventLog);
   const apiKeys = new ApiKeys(db, config.adminApiKey);
   const outboundPolicy = { production: config.production, allowedInternalHosts: config.webhookInternalHosts };
-  const webhookEndpoints = new WebhookEndpoints(db, deps.fieldCrypto, outboundPolicy);
+  const webhookEndpoints = new WebhookEndpoints({
+    db,
+    crypto: deps.fieldCrypto,
+    policy: outboundPolicy,
+    changed: () => eventLog.endpointsChanged(),
+    audit: (entry, trx) => auditLog.record(entry, trx),
+  });
   const acknowledgments = new AdvisoryAcknowledgments(
     db,
     async (ids) => new Map([...(await contacts.recipients(ids))].map(([id, c]) => [id, c.name])),
@@ -192,7 +198,7 @@ export function createServices(deps: ServiceDeps) {
     },
   );
   const dispatcher = new EventDispatcher(
-    { dialect, crypto: deps.fieldCrypto, endpoints: webhookEndpoints, events: eventLog, policy: outboundPolicy, logger: logger.child({ component: 'events' }) },
+    { dialect, crypto: deps.fieldCrypto, endpoints: webhookEndpoints, events: eventLog, policy: outboundPolicy, logger: logger.child({ component: 'events' }), metrics: metrics.webhooks },
     { pollMs: 500, retryBaseMs: config.webhookRetryBaseMs, timeoutMs: config.webhookTimeoutMs, leaseMs: Math.max(config.sendLeaseMs, config.webhookTimeoutMs * 2 + 2_000) },
   );
   const messages = new Messages(db, outbox, consent, categories, contacts, suppressions, deps.renderer, () => worker.notify());
@@ -230,6 +236,7 @@ export function createServices(deps: ServiceDeps) {
     metrics: metrics.feedback,
     suppressions,
     clock,
+    events: eventLog,
     recipientOf: async (contactId, trx) => {
       const contact = await contacts.opened(contactId, trx);
       return contact ? { email: contact.email, organizationId: contact.organizationId } : null;
@@ -319,6 +326,7 @@ export function retentionOwners(policy: RetentionPolicy) {
     consentHistory: (trx, clock) => ConsentRecords.expireHistory(trx, clock.daysAgo(policy.consentHistoryDays)),
     consentRequests: (trx, clock) => ConsentRequests.expire(trx, clock.daysAgo(30), clock.daysAgo(policy.consentHistoryDays)),
     auditLog: (trx, clock) => AuditLog.expire(trx, clock.daysAgo(policy.auditLogDays)),
+    events: (trx, clock) => EventLog.expire(trx, clock.daysAgo(EVENT_RETENTION_DAYS)),
     rateLimits: (trx, clock) => expireRateLimits(trx, clock.now),
     staffSessions: (trx, clock) => StaffSessions.expire(trx, clock.now),
     staffSsoLogins: (trx, clock) => SsoLogins.expire(trx, clock.now),

@@ -8,7 +8,7 @@ import { nowIso } from '../store/time.js';
 import type { Categories } from '../consent/categories.js';
 import { audienceQuery } from '../consent/audience.js';
 import { notSubscribedReason } from '../consent/basis.js';
-import type { Outbox } from '../outbox/outbox.js';
+import type { NewMessage, Outbox } from '../outbox/outbox.js';
 import type { Renderer } from '../rendering/render.js';
 import { byLanguage } from '../rendering/languages.js';
 import {
@@ -307,19 +307,15 @@ export class FanOuts {
 
       const now = nowIso();
       const category = CATEGORY_OF[fanOut.kind];
-      const rows = contacts.map((c) => {
-        const reason =
-          Number(c.subscribed) === 1
-            ? undefined
-            : Number(c.on) === 1
-              ? `The contact receives only advisories of severity ${c.advisory_threshold} and above.`
-              : notSubscribedReason({ lapsedAt: c.lapsed_at });
-        return this.outbox.row(
-          { contactId: c.id, category, template: fanOut.kind, data: null, fanOutId: fanOut.id, status: reason ? 'suppressed' : 'queued', ...(reason ? { reason } : {}) },
-          now,
-        );
+      const messages = contacts.map((c): NewMessage => {
+        const message = { contactId: c.id, category, template: fanOut.kind, data: null, fanOutId: fanOut.id };
+        if (Number(c.subscribed) === 1) return { ...message, status: 'queued' };
+        if (Number(c.on) === 1) {
+          return { ...message, status: 'suppressed', reason: 'below-threshold', detail: `The contact receives only advisories of severity ${c.advisory_threshold} and above.` };
+        }
+        return { ...message, status: 'suppressed', reason: 'not-subscribed', detail: notSubscribedReason({ lapsedAt: c.lapsed_at }) };
       });
-      for (const batch of chunks(rows, 500)) await this.outbox.enqueueOncePerContact(batch, trx);
+      for (const batch of chunks(messages, 500)) await this.outbox.enqueueOncePerContact(batch, trx, now);
       await trx
         .updateTable('fan_outs')
         .set({ cursor: contacts.at(-1)?.id ?? fanOut.cursor, status: contacts.length < batchSize ? 'expanded' : 'expanding' })

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const { config, store, fieldCrypto } = await bootStore();
   if (!config.dataKeyPrevious) process.stderr.write('Note: DATA_KEY_PREVIOUS is not set; only values already under DATA_KEY can be read.\n');
   const rewritten = await encryptAtRest(store, fieldCrypto);
-  const webhookEndpoints = await new WebhookEndpoints(store.db, fieldCrypto, { production: config.production, allowedInternalHosts: config.webhookInternalHosts }).resealSecrets();
+  const webhookEndpoints = await new WebhookEndpoints({ db: store.db, crypto: fieldCrypto, policy: { production: config.production, allowedInternalHosts: config.webhookInternalHosts } }).resealSecrets();
   process.stdout.write(`${JSON.stringify({ rewritten: { ...rewritten, webhookEndpoints } })}\n`);
   await store.close();
 }

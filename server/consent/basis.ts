@@ -49,6 +49,9 @@ export function impliedExpiry(basis: ImpliedBasis, since: string, lastPurchaseAt
   return own > byPurchase ? own : byPurchase;
 }
 
+/** Why nothing is sent to an address on the suppression list, as a message's status says it. */
+export const ON_SUPPRESSION_LIST = 'The address is on the suppression list.';
+
 /** Why category mail is not sent to a contact who is not subscribed: a lapse says so, with its date. */
 export function notSubscribedReason(state: { lapsedAt: string | null } | undefined): string {
   return state?.lapsedAt

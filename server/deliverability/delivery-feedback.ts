@@ -5,6 +5,7 @@ import type { Database } from '../store/schema.js';
 import type { Clock } from '../consent/clock.js';
 import type { SuppressionList } from '../consent/suppressions.js';
 import { maskAddresses } from '../delivery/send-errors.js';
+import type { EventLog } from '../events/event-log.js';
 
 const DAY_MS = 86_400_000;
 /** Three soft bounces within 14 days suppress the address for 7 days. */
@@ -40,6 +41,7 @@ export interface FeedbackDeps {
   clock: Clock;
   /** The address and organization of a contact (null once erased). */
   recipientOf(contactId: string, trx: Transaction<Database>): Promise<{ email: string; organizationId: string } | null>;
+  events: EventLog;
   /** Turns off what the contact may leave, history source `complaint`. */
   withdrawAfterComplaint(contactId: string, trx: Transaction<Database>, at: string): Promise<string[]>;
 }
@@ -65,7 +67,7 @@ export class DeliveryFeedback {
     const receivedAt = new Date(clock.now()).toISOString();
     const occurredAt = validTime(report.occurredAt) ?? receivedAt;
     const outcome = await db.transaction().execute(async (trx): Promise<FeedbackOutcome> => {
-      const message = await trx.selectFrom('messages').select(['id', 'contact_id', 'category']).where('id', '=', report.messageId).executeTakeFirst();
+      const message = await trx.selectFrom('messages').select(['id', 'contact_id', 'category', 'template']).where('id', '=', report.messageId).executeTakeFirst();
       if (!message) return 'unknown-message';
       const recipient = await this.deps.recipientOf(message.contact_id, trx);
       const inserted = await trx
@@ -88,6 +90,14 @@ export class DeliveryFeedback {
         .executeTakeFirst();
       if (!Number(inserted.numInsertedOrUpdatedRows ?? 0)) return 'duplicate';
       if (!recipient) return 'recorded';
+      // The report's event before what it changes: a receiver learns of a complaint, then of the consent it withdrew.
+      await this.deps.events.aboutMessage(
+        trx,
+        report.kind === 'complaint'
+          ? { type: 'message.complained', message }
+          : { type: 'message.bounced', message, details: { kind: report.kind === 'hard-bounce' ? 'hard' : 'soft', statusCode: report.statusCode ?? null } },
+        occurredAt,
+      );
       if (report.kind === 'hard-bounce') await this.deps.suppressions.add(recipient.email, `hard bounce (${report.statusCode ?? '5.0.0'})`, trx);
       if (report.kind === 'soft-bounce') await this.afterSoftBounce(trx, message.contact_id, recipient.email, occurredAt);
       if (report.kind === 'complaint') await this.deps.withdrawAfterComplaint(message.contact_id, trx, receivedAt);

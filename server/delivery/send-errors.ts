@@ -11,6 +11,10 @@ export interface SendFailure {
   relay: boolean;
   /** What to show in the message's status: the SMTP reply with any address masked. */
   detail: string;
+  /** The SMTP reply code (550), when a server answered. */
+  smtpCode: number | null;
+  /** The enhanced status code (RFC 3463, `5.1.1`), when the reply carried one. */
+  statusCode: string | null;
 }
 
 /** The properties nodemailer sets on its errors; `command` names the SMTP step in flight ('CONN' for connecting, greeting and TLS). */
@@ -21,6 +25,9 @@ interface NodemailerError {
   response?: string;
   message?: string;
 }
+
+/** An enhanced status code (RFC 3463): class, subject, detail. */
+const ENHANCED_STATUS = /\b[245]\.\d{1,3}\.\d{1,3}\b/;
 
 /** nodemailer's codes for a connection or session that failed before any message was refused. */
 const SESSION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ETLS', 'EPROTOCOL', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'EPROXY']);
@@ -45,12 +52,14 @@ function aboutTheRelay(e: NodemailerError): boolean {
 export function classifySendError(error: unknown): SendFailure {
   const e = error as NodemailerError;
   const detail = maskAddresses((e.response ?? e.message ?? String(error)).slice(0, 300));
-  if (aboutTheRelay(e)) return { kind: 'transient', badAddress: false, relay: true, detail };
-  const refused = typeof e.responseCode === 'number' && e.responseCode >= 500;
+  const smtpCode = typeof e.responseCode === 'number' ? e.responseCode : null;
+  const codes = { smtpCode, statusCode: smtpCode === null ? null : (ENHANCED_STATUS.exec(e.response ?? '')?.[0] ?? null) };
+  if (aboutTheRelay(e)) return { kind: 'transient', badAddress: false, relay: true, detail, ...codes };
+  const refused = smtpCode !== null && smtpCode >= 500;
   if (refused && ['MAIL FROM', 'RCPT TO', 'DATA'].includes(e.command ?? '')) {
-    return { kind: 'permanent', badAddress: /\b5\.1\.\d{1,3}\b/.test(e.response ?? ''), relay: false, detail };
+    return { kind: 'permanent', badAddress: codes.statusCode?.startsWith('5.1.') ?? false, relay: false, detail, ...codes };
   }
-  return { kind: 'transient', badAddress: false, relay: false, detail };
+  return { kind: 'transient', badAddress: false, relay: false, detail, ...codes };
 }
 
 /** Exponential backoff with ±50% jitter, so retries of a burst spread out; capped at 6 hours. */

@@ -23,10 +23,10 @@ function memoryQueue(messages: QueuedMessage[]) {
     extendLease: async () => [],
     release: async () => {},
     templateData: (message) => (message.data ? (JSON.parse(message.data) as Record<string, unknown>) : null),
-    sent: async (id, subject, proof) => void outcomes.set(id, `sent: ${subject} (basis ${proof.basis}, sender ${proof.senderIdentity})`),
-    retryLater: async (id, error) => void outcomes.set(id, `retry: ${error}`),
-    failed: async (id, error) => void outcomes.set(id, `failed: ${error}`),
-    suppressed: async (id, reason) => void outcomes.set(id, `suppressed: ${reason}`),
+    sent: async ({ id }, subject, proof) => void outcomes.set(id, `sent: ${subject} (basis ${proof.basis}, sender ${proof.senderIdentity})`),
+    retryLater: async ({ id }, error) => void outcomes.set(id, `retry: ${error}`),
+    failed: async ({ id }, kind, error, codes) => void outcomes.set(id, `failed ${kind}${codes?.statusCode ? ` ${codes.smtpCode} ${codes.statusCode}` : ''}: ${error}`),
+    suppressed: async ({ id }, reason, detail) => void outcomes.set(id, `suppressed ${reason}: ${detail}`),
   };
   return { queue, outcomes };
 }
@@ -84,8 +84,8 @@ const message = (id: string, contactId: string): QueuedMessage => ({
 });
 
 describe('the send worker, on its own interfaces (no database, no SMTP)', () => {
-  it('when one contact is subscribed, one has left the category, one lapsed and the relay refuses a fourth, then each message gets its own outcome', async () => {
-    const { queue, outcomes } = memoryQueue([message('m1', 'ana'), message('m2', 'ben'), message('m3', 'cy'), message('m4', 'dee')]);
+  it('when one contact is subscribed, one has left the category, one lapsed, the relay refuses a fourth and a fifth has no mailbox, then each message gets its own outcome, with codes', async () => {
+    const { queue, outcomes } = memoryQueue([message('m1', 'ana'), message('m2', 'ben'), message('m3', 'cy'), message('m4', 'dee'), message('m5', 'eve')]);
     const renewals: string[] = [];
     const sentTo: string[] = [];
     const { metrics, counts } = countedMetrics();
@@ -94,6 +94,7 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
       send: async (mail) => {
         const to = (mail.to as { address: string }).address;
         if (to === 'cy@example.com') throw Object.assign(new Error('greeting refused'), { code: 'EPROTOCOL', command: 'CONN', responseCode: 554, response: '554 maintenance' });
+        if (to === 'eve@example.com') throw Object.assign(new Error('refused'), { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, response: '550 5.1.1 <eve@example.com>: no such user' });
         sentTo.push(to);
         return { response: '250 ok' };
       },
@@ -114,17 +115,18 @@ describe('the send worker, on its own interfaces (no database, no SMTP)', () => 
       evidence: { senderIdentity: async (unsubscribe) => `id-${unsubscribe}`, sent: async (template, contactId) => void renewals.push(`${template} to ${contactId}`) },
     });
     worker.start();
-    for (let waited = 0; outcomes.size < 4 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; outcomes.size < 5 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     await worker.stop();
     expect(Object.fromEntries(outcomes)).toEqual({
       m1: 'sent: subject of m1 (basis exempt, sender id-one-click-and-footer)',
-      m2: 'suppressed: The contact is not subscribed to this category.',
+      m2: 'suppressed not-subscribed: The contact is not subscribed to this category.',
       m3: 'retry: 554 maintenance',
-      m4: 'suppressed: Implied consent lapsed on 2028-03-01 (CASL s. 10(10)) and was not confirmed since.',
+      m4: 'suppressed not-subscribed: Implied consent lapsed on 2028-03-01 (CASL s. 10(10)) and was not confirmed since.',
+      m5: 'failed permanent 550 5.1.1: 550 5.1.1 <address>: no such user',
     });
     expect(sentTo).toEqual(['ana@example.com']);
     expect(renewals).toEqual(['ticket-update to ana']);
-    expect(Object.fromEntries(counts)).toEqual({ 'sent ticket-updates/ticket-update': 1, 'suppressed not-subscribed': 2, 'retried relay': 1 });
+    expect(Object.fromEntries(counts)).toEqual({ 'sent ticket-updates/ticket-update': 1, 'suppressed not-subscribed': 2, 'retried relay': 1, 'failed permanent': 1 });
   });
 
   it('when a renewal finds a message it is still sending no longer its own, then that lease is counted lost once; renewals are counted, a failed one apart', async () => {

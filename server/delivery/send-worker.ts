@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import { SEVERITIES, type AdvisoryThreshold, type CategoryInfo, type Locale, type Severity } from '../../contract/index.js';
+import { SEVERITIES, type AdvisoryThreshold, type MessageFailureKind, type MessageSuppressedReason, type CategoryInfo, type Locale, type Severity } from '../../contract/index.js';
 import type { Composer } from './compose.js';
 import type { Mailer } from './transport.js';
 import { MarkdownError, TemplateDataError, type TemplateName } from '../rendering/render.js';
 import type { CompleteData } from './system-emails.js';
 import { classifySendError, retryDelayMs } from './send-errors.js';
 import { RateLimiter, forEachLimited } from './pacing.js';
-import { notSubscribedReason } from '../consent/basis.js';
+import { notSubscribedReason, ON_SUPPRESSION_LIST } from '../consent/basis.js';
 import { WakeableWait } from '../wakeable-wait.js';
 
 export interface WorkerSettings {
@@ -49,10 +49,11 @@ export interface Queue {
   extendLease(owner: string, leaseMs: number): Promise<string[]>;
   release(owner: string, ids: string[]): Promise<void>;
   templateData(message: QueuedMessage): Record<string, unknown> | null;
-  sent(id: string, subject: string, proof: { basis: string | null; senderIdentity: string | null }): Promise<void>;
-  retryLater(id: string, error: string, delayMs: number): Promise<void>;
-  failed(id: string, error: string): Promise<void>;
-  suppressed(id: string, reason: string): Promise<void>;
+  sent(message: QueuedMessage, subject: string, proof: { basis: string | null; senderIdentity: string | null }): Promise<void>;
+  retryLater(message: QueuedMessage, error: string, delayMs: number): Promise<void>;
+  /** `detail` is the message's status; `codes` (SMTP reply and enhanced status) are what its event may tell. */
+  failed(message: QueuedMessage, kind: MessageFailureKind, detail: string, codes?: { smtpCode?: number | null; statusCode?: string | null }): Promise<void>;
+  suppressed(message: QueuedMessage, reason: MessageSuppressedReason, detail: string): Promise<void>;
 }
 
 /** What a fan-out's messages share: its template data, and (an advisory's) what its buttons acknowledge. */
@@ -112,20 +113,12 @@ export interface Digests {
   collect(contactId: string, update: Record<string, unknown>): Promise<string>;
 }
 
-/** Why a send failed: the relay refusing us, another passing SMTP trouble, a refusal of this message, content that cannot be made, or our own trouble. */
-export const SEND_FAILURE_KINDS = ['relay', 'transient', 'permanent', 'unrenderable', 'internal'] as const;
-export type SendFailureKind = (typeof SEND_FAILURE_KINDS)[number];
-
-/** Why a queued message was not sent after all, as a kind (its stored reason says more). */
-export const SEND_SUPPRESSED_REASONS = ['erased', 'not-subscribed', 'suppression-list', 'below-threshold', 'ticket-muted', 'daily-digest', 'nothing-to-send'] as const;
-export type SendSuppressedReason = (typeof SEND_SUPPRESSED_REASONS)[number];
-
 /** What the worker counts for the operator (http/metrics.ts): kinds and names from fixed sets, never an address. */
 export interface SendMetrics {
   sent(category: string | null, template: string): void;
-  failed(kind: SendFailureKind): void;
-  retried(kind: SendFailureKind): void;
-  suppressed(reason: SendSuppressedReason): void;
+  failed(kind: MessageFailureKind): void;
+  retried(kind: MessageFailureKind): void;
+  suppressed(reason: MessageSuppressedReason): void;
   leaseRenewed(): void;
   leaseRenewalFailed(): void;
   leasesLost(messages: number): void;
@@ -321,27 +314,27 @@ export class SendWorker {
 
   // Each outcome: no longer this worker's to renew, then written, then counted.
 
-  private async suppress(message: QueuedMessage, reason: SendSuppressedReason, detail: string): Promise<void> {
+  private async suppress(message: QueuedMessage, reason: MessageSuppressedReason, detail: string): Promise<void> {
     this.held.delete(message.id);
-    await this.deps.queue.suppressed(message.id, detail);
+    await this.deps.queue.suppressed(message, reason, detail);
     this.deps.metrics.suppressed(reason);
   }
 
   /** Given up at once when the message itself is refused or cannot be made, else retried with backoff until SEND_MAX_ATTEMPTS. */
-  private async failOrRetry(message: QueuedMessage, kind: SendFailureKind, detail: string): Promise<void> {
+  private async failOrRetry(message: QueuedMessage, kind: MessageFailureKind, detail: string, codes?: { smtpCode: number | null; statusCode: string | null }): Promise<void> {
     const attempt = message.attempts + 1;
     this.held.delete(message.id);
     if (kind === 'permanent' || kind === 'unrenderable' || attempt >= this.settings.maxAttempts) {
-      await this.deps.queue.failed(message.id, detail);
+      await this.deps.queue.failed(message, kind, detail, codes);
       return this.deps.metrics.failed(kind);
     }
-    await this.deps.queue.retryLater(message.id, detail, retryDelayMs(this.settings.retryBaseMs, attempt));
+    await this.deps.queue.retryLater(message, detail, retryDelayMs(this.settings.retryBaseMs, attempt));
     this.deps.metrics.retried(kind);
   }
 
   private async recordSent(message: QueuedMessage, subject: string, proof: { basis: string | null; senderIdentity: string | null }): Promise<void> {
     this.held.delete(message.id);
-    await this.deps.queue.sent(message.id, subject, proof);
+    await this.deps.queue.sent(message, subject, proof);
     this.deps.metrics.sent(message.category, message.template);
   }
 
@@ -371,7 +364,7 @@ export class SendWorker {
     const category = configured && consent?.locked ? { ...configured, required: true } : configured;
     // Consent is checked again here: an unsubscribe (or a lapse) after queueing wins.
     if (message.category && (!category || !consent?.subscribed)) return this.suppress(message, 'not-subscribed', notSubscribedReason(consent));
-    if (context.suppressed.has(recipient.email)) return this.suppress(message, 'suppression-list', 'The address is on the suppression list.');
+    if (context.suppressed.has(recipient.email)) return this.suppress(message, 'suppression-list', ON_SUPPRESSION_LIST);
     const fanOut = message.fan_out_id ? context.fanOutData.get(message.fan_out_id) : undefined;
     const stored = message.fan_out_id ? fanOut?.data : (queue.templateData(message) ?? {});
     if (!stored) return this.failOrRetry(message, 'unrenderable', 'The advisory or service alert is gone.');
@@ -389,7 +382,7 @@ export class SendWorker {
     if ('skip' in completed) return this.suppress(message, 'nothing-to-send', completed.skip);
     const { data, attachments, to } = completed;
     if (to !== undefined && (await this.deps.suppressions.reasonFor(to)) !== null) {
-      return this.suppress(message, 'suppression-list', 'The address is on the suppression list.');
+      return this.suppress(message, 'suppression-list', ON_SUPPRESSION_LIST);
     }
 
     const input = {
@@ -416,7 +409,7 @@ export class SendWorker {
       }
       this.relayDown ||= failure.relay;
       if (failure.badAddress) await this.deps.suppressions.add(to ?? recipient.email, 'hard bounce (5.1.x)');
-      return this.failOrRetry(message, failure.relay ? 'relay' : failure.kind, failure.detail);
+      return this.failOrRetry(message, failure.relay ? 'relay' : failure.kind, failure.detail, failure);
     }
     this.relayDown = false;
     const unsubscribe = to !== undefined ? 'none' : category && !category.required ? 'one-click-and-footer' : 'preferences-link';

@@ -35,6 +35,8 @@ interface Deps {
   events: EventLog;
   policy: OutboundPolicy;
   logger: Logger;
+  /** Counts each attempt for the operator (http/metrics.ts). */
+  metrics: { attempted(delivered: boolean): void };
 }
 
 /**
@@ -115,6 +117,7 @@ export class EventDispatcher {
       const answer = await postOutbound(target.url, body, headers, { policy: this.deps.policy, timeoutMs: this.settings.timeoutMs });
       const at = nowIso();
       const delivered = answer.status !== null && answer.status >= 200 && answer.status < 300;
+      this.deps.metrics.attempted(delivered);
       const attempt = { at, status: answer.status, error: delivered ? null : answer.detail.slice(0, 500) || `HTTP ${answer.status}`, latencyMs: answer.latencyMs };
       if (delivered) {
         await events.attempted(target.id, delivery, attempt, null);
@@ -126,7 +129,7 @@ export class EventDispatcher {
       const failingSince = await endpoints.failing(target.id, at);
       if (Date.parse(at) - Date.parse(failingSince) >= this.settings.disableAfterMs) {
         await endpoints.disableForFailures(target.id, failingSince);
-        // Where the operator and the admin see it: the error log, and the endpoint's status in the API.
+        // The admins see it in the audit log, the console and the endpoint's state; the operator in the error log and the webhook_endpoints gauge.
         this.deps.logger.error({ endpointId: target.id, failingSince }, 'webhook endpoint disabled after failing for too long');
       }
       break;

@@ -59,6 +59,20 @@ export interface ConsentChanged {
   basis: string | null;
 }
 
+/** What every message event names: the message, and what kind of mail it was (never its subject). */
+export interface MessageEvent {
+  type: Extract<WebhookEventType, `message.${string}`>;
+  message: { id: string; contact_id: string; category: string | null; template: string };
+  /** Codes only (a reason, an SMTP status): never what a server said, which can name people. */
+  details?: Record<string, string | number | null>;
+}
+
+/** How long delivered events are kept, to be read and replayed. */
+export const EVENT_RETENTION_DAYS = 30;
+
+/** How long a process trusts its reading that no endpoint wants an event type (message events only). */
+const WANTED_TTL_MS = 1_000;
+
 /**
  * The one writer of `events` and `event_deliveries`: each event is written in the transaction of
  * the change that caused it, with one delivery for each enabled endpoint that wants it, so a
@@ -101,6 +115,44 @@ export class EventLog {
   async anyWants(trx: Db, type: WebhookEventType): Promise<boolean> {
     const { rows } = await sql<{ one: number }>`SELECT 1 AS one FROM webhook_endpoints e WHERE ${wants(type, sql.ref('e.organization_id'))} LIMIT 1`.execute(trx);
     return rows.length > 0;
+  }
+
+  /**
+   * Whether an enabled endpoint wanted `type` at most a second ago, or since this process last
+   * changed one. The send path asks it before opening a transaction for a message's event: with
+   * no endpoint wanting message events, an outcome stays one statement.
+   */
+  async wantedLately(type: WebhookEventType, db: Db = this.db): Promise<boolean> {
+    if (this.wanted && Date.now() - this.wanted.at <= WANTED_TTL_MS) return this.wanted.types.has(type);
+    // A transaction reads through itself (on SQLite it holds the one connection, so a read shared
+    // with the rest of the process would wait for it); other callers share one read.
+    const types = db.isTransaction ? await this.readWanted(db) : await (this.reading ??= this.readWanted(db).finally(() => (this.reading = null)));
+    return types.has(type);
+  }
+
+  private wanted: { at: number; types: Set<string> } | null = null;
+  private reading: Promise<Set<string>> | null = null;
+  /** Bumped by each change, so that a read begun before it is not kept. */
+  private changes = 0;
+
+  private async readWanted(db: Db): Promise<Set<string>> {
+    const [at, changes] = [Date.now(), this.changes];
+    const rows = await db.selectFrom('webhook_endpoints').select('event_types').where('enabled', '=', 1).execute();
+    const types = new Set(rows.flatMap((row) => JSON.parse(row.event_types) as string[]));
+    if (changes === this.changes) this.wanted = { at, types };
+    return types;
+  }
+
+  /** An endpoint was created, changed or removed here: ask again at the next event. */
+  endpointsChanged(): void {
+    this.wanted = null;
+    this.reading = null;
+    this.changes += 1;
+  }
+
+  /** A message event, when the contact still exists. */
+  aboutMessage(trx: Db, { type, message, details }: MessageEvent, occurredAt: string): Promise<void> {
+    return this.aboutContact(trx, type, message.contact_id, occurredAt, { messageId: message.id, category: message.category, template: message.template, ...details });
   }
 
   consentChanged(trx: Db, contactId: string, occurredAt: string, change: ConsentChanged): Promise<void> {
@@ -173,6 +225,20 @@ export class EventLog {
       .where('event_seq', '=', Number(event.seq))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Retention: deliveries made before `before` go, then every event older than that with no
+   * delivery left (an endpoint's pending ones stay until delivered or the endpoint is removed).
+   */
+  static async expire(trx: Transaction<Database>, before: string): Promise<number> {
+    await trx.deleteFrom('event_deliveries').where('status', '=', 'delivered').where('delivered_at', '<', before).execute();
+    const deleted = await trx
+      .deleteFrom('events')
+      .where('occurred_at', '<', before)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('event_deliveries as d').select('d.event_seq').whereRef('d.event_seq', '=', 'events.seq'))))
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows);
   }
 
   /** An erasure: the copies of the contact's address in events not yet delivered go with it. */

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, WebhookEndpointsTable } from '../store/schema.js';
 import type { Dialect } from '../store/dialect.js';
 import { isoAfter, nowIso } from '../store/time.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
+import type { AuditRecord } from '../privacy/audit-log.js';
 import { invalid, notFound } from '../errors.js';
 import { outboundAddresses, type OutboundPolicy } from './outbound-address.js';
-import type { WebhookEndpoint, WebhookEndpointCreate, WebhookEndpointCreated, WebhookEndpointUpdate, WebhookEventType } from '../../contract/index.js';
+import type { WebhookEndpoint, WebhookEndpointCreate, WebhookEndpointCreated, WebhookEndpointState, WebhookEndpointUpdate, WebhookEventType } from '../../contract/index.js';
 
 type Row = Selectable<WebhookEndpointsTable>;
 
@@ -33,11 +34,27 @@ const newSecret = () => `whsec_${crypto.randomBytes(32).toString('base64url')}`;
  * they are signed with (sealed under DATA_KEY; shown once when made or rotated).
  */
 export class WebhookEndpoints {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly crypto: FieldCrypto,
-    private readonly policy: OutboundPolicy,
-  ) {}
+  private readonly db: Kysely<Database>;
+  private readonly crypto: FieldCrypto;
+  private readonly policy: OutboundPolicy;
+  private readonly changed: () => void;
+  private readonly audit: (entry: AuditRecord, trx: Transaction<Database>) => Promise<void>;
+
+  constructor(deps: {
+    db: Kysely<Database>;
+    crypto: FieldCrypto;
+    policy: OutboundPolicy;
+    /** Told after each change of what endpoints want (EventLog.endpointsChanged). */
+    changed?: () => void;
+    /** Keeps what the service did on its own to an endpoint (a disabling) in the audit log. */
+    audit?: (entry: AuditRecord, trx: Transaction<Database>) => Promise<void>;
+  }) {
+    this.db = deps.db;
+    this.crypto = deps.crypto;
+    this.policy = deps.policy;
+    this.changed = deps.changed ?? (() => {});
+    this.audit = deps.audit ?? (async () => {});
+  }
 
   async create(input: WebhookEndpointCreate): Promise<WebhookEndpointCreated> {
     await this.checkUrl(input.url);
@@ -64,7 +81,16 @@ export class WebhookEndpoints {
       failing_since: null,
     };
     await this.db.insertInto('webhook_endpoints').values(row).execute();
+    this.changed();
     return { ...view(row), secret };
+  }
+
+  /** How many endpoints deliver, fail (still retrying) and are disabled: the operator's gauge. */
+  async countByState(): Promise<Partial<Record<WebhookEndpointState, number>>> {
+    const rows = await this.db.selectFrom('webhook_endpoints').select(['enabled', 'failing_since']).execute();
+    const counts: Partial<Record<WebhookEndpointState, number>> = {};
+    for (const row of rows) counts[stateOf(row)] = (counts[stateOf(row)] ?? 0) + 1;
+    return counts;
   }
 
   async list(): Promise<WebhookEndpoint[]> {
@@ -87,8 +113,10 @@ export class WebhookEndpoints {
     if (update.includeEmail !== undefined) set.include_email = update.includeEmail ? 1 : 0;
     if (update.description !== undefined) set.description = update.description;
     if (update.enabled === true) Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null });
-    if (update.enabled === false && existing.enabled) Object.assign(set, { enabled: 0, disabled_reason: 'Disabled by an administrator.' });
+    // Disabled on purpose: no longer an endpoint failing that needs someone's attention.
+    if (update.enabled === false && existing.enabled) Object.assign(set, { enabled: 0, disabled_reason: 'Disabled by an administrator.', failing_since: null });
     await this.db.updateTable('webhook_endpoints').set(set).where('id', '=', id).execute();
+    this.changed();
     return this.get(id);
   }
 
@@ -115,6 +143,7 @@ export class WebhookEndpoints {
   async remove(id: string): Promise<void> {
     const result = await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
     if (result.numDeletedRows === 0n) throw notFound('webhook endpoint');
+    this.changed();
   }
 
   async signingSecrets(id: string, now = nowIso()): Promise<SigningSecrets> {
@@ -160,9 +189,14 @@ export class WebhookEndpoints {
     await this.db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null).execute();
   }
 
+  /** Disabled by the service itself, with the audit entry that tells the admins (their console shows it too). */
   async disableForFailures(id: string, failingSince: string): Promise<void> {
     const reason = `Disabled after failing since ${failingSince} without one success; enable it again once the receiver answers.`;
-    await this.db.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: reason, updated_at: nowIso() }).where('id', '=', id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: reason, updated_at: nowIso() }).where('id', '=', id).execute();
+      await this.audit({ keyId: null, action: 'webhook endpoint disabled', target: id, outcome: 200, requestId: null, detail: reason }, trx);
+    });
+    this.changed();
   }
 
   /** Seals every secret again under the current DATA_KEY (a key rotation); returns how many rows. */
@@ -195,6 +229,8 @@ export class WebhookEndpoints {
   }
 }
 
+const stateOf = (row: Pick<Row, 'enabled' | 'failing_since'>): WebhookEndpointState => (row.enabled !== 1 ? 'disabled' : row.failing_since ? 'failing' : 'enabled');
+
 function view(row: Row): WebhookEndpoint {
   const previousValid = row.previous_secret_until && row.previous_secret_until > nowIso() ? row.previous_secret_until : null;
   return {
@@ -206,6 +242,8 @@ function view(row: Row): WebhookEndpoint {
     description: row.description,
     enabled: row.enabled === 1,
     disabledReason: row.disabled_reason,
+    state: stateOf(row),
+    failingSince: row.failing_since,
     createdAt: row.created_at,
     secretRotatedAt: row.secret_rotated_at,
     previousSecretValidUntil: previousValid,

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { FEEDBACK_SOURCES, MESSAGE_STATUSES, schemas, type FeedbackKind, type FeedbackSource, type MessageStatus, type SuppressionKind } from '../../contract/index.js';
+import { FEEDBACK_SOURCES, WEBHOOK_ENDPOINT_STATES, type WebhookEndpointState, MESSAGE_FAILURE_KINDS, MESSAGE_STATUSES, MESSAGE_SUPPRESSED_REASONS, schemas, type FeedbackKind, type FeedbackSource, type MessageStatus, type SuppressionKind } from '../../contract/index.js';
 import type { Endpoints } from './endpoints.js';
 
 /** From 1 ms (a link page on a warm store) to 5 s (a large CSV import). */
@@ -15,7 +15,7 @@ export interface MetricsOptions {
    * The label values the domain can report, started at zero so that `rate()` sees their first
    * increase (a series that appears at 1 has no earlier sample to rise from).
    */
-  vocabulary: { sendFailureKinds: readonly string[]; sendSuppressedReasons: readonly string[]; linkPageActions: readonly string[] };
+  vocabulary: { linkPageActions: readonly string[] };
 }
 
 /**
@@ -37,15 +37,17 @@ export function createMetrics(options: MetricsOptions) {
   const bounces = counter('delivery_bounces_total', 'Bounces recorded, hard or soft, by source', ['kind', 'source']);
   const complaints = counter('delivery_complaints_total', 'Spam complaints recorded, by source', ['source']);
   const oneClick = counter('one_click_unsubscribes_total', 'RFC 8058 one-click unsubscribes answered for a valid link');
+  const webhookDeliveries = counter('webhook_deliveries_total', 'Attempts to deliver an event to a webhook endpoint, by outcome', ['outcome']);
   const pageActions = counter('link_page_actions_total', 'Actions taken on the pages behind email links and the subscribe form, by action', ['action']);
 
-  for (const kind of vocabulary.sendFailureKinds) for (const c of [failed, retried]) c.inc({ kind }, 0);
-  for (const reason of vocabulary.sendSuppressedReasons) suppressed.inc({ reason }, 0);
+  for (const kind of MESSAGE_FAILURE_KINDS) for (const c of [failed, retried]) c.inc({ kind }, 0);
+  for (const reason of MESSAGE_SUPPRESSED_REASONS) suppressed.inc({ reason }, 0);
   for (const outcome of ['renewed', 'failed']) leaseRenewals.inc({ outcome }, 0);
   for (const source of FEEDBACK_SOURCES) {
     for (const kind of ['hard', 'soft']) bounces.inc({ kind, source }, 0);
     complaints.inc({ source }, 0);
   }
+  for (const outcome of ['delivered', 'failed']) webhookDeliveries.inc({ outcome }, 0);
   for (const action of vocabulary.linkPageActions) pageActions.inc({ action }, 0);
 
   return {
@@ -76,6 +78,10 @@ export function createMetrics(options: MetricsOptions) {
         else bounces.inc({ kind: kind === 'hard-bounce' ? 'hard' : 'soft', source });
       },
     },
+    /** What the event dispatcher reports (events/event-dispatcher.ts). */
+    webhooks: {
+      attempted: (delivered: boolean) => webhookDeliveries.inc({ outcome: delivered ? 'delivered' : 'failed' }),
+    },
     /** The link pages' actions (pages/page-actions.ts, `LinkPageMetrics`). */
     linkPages: {
       oneClickUnsubscribe: () => oneClick.inc(),
@@ -90,6 +96,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export interface StoreFigures {
   messagesByStatus(): Promise<Partial<Record<MessageStatus, number>>>;
   suppressionsInForce(): Promise<Partial<Record<SuppressionKind, number>>>;
+  webhookEndpointsByState(): Promise<Partial<Record<WebhookEndpointState, number>>>;
 }
 
 /**
@@ -116,6 +123,7 @@ export function registerStoreGauges(metrics: Metrics, figures: StoreFigures, onE
       },
     });
   gauge('queue_messages', 'Messages in the store by status (read at scrape time)', 'status', MESSAGE_STATUSES, () => figures.messagesByStatus());
+  gauge('webhook_endpoints', 'Outgoing webhook endpoints by state: enabled, failing (retrying), disabled (read at scrape time)', 'state', WEBHOOK_ENDPOINT_STATES, () => figures.webhookEndpointsByState());
   gauge('suppression_list_addresses', 'Addresses on the suppression list, in force, by kind (read at scrape time)', 'kind', schemas.suppressionKind.options, () => figures.suppressionsInForce());
 }
 

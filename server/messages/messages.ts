@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../store/unique-violation.js';
 import type { Categories } from '../consent/categories.js';
 import type { ConsentRecords } from '../consent/consent.js';
 import { emailOrThrow } from '../contacts/contacts.js';
-import { notSubscribedReason } from '../consent/basis.js';
+import { notSubscribedReason, ON_SUPPRESSION_LIST } from '../consent/basis.js';
 import { isUuid } from '../store/ids.js';
 import { invalid, notFound } from '../errors.js';
 import type { NewMessage, Outbox } from '../outbox/outbox.js';
@@ -66,22 +66,13 @@ export class Messages {
     const contact = await this.resolve(request.to);
     const consent = (await this.consent.statesOf(this.db, [contact.id])).get(contact.id)![request.category];
     const suppressedAddress = (await this.suppressions.reasonFor(contact.email)) !== null;
-    const reason =
+    const toQueue = { contactId: contact.id, category: request.category, template: request.template, data: request.data, apiKeyId, idempotencyKey: request.idempotencyKey ?? null };
+    const message: NewMessage =
       consent?.subscribed !== true
-        ? notSubscribedReason(consent)
+        ? { ...toQueue, status: 'suppressed', reason: 'not-subscribed', detail: notSubscribedReason(consent) }
         : suppressedAddress
-          ? 'The address is on the suppression list.'
-          : undefined;
-    const message: NewMessage = {
-      contactId: contact.id,
-      category: request.category,
-      template: request.template,
-      data: request.data,
-      apiKeyId,
-      idempotencyKey: request.idempotencyKey ?? null,
-      status: reason ? 'suppressed' : 'queued',
-      ...(reason ? { reason } : {}),
-    };
+          ? { ...toQueue, status: 'suppressed', reason: 'suppression-list', detail: ON_SUPPRESSION_LIST }
+          : { ...toQueue, status: 'queued' };
     let row;
     try {
       row = await this.outbox.enqueue(message);
@@ -103,14 +94,8 @@ export class Messages {
     const contact = (await this.contacts.recipients([contactId])).get(contactId);
     if (!contact) throw notFound('contact');
     const suppressed = (await this.suppressions.reasonFor(contact.email)) !== null;
-    const row = await this.outbox.enqueue({
-      contactId,
-      category: null,
-      template,
-      data,
-      status: suppressed ? 'suppressed' : 'queued',
-      ...(suppressed ? { reason: 'The address is on the suppression list.' } : {}),
-    });
+    const toQueue = { contactId, category: null, template, data };
+    const row = await this.outbox.enqueue(suppressed ? { ...toQueue, status: 'suppressed', reason: 'suppression-list', detail: ON_SUPPRESSION_LIST } : { ...toQueue, status: 'queued' });
     if (row.status === 'queued') this.onQueued();
     return { id: row.id, status: row.first_status as MessageAccepted['status'] };
   }

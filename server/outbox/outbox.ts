@@ -4,12 +4,14 @@ import type { Dialect } from '../store/db.js';
 import type { Database, MessagesTable, MessageStatus } from '../store/schema.js';
 import { isoAfter, nowIso } from '../store/time.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
+import type { EventLog, MessageEvent } from '../events/event-log.js';
+import type { MessageFailureKind, MessageSuppressedReason } from '../../contract/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type OutboxMessage = Selectable<MessagesTable>;
 
-export interface NewMessage {
+interface MessageToQueue {
   contactId: string;
   category: string | null;
   template: string;
@@ -19,10 +21,21 @@ export interface NewMessage {
   fanOutId?: string | null;
   apiKeyId?: string | null;
   idempotencyKey?: string | null;
-  /** `queued`, or `suppressed` when the contact is not subscribed: recorded, never sent. */
-  status: 'queued' | 'suppressed';
-  reason?: string;
 }
+
+/** A message to store: `queued`, or `suppressed` (recorded, never sent) with why, as a code and in words. */
+export type NewMessage = MessageToQueue & ({ status: 'queued' } | { status: 'suppressed'; reason: MessageSuppressedReason; detail: string });
+
+/** A failure's codes for its event: never what the server said, which can name people. */
+export interface FailureCodes {
+  /** The SMTP reply code, like 550. */
+  smtpCode?: number | null;
+  /** The enhanced status code (RFC 3463), like `5.1.1`. */
+  statusCode?: string | null;
+}
+
+/** A message as its outcome is written: enough to name it in an event. */
+type Settled = MessageEvent['message'];
 
 /** One line of a contact's message log, as its export shows it (never a body). */
 export interface LoggedMessage {
@@ -63,6 +76,7 @@ export class Outbox {
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
     private readonly crypto: FieldCrypto,
+    private readonly events: EventLog,
   ) {}
 
   /** The row a message is stored as (sealed data, a new id), without writing it. */
@@ -79,7 +93,7 @@ export class Outbox {
       status: message.status,
       first_status: message.status,
       attempts: 0,
-      last_error: message.reason ?? null,
+      last_error: message.status === 'suppressed' ? message.detail : null,
       next_attempt_at: now,
       lease_owner: null,
       lease_until: null,
@@ -129,18 +143,28 @@ export class Outbox {
   /** Stores one message; a repeated idempotency key throws the store's unique violation. */
   async enqueue(message: NewMessage, db: Db = this.db): Promise<OutboxMessage> {
     const row = this.row(message);
-    await db.insertInto('messages').values(row).execute();
+    const event = message.status === 'suppressed' ? suppressedEvent(row, message.reason) : null;
+    await this.withEvent(event, (trx) => trx.insertInto('messages').values(row).execute(), db);
     return row;
   }
 
   /** Stores a fan-out's messages; one per fan-out and contact, whatever happens twice. */
-  async enqueueOncePerContact(rows: OutboxMessage[], db: Db = this.db): Promise<void> {
-    if (!rows.length) return;
-    await db
+  async enqueueOncePerContact(messages: NewMessage[], db: Db, now = nowIso()): Promise<void> {
+    if (!messages.length) return;
+    const rows = messages.map((message) => this.row(message, now));
+    const insert = db
       .insertInto('messages')
       .values(rows)
-      .onConflict((oc) => oc.columns(['fan_out_id', 'contact_id']).doNothing())
-      .execute();
+      .onConflict((oc) => oc.columns(['fan_out_id', 'contact_id']).doNothing());
+    const suppressed = messages.some((message) => message.status === 'suppressed');
+    if (!suppressed || !(await this.events.wantedLately('message.suppressed', db))) {
+      await insert.execute();
+      return;
+    }
+    const inserted = new Set((await insert.returning('id').execute()).map((row) => row.id));
+    for (const [i, message] of messages.entries()) {
+      if (message.status === 'suppressed' && inserted.has(rows[i]!.id)) await this.events.aboutMessage(db, suppressedEvent(rows[i]!, message.reason), now);
+    }
   }
 
   /** The template data a message was queued with, opened; null when it has none (a fan-out's). */
@@ -255,13 +279,9 @@ export class Outbox {
   }
 
   /** Sent: with what it relied on (the consent basis, for category mail) and who it said it was from. */
-  async sent(id: string, subject: string, proof: SendProof): Promise<void> {
-    const now = nowIso();
-    await this.finish(
-      id,
-      { status: 'sent', subject: this.crypto.encrypt(subject), sent_at: now, last_error: null, basis: proof.basis, sender_identity: proof.senderIdentity },
-      true,
-    );
+  async sent(message: Settled, subject: string, proof: SendProof): Promise<void> {
+    const set = { status: 'sent' as const, subject: this.crypto.encrypt(subject), sent_at: nowIso(), last_error: null, basis: proof.basis, sender_identity: proof.senderIdentity };
+    await this.finish(message, set, true, { type: 'message.sent', message });
   }
 
   /** The id of a sender identity, stored once for every message that carries it. */
@@ -281,16 +301,18 @@ export class Outbox {
     return id;
   }
 
-  async retryLater(id: string, error: string, delayMs: number): Promise<void> {
-    await this.finish(id, { status: 'queued', last_error: error, next_attempt_at: isoAfter(delayMs) }, true);
+  async retryLater(message: Settled, error: string, delayMs: number): Promise<void> {
+    await this.finish(message, { status: 'queued', last_error: error, next_attempt_at: isoAfter(delayMs) }, true, null);
   }
 
-  async failed(id: string, error: string): Promise<void> {
-    await this.finish(id, { status: 'failed', last_error: error }, true);
+  /** Given up on: `detail` is kept as its status (addresses masked); the event carries codes only. */
+  async failed(message: Settled, kind: MessageFailureKind, detail: string, codes: FailureCodes = {}): Promise<void> {
+    const details = { reason: kind, smtpCode: codes.smtpCode ?? null, statusCode: codes.statusCode ?? null };
+    await this.finish(message, { status: 'failed', last_error: detail }, true, { type: 'message.failed', message, details });
   }
 
-  async suppressed(id: string, reason: string): Promise<void> {
-    await this.finish(id, { status: 'suppressed', last_error: reason }, false);
+  async suppressed(message: Settled, reason: MessageSuppressedReason, detail: string): Promise<void> {
+    await this.finish(message, { status: 'suppressed', last_error: detail }, false, suppressedEvent(message, reason));
   }
 
   /** Gives claimed messages back to the queue untouched (graceful stop). */
@@ -305,17 +327,39 @@ export class Outbox {
       .execute();
   }
 
-  private async finish(id: string, set: Partial<OutboxMessage> & { status: MessageStatus }, attempted: boolean): Promise<void> {
-    await this.db
-      .updateTable('messages')
-      .set((eb) => ({
-        ...set,
-        lease_owner: null,
-        lease_until: null,
-        updated_at: nowIso(),
-        ...(attempted ? { attempts: eb('attempts', '+', 1) } : {}),
-      }))
-      .where('id', '=', id)
-      .execute();
+  private async finish(message: Settled, set: Partial<OutboxMessage> & { status: MessageStatus }, attempted: boolean, event: MessageEvent | null): Promise<void> {
+    await this.withEvent(event, (db) =>
+      db
+        .updateTable('messages')
+        .set((eb) => ({
+          ...set,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: nowIso(),
+          ...(attempted ? { attempts: eb('attempts', '+', 1) } : {}),
+        }))
+        .where('id', '=', message.id)
+        .execute(),
+    );
   }
+
+  /**
+   * A write and, when an endpoint lately wanted it, its event in the same transaction. Without
+   * one (the usual case) the write stays a single statement: this runs for every message sent.
+   */
+  private async withEvent(event: MessageEvent | null, write: (db: Db) => Promise<unknown>, db: Db = this.db): Promise<void> {
+    if (!event || !(await this.events.wantedLately(event.type, db))) {
+      await write(db);
+      return;
+    }
+    const both = async (trx: Db) => {
+      await write(trx);
+      await this.events.aboutMessage(trx, event, nowIso());
+    };
+    await (db.isTransaction ? both(db) : db.transaction().execute(both));
+  }
+}
+
+function suppressedEvent(message: Settled, reason: MessageSuppressedReason): MessageEvent {
+  return { type: 'message.suppressed', message, details: { reason } };
 }

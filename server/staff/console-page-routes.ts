@@ -46,7 +46,7 @@ const SHELL = `<!doctype html>
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /** Where the console's pages live (console/pages.ts); `/console/enrol` keeps its one-time token in the fragment, never sent to any server. */
-export const CONSOLE_PAGES = ['/console', '/console/enrol', '/console/advisories', '/console/contacts', '/console/organizations', '/console/suppressions', '/console/security', '/console/audit', '/console/staff', '/console/api-keys'];
+export const CONSOLE_PAGES = ['/console', '/console/enrol', '/console/advisories', '/console/contacts', '/console/organizations', '/console/suppressions', '/console/security', '/console/audit', '/console/staff', '/console/api-keys', '/console/webhooks'];
 
 /** The console: one page at each of its paths, and its script and styles. */
 export function registerConsolePageRoutes(api: Endpoints): void {

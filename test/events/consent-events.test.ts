@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { applyRetention } from '../../server/privacy/retention.js';
+import { retentionOwners } from '../../server/services.js';
 
 const RECEIVER = 'http://127.0.0.1:9/psa/events';
 
@@ -86,6 +88,24 @@ describe.each(STORES)('consent.changed events written with the change on %s', (k
     expect((await eventsOf(person))[0]!.email).toMatch(/^enc1:/);
     expect((await server.api.delete(`/api/v1/contacts/${person}`)).status).toBe(200);
     expect((await eventsOf(person)).map((e) => e.email)).toEqual([null]);
+  });
+
+  it('when retention runs, then events delivered over 30 days ago go with their deliveries; one still pending, however old, and recent ones stay', async () => {
+    await contact(orgA);
+    const [oldDelivered, oldPending, recent] = [await contact(orgA), await contact(orgA), await contact(orgA)];
+    for (const person of [oldDelivered, oldPending, recent]) expect((await oneClick(person, 'service-alerts')).status).toBe(200);
+    const longAgo = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const seqOf = async (person: string) => Number((await eventsOf(person))[0]!.seq);
+    for (const person of [oldDelivered, oldPending]) await db().updateTable('events').set({ occurred_at: longAgo }).where('seq', '=', await seqOf(person)).execute();
+    await db().updateTable('event_deliveries').set({ status: 'delivered', delivered_at: longAgo }).where('event_seq', '=', await seqOf(oldDelivered)).execute();
+    await db().updateTable('event_deliveries').set({ status: 'delivered', delivered_at: new Date().toISOString() }).where('event_seq', '=', await seqOf(recent)).execute();
+    const report = await applyRetention(db(), retentionOwners(server.config.retention));
+    expect(report.events).toBeGreaterThanOrEqual(1);
+    expect(await eventsOf(oldDelivered)).toEqual([]);
+    expect(await eventsOf(oldPending)).toHaveLength(1);
+    expect(await deliveriesOf(await seqOf(oldPending))).toEqual([everywhere]);
+    expect(await eventsOf(recent)).toHaveLength(1);
+    expect(await deliveriesOf(await seqOf(recent))).toEqual([everywhere]);
   });
 
   it('when no enabled endpoint wants the change, then no event is written', async () => {

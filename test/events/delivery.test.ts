@@ -4,61 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL, STORES } from '../support/stores.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { eventually } from '../support/mail.js';
+import { psa, type Received } from '../support/receiver.js';
 import { verifySignature } from '../../server/crypto/webhook-signature.js';
 import { openStore } from '../../server/store/db.js';
 import { boot } from '../../server/boot.js';
 
-interface Received {
-  id: string;
-  type: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-}
-
-/** An MSP's receiver: checks each signature with the secret it was given, answers as told. */
-async function psa() {
-  const received: Received[] = [];
-  const refused: string[] = [];
-  let secret = '';
-  let answer: (attempt: number) => number | 'hang' = () => 200;
-  let attempts = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      attempts += 1;
-      const told = answer(attempts);
-      if (told === 'hang') return;
-      if (!verifySignature(req.headers['x-signature'] as string, body, secret)) {
-        refused.push(body.toString());
-        return res.writeHead(401).end();
-      }
-      const event = JSON.parse(body.toString()) as Received;
-      expect(req.headers['x-event-id']).toBe(event.id);
-      if (told >= 200 && told < 300) received.push(event);
-      res.writeHead(told).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
-    received,
-    refused,
-    attempts: () => attempts,
-    set secret(value: string) {
-      secret = value;
-    },
-    answering(fn: (attempt: number) => number | 'hang') {
-      attempts = 0;
-      answer = fn;
-    },
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(r));
-    },
-  };
-}
+const METRICS_TOKEN = 'metrics-token-for-the-events-tests-0123';
 
 describe.each(STORES)('events delivered to an MSP’s receiver on %s', (kind) => {
   let server: TestServer;
@@ -68,7 +19,7 @@ describe.each(STORES)('events delivered to an MSP’s receiver on %s', (kind) =>
   let serial = 0;
 
   beforeAll(async () => {
-    server = await startServer(kind, { worker: true, env: { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '300' } });
+    server = await startServer(kind, { worker: true, env: { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '300', METRICS_TOKEN } });
     receiver = await psa();
     organizationId = (await server.api.post('/api/v1/organizations', { name: 'Delivered Inc.', locale: 'en' })).body.id;
     const endpoint = await server.api.post('/api/v1/webhook-endpoints', { url: receiver.url, events: ['consent.changed'], organizationId, includeEmail: true });
@@ -168,7 +119,7 @@ describe.each(STORES)('events delivered to an MSP’s receiver on %s', (kind) =>
     expect((await server.api.get(`/api/v1/webhook-endpoints/${endpointId}/deliveries?limit=0`)).status).toBe(400);
   });
 
-  it('when an endpoint has failed for 3 days without one success, then it is disabled and says why', async () => {
+  it('when an endpoint has failed for 3 days without one success, then it is disabled and says why, in its state, the audit log, the error log and the metrics', async () => {
     const { db } = server.testStore.store;
     receiver.answering(() => 503);
     await db.updateTable('webhook_endpoints').set({ failing_since: new Date(Date.now() - 3 * 86_400_000 - 60_000).toISOString() }).where('id', '=', endpointId).execute();
@@ -178,6 +129,12 @@ describe.each(STORES)('events delivered to an MSP’s receiver on %s', (kind) =>
     await eventually(async () => (await server.api.get(`/api/v1/webhook-endpoints/${endpointId}`)).body.enabled, (enabled) => enabled === false, 10_000);
     const endpoint = (await server.api.get(`/api/v1/webhook-endpoints/${endpointId}`)).body;
     expect(endpoint.disabledReason).toMatch(/^Disabled after failing since .* without one success/);
+    expect(endpoint).toMatchObject({ state: 'disabled', failingSince: expect.any(String) });
+    const audit = (await server.api.get(`/api/v1/audit-log?action=${encodeURIComponent('webhook endpoint disabled')}`)).body.items;
+    expect(audit).toEqual([expect.objectContaining({ keyId: null, action: 'webhook endpoint disabled', target: endpointId, detail: endpoint.disabledReason })]);
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(metrics).toMatch(/^webhook_endpoints\{state="disabled"\} 1$/m);
+    expect(metrics).toMatch(/^webhook_deliveries_total\{outcome="failed"\} [1-9]/m);
     expect(server.logs.some((line) => line.includes('webhook endpoint disabled after failing for too long'))).toBe(true);
     receiver.answering(() => 200);
   });

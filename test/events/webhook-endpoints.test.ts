@@ -32,6 +32,8 @@ describe.each(STORES)('outgoing webhook endpoints on %s', (kind) => {
       description: 'ConnectWise',
       enabled: true,
       disabledReason: null,
+      state: 'enabled',
+      failingSince: null,
       createdAt: expect.any(String),
       secretRotatedAt: null,
       previousSecretValidUntil: null,

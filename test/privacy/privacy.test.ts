@@ -298,7 +298,7 @@ describe('data key rotation', () => {
     // An outgoing webhook's signing secret, sealed under the old key, is sealed again under the new one.
     const store = await openStore({ url: env.DATABASE_URL });
     const policy = { production: false, allowedInternalHosts: new Set<string>() };
-    const { id, secret } = await new WebhookEndpoints(store.db, await FieldCrypto.open(store.db, Buffer.from(oldKey, 'base64'), null), policy).create({
+    const { id, secret } = await new WebhookEndpoints({ db: store.db, crypto: await FieldCrypto.open(store.db, Buffer.from(oldKey, 'base64'), null), policy }).create({
       url: 'http://127.0.0.1:9/psa',
       events: ['consent.changed'],
       includeEmail: false,
@@ -307,7 +307,7 @@ describe('data key rotation', () => {
     expect(JSON.parse(run('server/cli/rotate-data-key.ts', { DATA_KEY: newKey, DATA_KEY_PREVIOUS: oldKey }))).toEqual({ rewritten: { contacts: 0, messages: 0, webhookEndpoints: 1 } });
     const reopened = await openStore({ url: env.DATABASE_URL });
     const newKeyOnly = await FieldCrypto.open(reopened.db, Buffer.from(newKey, 'base64'), null);
-    expect((await new WebhookEndpoints(reopened.db, newKeyOnly, policy).signingSecrets(id)).current).toBe(secret);
+    expect((await new WebhookEndpoints({ db: reopened.db, crypto: newKeyOnly, policy }).signingSecrets(id)).current).toBe(secret);
     await reopened.close();
     const report = JSON.parse(run('server/cli/retention.ts', { DATA_KEY: newKey }));
     expect(report.retention).toEqual({ messageLogDays: 365, consentHistoryDays: 2555, auditLogDays: 365 });
