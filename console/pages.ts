@@ -11,6 +11,7 @@ import { ApiKeys } from './pages/api-keys.js';
 import { Contacts } from './pages/contacts.js';
 import { Organizations } from './pages/organizations.js';
 import { Suppressions } from './pages/suppressions.js';
+import { Webhooks } from './pages/webhooks.js';
 
 /** The console's pages: where each lives, its name in the menu, and which roles see it (admin sees all). */
 export interface ConsolePage {
@@ -30,6 +31,7 @@ export const PAGES: ConsolePage[] = [
   { path: '/console/audit', label: (t) => t.navAudit, roles: [], component: Audit },
   { path: '/console/staff', label: (t) => t.navStaff, roles: [], component: Staff },
   { path: '/console/api-keys', label: (t) => t.navApiKeys, roles: [], component: ApiKeys },
+  { path: '/console/webhooks', label: (t) => t.navWebhooks, roles: [], component: Webhooks },
 ];
 
 export const visibleTo = (role: Role) => PAGES.filter((page) => role === 'admin' || page.roles.includes(role));

@@ -1,14 +1,16 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MESSAGE_STATUSES } from '../../contract/constants.js';
-import type { QueueStats } from '../../contract/index.js';
+import type { QueueStats, WebhookEndpointList } from '../../contract/index.js';
 import type { PageProps } from '../page.js';
+import { WEBHOOKS_STRINGS } from './webhooks-strings.js';
 
 const REFRESH_MS = 10_000;
 
 /** The queue at a glance, refreshed every 10 seconds without reloading. */
-export function Dashboard({ api, t, locale }: PageProps) {
+export function Dashboard({ api, t, locale, session }: PageProps) {
   const [stats, setStats] = useState<QueueStats | null>(null);
   const [failed, setFailed] = useState(false);
+  const [webhooksFailing, setWebhooksFailing] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   useEffect(() => {
@@ -28,6 +30,14 @@ export function Dashboard({ api, t, locale }: PageProps) {
       clearInterval(timer);
     };
   }, []);
+  // An admin is told here when an outgoing webhook fails or was disabled for failing.
+  useEffect(() => {
+    if (session.staff.role !== 'admin') return;
+    void api
+      .request<WebhookEndpointList>('GET', '/api/v1/webhook-endpoints')
+      .then((res) => res.status === 200 && setWebhooksFailing(res.body.items.filter((e) => e.state !== 'enabled' && e.failingSince !== null).length))
+      .catch(() => {});
+  }, []);
   const number = new Intl.NumberFormat(locale === 'fr' ? 'fr-CA' : 'en-CA');
   const time = (iso: string) => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-CA' : 'en-CA', { timeStyle: 'medium' }).format(new Date(iso));
   return (
@@ -38,6 +48,11 @@ export function Dashboard({ api, t, locale }: PageProps) {
       {failed && (
         <p role="alert" class="error">
           {t.loadFailed}
+        </p>
+      )}
+      {webhooksFailing > 0 && (
+        <p role="status" class="notice">
+          <strong>{WEBHOOKS_STRINGS[locale].attention(webhooksFailing)}</strong> <a href="/console/webhooks">{WEBHOOKS_STRINGS[locale].review}</a>
         </p>
       )}
       {stats && (
