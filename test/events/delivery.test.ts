@@ -84,6 +84,23 @@ describe.each(STORES)('events delivered to an MSP’s receiver on %s', (kind) =>
     receiver.answering(() => 200);
   });
 
+  it('when the receiver was down for a day, then once it answers again the day’s events arrive by themselves, in order, and the endpoint is healthy again', async () => {
+    const { db } = server.testStore.store;
+    const start = receiver.received.length;
+    receiver.answering(() => 503);
+    const people = [await contact(), await contact(), await contact()];
+    for (const person of people) expect((await oneClick(person.id, 'service-alerts')).status).toBe(200);
+    await eventually(async () => (await server.api.get(`/api/v1/webhook-endpoints/${endpointId}`)).body.state, (state) => state === 'failing', 10_000);
+    // A day of failures, as they stand after it: failing since yesterday, tried every hour at most.
+    const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
+    await db.updateTable('webhook_endpoints').set({ failing_since: dayAgo }).where('id', '=', endpointId).execute();
+    await db.updateTable('event_deliveries').set({ attempts: 28, next_attempt_at: new Date(Date.now() + 1_000).toISOString() }).where('endpoint_id', '=', endpointId).where('status', '=', 'pending').execute();
+    receiver.answering(() => 200);
+    await eventually(async () => receiver.received.length, (n) => n >= start + 3, 10_000);
+    expect(receiver.received.slice(start).map((e) => e.data['contactId'])).toEqual(people.map((p) => p.id));
+    expect((await server.api.get(`/api/v1/webhook-endpoints/${endpointId}`)).body).toMatchObject({ enabled: true, state: 'enabled', failingSince: null });
+  });
+
   it('when an admin looks at the deliveries and replays one, then each shows its attempts and answer, and the replay arrives again', async () => {
     const start = receiver.received.length;
     receiver.answering((attempt) => (attempt === 1 ? 502 : 200));
