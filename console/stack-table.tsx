@@ -6,6 +6,8 @@ export interface Column<T> {
   cell: (row: T) => ComponentChildren;
   /** `count` right-aligns figures. */
   class?: string;
+  /** Buttons: the heading is for screen readers only, and a phone shows no label beside them. */
+  hiddenLabel?: boolean;
 }
 
 /**
@@ -20,7 +22,7 @@ export function StackTable<T>(props: { name: string; columns: Column<T>[]; rows:
         <tr role="row">
           {columns.map((column) => (
             <th key={column.label} scope="col" role="columnheader" class={column.class}>
-              {column.label}
+              {column.hiddenLabel ? <span class="visually-hidden">{column.label}</span> : column.label}
             </th>
           ))}
         </tr>
@@ -29,7 +31,7 @@ export function StackTable<T>(props: { name: string; columns: Column<T>[]; rows:
         {rows.map((row) => (
           <tr key={props.rowKey(row)} role="row" {...props.rowData?.(row)}>
             {columns.map((column, i) => (
-              <td key={column.label} role="cell" class={i === 0 ? 'name' : column.class} data-label={i === 0 ? undefined : column.label}>
+              <td key={column.label} role="cell" class={i === 0 ? 'name' : column.class} data-label={i === 0 || column.hiddenLabel ? undefined : column.label}>
                 {column.cell(row)}
               </td>
             ))}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { WEBHOOK_EVENT_TYPES } from '../../contract/constants.js';
 import type { OrganizationList, WebhookDelivery, WebhookDeliveryList, WebhookEndpoint, WebhookEndpointCreated, WebhookEndpointList } from '../../contract/index.js';
 import type { PageProps } from '../page.js';
+import { StackTable } from '../stack-table.js';
 import { WEBHOOKS_STRINGS, type WebhooksStrings } from './webhooks-strings.js';
 
 /** Outgoing webhooks (admin): add an endpoint (its secret shown once), see where each stands, disable, rotate, remove, read and replay deliveries. */
@@ -128,66 +129,61 @@ export function Webhooks({ api, locale }: PageProps) {
         <p>{s.none}</p>
       ) : (
         <div class="access-scroll" tabIndex={0} role="region" aria-label={s.endpoints}>
-          <table class="stack" role="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.endpoint}</th>
-                <th scope="col">{s.organization}</th>
-                <th scope="col">{s.state}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{s.showDeliveries}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {endpoints.map((e) => (
-                <tr key={e.id}>
-                  <td data-label={s.endpoint}>
-                    <div>
-                      <code class="webhook-url">{e.url}</code>
-                      {e.description && <div>{e.description}</div>}
-                      <div class="muted">
-                        <span title={e.events.map((type) => s.eventLabels[type]).join(', ')}>{s.eventsCount(e.events.length)}</span>
-                        {e.includeEmail && `, ${s.withEmail}`}
-                      </div>
+          <StackTable
+            name="webhook-endpoints"
+            rows={endpoints}
+            rowKey={(e) => e.id}
+            columns={[
+              {
+                label: s.endpoint,
+                cell: (e) => (
+                  <div>
+                    <code class="webhook-url">{e.url}</code>
+                    {e.description && <div>{e.description}</div>}
+                    <div class="muted">
+                      <span title={e.events.map((type) => s.eventLabels[type]).join(', ')}>{s.eventsCount(e.events.length)}</span>
+                      {e.includeEmail && `, ${s.withEmail}`}
                     </div>
-                  </td>
-                  <td data-label={s.organization}>{organizationName(e.organizationId)}</td>
-                  <td data-label={s.state}>
-                    <StateOf endpoint={e} s={s} when={when} />
-                  </td>
-                  <td class="actions">
-                    <div>
-                      <button type="button" aria-expanded={open?.id === e.id} onClick={() => setOpen(open?.id === e.id ? null : e)} aria-label={`${s.showDeliveries}: ${e.url}`}>
-                        {s.showDeliveries}
-                      </button>
-                      <button type="button" onClick={() => setEnabled(e, !e.enabled)} aria-label={`${e.enabled ? s.disable : s.enable}: ${e.url}`}>
-                        {e.enabled ? s.disable : s.enable}
-                      </button>
-                      <button type="button" onClick={() => rotate(e)} aria-label={`${s.rotate}: ${e.url}`}>
-                        {s.rotate}
-                      </button>
-                      {removing === e.id ? (
-                        <span role="group" aria-label={s.confirmRemove}>
-                          <span class="confirm">{s.confirmRemove}</span>
-                          <button type="button" class="danger" onClick={() => remove(e)}>
-                            {s.yesRemove}
-                          </button>
-                          <button type="button" onClick={() => setRemoving(null)}>
-                            {s.cancel}
-                          </button>
-                        </span>
-                      ) : (
-                        <button type="button" onClick={() => setRemoving(e.id)} aria-label={`${s.remove}: ${e.url}`}>
-                          {s.remove}
+                  </div>
+                ),
+              },
+              { label: s.organization, cell: (e) => organizationName(e.organizationId) },
+              { label: s.state, cell: (e) => <StateOf endpoint={e} s={s} when={when} /> },
+              {
+                label: s.showDeliveries,
+                hiddenLabel: true,
+                class: 'actions',
+                cell: (e) => (
+                  <div>
+                    <button type="button" aria-expanded={open?.id === e.id} onClick={() => setOpen(open?.id === e.id ? null : e)} aria-label={`${s.showDeliveries}: ${e.url}`}>
+                      {s.showDeliveries}
+                    </button>
+                    <button type="button" onClick={() => setEnabled(e, !e.enabled)} aria-label={`${e.enabled ? s.disable : s.enable}: ${e.url}`}>
+                      {e.enabled ? s.disable : s.enable}
+                    </button>
+                    <button type="button" onClick={() => rotate(e)} aria-label={`${s.rotate}: ${e.url}`}>
+                      {s.rotate}
+                    </button>
+                    {removing === e.id ? (
+                      <span role="group" aria-label={s.confirmRemove}>
+                        <span class="confirm">{s.confirmRemove}</span>
+                        <button type="button" class="danger" onClick={() => remove(e)}>
+                          {s.yesRemove}
                         </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                        <button type="button" onClick={() => setRemoving(null)}>
+                          {s.cancel}
+                        </button>
+                      </span>
+                    ) : (
+                      <button type="button" onClick={() => setRemoving(e.id)} aria-label={`${s.remove}: ${e.url}`}>
+                        {s.remove}
+                      </button>
+                    )}
+                  </div>
+                ),
+              },
+            ]}
+          />
         </div>
       )}
       {open && <Deliveries key={open.id} api={api} endpoint={open} s={s} when={when} />}
@@ -244,39 +240,36 @@ function Deliveries({ api, endpoint, s, when }: { api: PageProps['api']; endpoin
       {items?.length === 0 && <p>{s.noDeliveries}</p>}
       {items && items.length > 0 && (
         <div class="access-scroll" tabIndex={0} role="region" aria-label={s.deliveriesOf(endpoint.url)}>
-          <table class="stack" role="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.event}</th>
-                <th scope="col">{s.occurred}</th>
-                <th scope="col">{s.status}</th>
-                <th scope="col">{s.attempts}</th>
-                <th scope="col">{s.lastAnswer}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{s.replay}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => (
-                <tr key={d.eventId}>
-                  <td data-label={s.event}>{s.eventLabels[d.type]}</td>
-                  <td data-label={s.occurred}>{when(d.occurredAt)}</td>
-                  <td data-label={s.status}>
+          <StackTable
+            name="webhook-delivery-list"
+            rows={items}
+            rowKey={(d) => d.eventId}
+            columns={[
+              { label: s.event, cell: (d) => s.eventLabels[d.type] },
+              { label: s.occurred, cell: (d) => when(d.occurredAt) },
+              {
+                label: s.status,
+                cell: (d) => (
+                  <div>
                     {d.status === 'delivered' ? s.delivered : s.pending}
                     {d.nextAttemptAt && d.attempts > 0 && <div class="muted">{s.nextAttempt(when(d.nextAttemptAt))}</div>}
-                  </td>
-                  <td data-label={s.attempts}>{d.attempts}</td>
-                  <td data-label={s.lastAnswer}>{answer(d)}</td>
-                  <td class="actions">
-                    <button type="button" onClick={() => replay(d.eventId)} aria-label={`${s.replay}: ${s.eventLabels[d.type]}, ${when(d.occurredAt)}`}>
-                      {s.replay}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </div>
+                ),
+              },
+              { label: s.attempts, cell: (d) => String(d.attempts) },
+              { label: s.lastAnswer, cell: answer },
+              {
+                label: s.replay,
+                hiddenLabel: true,
+                class: 'actions',
+                cell: (d) => (
+                  <button type="button" onClick={() => replay(d.eventId)} aria-label={`${s.replay}: ${s.eventLabels[d.type]}, ${when(d.occurredAt)}`}>
+                    {s.replay}
+                  </button>
+                ),
+              },
+            ]}
+          />
         </div>
       )}
     </div>
