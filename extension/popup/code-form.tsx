@@ -15,6 +15,16 @@ interface Props {
 
 type Feedback = { kind: 'error' | 'info'; key: MessageKey } | null;
 
+/**
+ * The code in what was typed or pasted: six digits standing alone, written `123456`, `123 456` or
+ * `123-456` anywhere in the text (a line copied from the email); else the digits typed so far. No
+ * `maxLength` on the field: the browser would cut a paste like " 123 456" before it got here.
+ */
+export function codeFrom(text: string): string {
+  const alone = /(?<!\d)\d{3}[\s\u00a0-]?\d{3}(?!\d)/.exec(text);
+  return alone ? alone[0].replace(/\D/g, '') : text.replace(/\D/g, '').slice(0, 6);
+}
+
 export function CodeForm({ api, email, onSignedIn, onUseAnotherEmail }: Props) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState<'sign-in' | 'resend' | null>(null);
@@ -63,12 +73,16 @@ export function CodeForm({ api, email, onSignedIn, onUseAnotherEmail }: Props) {
           autocomplete="one-time-code"
           inputMode="numeric"
           pattern="[0-9]{6}"
-          maxLength={6}
           required
           value={code}
           aria-invalid={invalid}
           aria-describedby={feedback ? 'code-feedback' : undefined}
-          onInput={(event) => setCode(event.currentTarget.value.replace(/\D/g, '').slice(0, 6))}
+          onInput={(event) => {
+            // Shown as kept, so a paste never leaves more in the field than will be sent.
+            const kept = codeFrom(event.currentTarget.value);
+            event.currentTarget.value = kept;
+            setCode(kept);
+          }}
         />
       </div>
       {feedback && (

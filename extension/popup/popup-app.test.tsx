@@ -50,10 +50,32 @@ describe('code sent', () => {
     expect(api.requestCode).toHaveBeenCalledWith({ email: 'alex@client.example', locale: 'en' });
     expect(code.getAttribute('autocomplete')).toBe('one-time-code');
     expect(code.getAttribute('inputmode')).toBe('numeric');
-    expect(code.getAttribute('maxlength')).toBe('6');
+    // A length limit would cut a paste such as " 123 456" to "12345" before the digits are picked.
+    expect(code.getAttribute('maxlength')).toBeNull();
     expect(screen.getByText(/We sent a code to alex@client\.example/)).toBeTruthy();
     for (const name of ['Sign in', 'Use another email', 'Resend code']) expect(screen.getByRole('button', { name })).toBeTruthy();
     expect(fake.storage.get('pendingEmail')).toBe('alex@client.example');
+  });
+
+  it.each([
+    ['123 456', '123456'],
+    [' 123456', '123456'],
+    ['123-456', '123456'],
+    ['123\u00a0456\n', '123456'],
+    ['Your code: 123 456. It expires in 10 minutes.', '123456'],
+    ['Votre code : 654321 (valide 10 minutes)', '654321'],
+    ['12', '12'],
+    ['1234567', '123456'],
+  ])('when %j is pasted in the code field, then the field holds %j and that is what is sent', async (pasted, kept) => {
+    fake.storage.set('pendingEmail', 'alex@client.example');
+    const api = stubApi({ signIn: vi.fn(async () => fail({ kind: 'problem', problem: problem(401) })) });
+    render(<PopupApp api={api} />);
+    const code = (await screen.findByRole('textbox', { name: 'Six-digit code' })) as HTMLInputElement;
+    fireEvent.input(code, { target: { value: pasted } });
+    expect(code.value).toBe(kept);
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    if (kept.length === 6) await waitFor(() => expect(api.signIn).toHaveBeenCalledWith({ email: 'alex@client.example', code: kept }));
+    else expect((await screen.findByRole('alert')).textContent).toBe('Enter the six digits from the email.');
   });
 
   it('when the popup reopens after a code was sent, then it goes straight to the code', async () => {
