@@ -115,7 +115,7 @@ export function createServices(deps: ServiceDeps) {
     crypto: deps.fieldCrypto,
     policy: outboundPolicy,
     changed: () => eventLog.endpointsChanged(),
-    audit: (entry, trx) => auditLog.record(entry, trx),
+    disabledForFailures: (trx, id, reason) => auditLog.record({ keyId: null, action: 'webhook endpoint disabled', target: id, outcome: 200, requestId: null, detail: reason }, trx),
   });
   const acknowledgments = new AdvisoryAcknowledgments(
     db,

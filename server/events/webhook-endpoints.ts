@@ -4,7 +4,6 @@ import type { Database, WebhookEndpointsTable } from '../store/schema.js';
 import type { Dialect } from '../store/dialect.js';
 import { isoAfter, nowIso } from '../store/time.js';
 import type { FieldCrypto } from '../crypto/field-crypto.js';
-import type { AuditRecord } from '../privacy/audit-log.js';
 import { invalid, notFound } from '../errors.js';
 import { outboundAddresses, type OutboundPolicy } from './outbound-address.js';
 import type { WebhookEndpoint, WebhookEndpointCreate, WebhookEndpointCreated, WebhookEndpointState, WebhookEndpointUpdate, WebhookEventType } from '../../contract/index.js';
@@ -38,7 +37,7 @@ export class WebhookEndpoints {
   private readonly crypto: FieldCrypto;
   private readonly policy: OutboundPolicy;
   private readonly changed: () => void;
-  private readonly audit: (entry: AuditRecord, trx: Transaction<Database>) => Promise<void>;
+  private readonly disabledForFailures: (trx: Transaction<Database>, id: string, reason: string) => Promise<void>;
 
   constructor(deps: {
     db: Kysely<Database>;
@@ -46,14 +45,14 @@ export class WebhookEndpoints {
     policy: OutboundPolicy;
     /** Told after each change of what endpoints want (EventLog.endpointsChanged). */
     changed?: () => void;
-    /** Keeps what the service did on its own to an endpoint (a disabling) in the audit log. */
-    audit?: (entry: AuditRecord, trx: Transaction<Database>) => Promise<void>;
+    /** Told, in the transaction, when the service disables an endpoint on its own (services.ts audits it). */
+    disabledForFailures?: (trx: Transaction<Database>, id: string, reason: string) => Promise<void>;
   }) {
     this.db = deps.db;
     this.crypto = deps.crypto;
     this.policy = deps.policy;
     this.changed = deps.changed ?? (() => {});
-    this.audit = deps.audit ?? (async () => {});
+    this.disabledForFailures = deps.disabledForFailures ?? (async () => {});
   }
 
   async create(input: WebhookEndpointCreate): Promise<WebhookEndpointCreated> {
@@ -194,7 +193,7 @@ export class WebhookEndpoints {
     const reason = `Disabled after failing since ${failingSince} without one success; enable it again once the receiver answers.`;
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: reason, updated_at: nowIso() }).where('id', '=', id).execute();
-      await this.audit({ keyId: null, action: 'webhook endpoint disabled', target: id, outcome: 200, requestId: null, detail: reason }, trx);
+      await this.disabledForFailures(trx, id, reason);
     });
     this.changed();
   }
