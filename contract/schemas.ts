@@ -28,6 +28,8 @@ export const problem = z.object({
   status: z.number(),
   detail: z.string().optional(),
   errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+  /** `wrong-code` only: how many more wrong codes the address may try before one makes it wait. */
+  triesLeft: z.number().int().nonnegative().optional(),
 });
 
 // ---- Organizations, contacts, consent ----

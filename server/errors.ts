@@ -1,6 +1,11 @@
 /** Why a domain operation refused; the HTTP layer alone turns each kind into a status (http/problem.ts). */
 export type FailureKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-many' | 'upstream';
 
+/** The problem members a failure may add (contract `problem`). */
+export interface ProblemExtensions {
+  triesLeft?: number;
+}
+
 export interface FieldError {
   /** A JSON pointer to the field (`#/email`). */
   pointer: string;
@@ -18,6 +23,8 @@ export class DomainError extends Error {
     readonly fields?: FieldError[],
     /** When trying again may succeed (too-many). */
     readonly retryAfterSeconds?: number,
+    /** Members of the problem beyond RFC 9457's own, each named in the contract's `problem`. */
+    readonly extensions?: ProblemExtensions,
   ) {
     super(detail ?? title);
     this.name = 'DomainError';

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Problem } from '../../contract/index.js';
-import { DomainError, type FailureKind, type FieldError } from '../errors.js';
+import { DomainError, type FailureKind, type FieldError, type ProblemExtensions } from '../errors.js';
 
 export type { FieldError } from '../errors.js';
 
@@ -15,6 +15,7 @@ export class AppError extends Error {
     readonly errors?: FieldError[],
     /** For 429 and 503: when to try again (the Retry-After header). */
     readonly retryAfterSeconds?: number,
+    readonly extensions?: ProblemExtensions,
   ) {
     super(detail ?? title);
   }
@@ -28,7 +29,7 @@ export const notFound = (what = 'resource') => new AppError(404, 'not-found', 'N
 const STATUS: Record<FailureKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'too-many': 429, upstream: 502 };
 
 export const fromDomain = (error: DomainError) =>
-  new AppError(STATUS[error.kind], error.code, error.title, error.detail, error.fields, error.retryAfterSeconds);
+  new AppError(STATUS[error.kind], error.code, error.title, error.detail, error.fields, error.retryAfterSeconds, error.extensions);
 
 export function pointer(path: readonly PropertyKey[]): string {
   return '#' + path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
@@ -55,6 +56,7 @@ export function sendProblem(res: Response, error: AppError): void {
     status: error.status,
     ...(error.detail ? { detail: error.detail } : {}),
     ...(error.errors ? { errors: error.errors } : {}),
+    ...error.extensions,
   };
   res.status(error.status).type('application/problem+json').json(body);
 }

@@ -40,8 +40,10 @@ export interface SelfServiceDeps {
 }
 
 const slug = (type: string) => type.replace(/^\/problems\//, '');
-const wrongCode = () =>
-  new DomainError('unauthorized', slug(SIGN_IN_PROBLEMS.wrongCode), 'The code is wrong or has expired.', 'Check the code, or ask for a new one.');
+const wrongCode = (triesLeft: number) =>
+  new DomainError('unauthorized', slug(SIGN_IN_PROBLEMS.wrongCode), 'The code is wrong or has expired.', 'Check the code, or ask for a new one.', undefined, undefined, {
+    triesLeft,
+  });
 const tooManyAttempts = (retryAfterSeconds: number) =>
   new DomainError(
     'too-many',
@@ -78,7 +80,7 @@ export class SelfService {
 
   async signIn(email: string, code: string): Promise<Session> {
     const checked = await this.deps.codes.check(this.deps.emailIndex(email), code);
-    if (!checked.ok) throw checked.reason === 'locked' ? tooManyAttempts(checked.retryAfterSeconds) : wrongCode();
+    if (!checked.ok) throw checked.reason === 'locked' ? tooManyAttempts(checked.retryAfterSeconds) : wrongCode(checked.triesLeft);
     return this.deps.sessions.open(checked.contactId);
   }
 

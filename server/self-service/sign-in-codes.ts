@@ -8,7 +8,7 @@ export const CODE_TTL_MINUTES = 10;
 
 export type CodeCheck =
   | { ok: true; contactId: string }
-  | { ok: false; reason: 'wrong' }
+  | { ok: false; reason: 'wrong'; triesLeft: number }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number };
 
 /**
@@ -96,7 +96,7 @@ export class SignInCodes {
         return { ok: true, contactId: live.contactId };
       }
     }
-    return gate.lockedIfWrong ? { ok: false, reason: 'locked', retryAfterSeconds: secondsUntil(gate.lockedIfWrong) } : { ok: false, reason: 'wrong' };
+    return gate.lockedIfWrong ? { ok: false, reason: 'locked', retryAfterSeconds: secondsUntil(gate.lockedIfWrong) } : { ok: false, reason: 'wrong', triesLeft: gate.triesLeft };
   }
 
   /** Six digits, uniform enough: 64 bits reduced modulo a million leave a bias of 5e-14. */

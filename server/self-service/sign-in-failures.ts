@@ -14,8 +14,11 @@ const DAY = 24 * 60 * MINUTE;
  */
 export const SIGN_IN_FAILURES = { free: 4, firstWaitMinutes: 1, dailyCap: 10 } as const;
 
-/** Whether a try may go on; if so, until when a wrong code would lock the address (null: no wait). */
-export type TryGate = { open: true; lockedIfWrong: string | null } | { open: false; retryAfterSeconds: number };
+/**
+ * Whether a try may go on; if so, until when a wrong code would lock the address (null: no wait)
+ * and, should this one be wrong, how many more it may try before a wrong one makes it wait.
+ */
+export type TryGate = { open: true; lockedIfWrong: string | null; triesLeft: number } | { open: false; retryAfterSeconds: number };
 
 /** When the address may try again after its `failures`-th wrong code in the window that began at `windowStart`. */
 export function lockedUntil(failures: number, windowStart: string): string | null {
@@ -59,7 +62,7 @@ export class SignInFailures {
         .set({ failures, window_start: windowStart, locked_until: lockedIfWrong })
         .where('address_key', '=', addressKey)
         .execute();
-      return { open: true, lockedIfWrong };
+      return { open: true, lockedIfWrong, triesLeft: Math.max(0, SIGN_IN_FAILURES.free + 1 - failures) };
     });
   }
 

@@ -142,8 +142,15 @@ describe.each(STORES)('signing in to the extension by emailed code on %s', (kind
     const code = codeIn(await nthMailTo(smtp, 'locked.out@example.com', 1));
     secrets.push(code);
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await ext.signIn('locked.out@example.com', wrongFor(code))).status);
+    const triesLeft: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await ext.signIn('locked.out@example.com', wrongFor(code));
+      statuses.push(res.status);
+      triesLeft.push(res.body.triesLeft);
+    }
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    // The extension warns from the second wrong code on: four, three, two, then the last try.
+    expect(triesLeft).toEqual([4, 3, 2, 1, undefined]);
 
     const right = await ext.signIn('locked.out@example.com', code);
     expect(right.status).toBe(429);
