@@ -1,7 +1,7 @@
 // The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
 // requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
 import { z } from 'zod';
-import { ACKNOWLEDGMENTS, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, ROLES, SEVERITIES, API_TEMPLATES, WEBHOOK_ENDPOINT_STATES, WEBHOOK_EVENT_TYPES, WORDING_SURFACES } from './constants.js';
+import { ACKNOWLEDGMENTS, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, MESSAGE_SUPPRESSED_REASONS, ROLES, SEVERITIES, API_TEMPLATES, WEBHOOK_ENDPOINT_STATES, WEBHOOK_EVENT_TYPES, WORDING_SURFACES } from './constants.js';
 
 /** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
 export const text = (max: number) =>
@@ -596,6 +596,26 @@ export const coverageOverview = z.object({
 
 /** The tickets a contact stopped hearing about, oldest first. */
 export const mutedTickets = z.array(z.object({ ticketId: z.string(), mutedAt: z.string() }));
+
+/**
+ * "Why did I get this?": the signed-in contact's last 30 messages, newest first. Never a body,
+ * template data or a server's words: a subject only once sent (none after an erasure), and why a
+ * message was not sent as a code (null when it was not suppressed, or was before codes were kept).
+ */
+export const myRecentMessages = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      category: z.string().nullable(),
+      template: z.string(),
+      subject: z.string().nullable(),
+      status: z.enum(MESSAGE_STATUSES),
+      queuedAt: z.string(),
+      sentAt: z.string().nullable(),
+      suppressedReason: z.enum(MESSAGE_SUPPRESSED_REASONS).nullable(),
+    }),
+  ),
+});
 
 /** What an organization lead sees of its organization in the extension: its policy, and who receives what. */
 export const myOrganization = z.object({

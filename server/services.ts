@@ -262,6 +262,7 @@ export function createServices(deps: ServiceDeps) {
     policies: organizationPolicies,
     mutes: ticketMutes,
     audit: (entry) => auditLog.record(entry),
+    outbox,
   });
   return {
     categories,

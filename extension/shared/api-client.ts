@@ -10,6 +10,7 @@ import type {
   MyAdvisories,
   MyAdvisory,
   MyOrganization,
+  MyRecentMessages,
   OrganizationPolicyUpdate,
   Preferences,
   Problem,
@@ -74,6 +75,8 @@ export interface ApiClient {
    * the advisory as it now stands (a colleague's acknowledgment if theirs came first).
    */
   acknowledgeAdvisory(token: string, advisoryId: string, action: Acknowledgment): Promise<ApiResult<MyAdvisory>>;
+  /** The contact's last 30 emails, newest first: category, subject once sent, status, and why one was not sent (a code). */
+  recentMessages(token: string): Promise<ApiResult<MyRecentMessages>>;
 }
 
 export interface ApiClientOptions {
@@ -148,6 +151,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     getMyAdvisories: (token) => call('GET', '/api/v1/me/advisories', { token }),
     acknowledgeAdvisory: (token, advisoryId, action) =>
       call('POST', `/api/v1/me/advisories/${encodeURIComponent(advisoryId)}/acknowledgments`, { token, body: { action } }),
+    recentMessages: (token) => call('GET', '/api/v1/me/messages', { token }),
   };
 }
 

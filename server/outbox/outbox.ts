@@ -48,6 +48,12 @@ export interface LoggedMessage {
   sentAt: string | null;
 }
 
+/** One of a contact's latest messages as the extension lists it: no body, no data, no server's words. */
+export interface RecentMessage extends LoggedMessage {
+  /** Why it was not sent, as a code; null when it was not suppressed, or was before the code was kept. */
+  suppressedReason: MessageSuppressedReason | null;
+}
+
 /** What a sent message relied on and carried, kept as evidence. */
 export interface SendProof {
   basis: string | null;
@@ -94,6 +100,7 @@ export class Outbox {
       first_status: message.status,
       attempts: 0,
       last_error: message.status === 'suppressed' ? message.detail : null,
+      suppressed_reason: message.status === 'suppressed' ? message.reason : null,
       next_attempt_at: now,
       lease_owner: null,
       lease_until: null,
@@ -191,6 +198,31 @@ export class Outbox {
     }));
   }
 
+  /**
+   * The contact's `limit` latest messages, newest first (the messages_contact index, walked
+   * backwards): a subject only once sent, a reason code only when suppressed.
+   */
+  async recent(contactId: string, limit: number): Promise<RecentMessage[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['id', 'category', 'template', 'subject', 'status', 'created_at', 'sent_at', 'suppressed_reason'])
+      .where('contact_id', '=', contactId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((m) => ({
+      id: m.id,
+      category: m.category,
+      template: m.template,
+      subject: m.status === 'sent' ? this.crypto.decryptNullable(m.subject) : null,
+      status: m.status,
+      queuedAt: m.created_at,
+      sentAt: m.sent_at,
+      suppressedReason: m.status === 'suppressed' ? m.suppressed_reason : null,
+    }));
+  }
+
   /** The contact's messages as evidence: what each relied on and carried, and why it was not sent if it was not. */
   async evidenceLog(contactId: string) {
     const rows = await this.db
@@ -221,7 +253,7 @@ export class Outbox {
     const now = nowIso();
     await db
       .updateTable('messages')
-      .set({ status: 'suppressed', last_error: 'The contact was erased.', updated_at: now })
+      .set({ status: 'suppressed', last_error: 'The contact was erased.', suppressed_reason: 'erased', updated_at: now })
       .where('contact_id', '=', contactId)
       .where('status', '=', 'queued')
       .execute();
@@ -312,7 +344,7 @@ export class Outbox {
   }
 
   async suppressed(message: Settled, reason: MessageSuppressedReason, detail: string): Promise<void> {
-    await this.finish(message, { status: 'suppressed', last_error: detail }, false, suppressedEvent(message, reason));
+    await this.finish(message, { status: 'suppressed', last_error: detail, suppressed_reason: reason }, false, suppressedEvent(message, reason));
   }
 
   /** Gives claimed messages back to the queue untouched (graceful stop). */

@@ -234,6 +234,18 @@ export function registerSelfServiceRoutes(api: Endpoints, selfService: SelfServi
 
   api.route(
     {
+      method: 'get',
+      path: '/api/v1/me/messages',
+      summary: 'The contact’s last 30 emails, newest first: category, subject once sent, status, and why one was not sent (a code); never a body',
+      tag: TAG,
+      auth: { session: true },
+      responses: { 200: { description: 'The latest messages', schema: s.myRecentMessages } },
+    },
+    async ({ session }) => ({ status: 200, body: await selfService.recentMessages(session.contactId) }),
+  );
+
+  api.route(
+    {
       method: 'delete',
       path: '/api/v1/me/muted-tickets/:ticketId',
       summary: 'Unmute a ticket: its updates come again',

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ADVISORY_CATEGORY, SIGN_IN_PROBLEMS, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type Me, type MyOrganization, type MeUpdate, type Preferences, type Session } from '../../contract/index.js';
+import { ADVISORY_CATEGORY, SIGN_IN_PROBLEMS, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type Me, type MyOrganization, type MeUpdate, type MyRecentMessages, type Preferences, type Session } from '../../contract/index.js';
 import type { Categories } from '../consent/categories.js';
 import type { ChangeOrigin } from '../consent/consent.js';
 import type { Contacts } from '../contacts/contacts.js';
@@ -17,6 +17,7 @@ import type { ConsentRequests } from '../consent/consent-requests.js';
 import type { OrganizationPolicies, PolicyChange } from '../consent/organization-policy.js';
 import type { AuditRecord } from '../privacy/audit-log.js';
 import type { TicketMutes } from '../tickets/ticket-mutes.js';
+import type { Outbox } from '../outbox/outbox.js';
 
 export interface SelfServiceDeps {
   db: Kysely<Database>;
@@ -37,7 +38,12 @@ export interface SelfServiceDeps {
   policies: OrganizationPolicies;
   mutes: TicketMutes;
   audit: (entry: AuditRecord) => Promise<void>;
+  /** The one owner of messages, for the contact's latest ones. */
+  outbox: Pick<Outbox, 'recent'>;
 }
+
+/** How many of the contact's latest messages "Why did I get these emails?" lists. */
+export const RECENT_MESSAGES = 30;
 
 const slug = (type: string) => type.replace(/^\/problems\//, '');
 const wrongCode = (triesLeft: number) =>
@@ -162,6 +168,11 @@ export class SelfService {
     const subscribed = contact.preferences[TICKETS_CATEGORY] === true;
     await this.deps.contacts.changeConsent(contactId, { [TICKETS_CATEGORY]: { subscribed, ticketDelivery } }, { ...origin, wording }, 'extension');
     return this.me(contactId);
+  }
+
+  /** The contact's latest messages, newest first: what was sent, and why what was not (a code). */
+  async recentMessages(contactId: string): Promise<MyRecentMessages> {
+    return { items: await this.deps.outbox.recent(contactId, RECENT_MESSAGES) };
   }
 
   /** The tickets the contact stopped hearing about ("stop updates about this ticket" in an email). */

@@ -18,6 +18,7 @@ import { deliveryFeedback } from './migrations/015-delivery-feedback.js';
 import { consentReceivers } from './migrations/016-consent-receivers.js';
 import { webhookEndpoints } from './migrations/017-webhook-endpoints.js';
 import { events } from './migrations/018-events.js';
+import { suppressedReason } from './migrations/019-suppressed-reason.js';
 
 // Versioned migrations, applied in name order at start. Each gets the dialect because a few
 // statements (auto-increment ids, append-only triggers) are written differently per store.
@@ -40,6 +41,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '016-consent-receivers': consentReceivers,
   '017-webhook-endpoints': webhookEndpoints,
   '018-events': events,
+  '019-suppressed-reason': suppressedReason,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

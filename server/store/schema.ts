@@ -1,4 +1,4 @@
-import type { Acknowledgment, FanOutKind, FanOutPurpose, MessageStatus, Role } from '../../contract/index.js';
+import type { Acknowledgment, FanOutKind, FanOutPurpose, MessageStatus, MessageSuppressedReason, Role } from '../../contract/index.js';
 import type { Generated } from 'kysely';
 
 // Timestamps are ISO-8601 UTC text in both stores (fixed width, so text order is time order):
@@ -236,6 +236,8 @@ export interface MessagesTable {
   basis: string | null;
   /** sender_identities.id of what it carried. */
   sender_identity: string | null;
+  /** Why it was suppressed, as a code (MESSAGE_SUPPRESSED_REASONS); null when it was not, or before this was kept. */
+  suppressed_reason: MessageSuppressedReason | null;
 }
 
 /** One advisory or service alert revision, or one escalation reminder (server/advisories/fan-outs.ts). */

@@ -107,6 +107,7 @@ describe('OpenAPI document', () => {
         'PUT /api/v1/me/preferences',
         'GET /api/v1/me/organization',
         'GET /api/v1/me/muted-tickets',
+        'GET /api/v1/me/messages',
         'PUT /api/v1/me/advisory-threshold',
         'PUT /api/v1/me/ticket-delivery',
         'DELETE /api/v1/me/muted-tickets/{ticketId}',

@@ -31,6 +31,7 @@ export function stubApi(overrides: Partial<ApiClient> = {}) {
     unmuteTicket: vi.fn<ApiClient['unmuteTicket']>(unreachable),
     getMyAdvisories: vi.fn<ApiClient['getMyAdvisories']>(() => Promise.resolve(ok({ items: [] }))),
     acknowledgeAdvisory: vi.fn<ApiClient['acknowledgeAdvisory']>(unreachable),
+    recentMessages: vi.fn<ApiClient['recentMessages']>(unreachable),
     ...overrides,
   };
 }

@@ -60,6 +60,7 @@ export class SelfServiceClient {
   setPreferences = (preferences: Record<string, unknown>, shown: WordingShown = SHOWN_IN_ENGLISH) =>
     this.through((client) => client.updatePreferences(this.token ?? '', preferences as Preferences, shown));
   signOut = () => this.through((client) => client.signOut(this.token ?? ''));
+  recentMessages = () => this.through((client) => client.recentMessages(this.token ?? ''));
 }
 
 /** The six digits of a sign-in code email (its text part). */
