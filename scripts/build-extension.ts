@@ -1,6 +1,8 @@
 // Builds the unpacked MV3 extension into dist/extension/ (npm run build:extension).
 // EXTENSION_SERVER_URL (default http://localhost:3000) is baked into the code and host_permissions;
 // EXTENSION_OUT_DIR (default dist/extension) lets tests build side by side without clashing.
+// A production build by default: no source maps, no server-URL setting on the options page.
+// `--dev` (or EXTENSION_DEV=1) adds both, for developers and the tests that need them.
 import { build } from 'esbuild';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -19,8 +21,13 @@ function serverUrlFromEnv(): URL {
   return url;
 }
 
+function isDevBuild(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): boolean {
+  return argv.includes('--dev') || /^(1|true|yes)$/i.test(env['EXTENSION_DEV']?.trim() ?? '');
+}
+
 async function main() {
   const serverUrl = serverUrlFromEnv();
+  const dev = isDevBuild();
   const serverBase = `${serverUrl.origin}${serverUrl.pathname}`.replace(/\/+$/, '');
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
 
@@ -42,9 +49,9 @@ async function main() {
     target: ['chrome120', 'firefox140'],
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    sourcemap: 'linked',
+    sourcemap: dev ? 'linked' : false,
     legalComments: 'none',
-    define: { __SERVER_URL__: JSON.stringify(serverBase) },
+    define: { __SERVER_URL__: JSON.stringify(serverBase), __DEV_BUILD__: JSON.stringify(dev) },
     logLevel: 'warning',
   });
 
@@ -53,6 +60,8 @@ async function main() {
   // Firefox match patterns take no port; without one, Chromium matches every port of the host.
   manifest['host_permissions'] = [`${serverUrl.protocol}//${serverUrl.hostname}/*`];
   await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // What a client's IT may set by policy (storage.managed); Chrome and Edge refuse values outside it.
+  await cp(join(root, 'managed-schema.json'), join(out, 'managed-schema.json'));
 
   await cp(join(src, 'popup/popup.html'), join(out, 'popup.html'));
   await cp(join(src, 'options/options.html'), join(out, 'options.html'));
@@ -62,7 +71,7 @@ async function main() {
   const popup = await readFile(join(out, 'popup.js'));
   const gzipped = gzipSync(popup, { level: 9 }).length;
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-  console.log(`Built ${out} (version ${version}, server ${serverBase})`);
+  console.log(`Built ${out} (${dev ? 'development' : 'production'}, version ${version}, server ${serverBase})`);
   console.log(`popup.js: ${kb(popup.length)} minified, ${kb(gzipped)} gzipped (budget ${kb(POPUP_BUDGET_BYTES)} minified)`);
   if (popup.length > POPUP_BUDGET_BYTES) {
     console.error('popup.js is over its size budget');

@@ -8,11 +8,13 @@ interface Props {
   token: string;
   me: Me;
   onUnauthorized: () => void;
+  /** Sign out pressed: the page ends the session (on the server, best effort, and here). */
+  onSignOut: () => void;
 }
 
 type Status = 'idle' | 'saving' | 'saved' | 'failed';
 
-export function AccountForm({ api, token, me, onUnauthorized }: Props) {
+export function AccountForm({ api, token, me, onUnauthorized, onSignOut }: Props) {
   const [name, setName] = useState(me.contact.name ?? '');
   const [locale, setLocale] = useState<Locale>(me.contact.locale);
   const [status, setStatus] = useState<Status>('idle');
@@ -32,6 +34,12 @@ export function AccountForm({ api, token, me, onUnauthorized }: Props) {
 
   return (
     <form class="stack" onSubmit={submit}>
+      <div class="row">
+        <p>{t('options_signed_in_as', me.contact.email)}</p>
+        <button type="button" class="button secondary" onClick={onSignOut}>
+          {t('options_sign_out')}
+        </button>
+      </div>
       <div class="field">
         <label for="name">{t('options_name_label')}</label>
         <input id="name" type="text" autocomplete="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { ErasureReceipt, Me } from '../../contract/index.js';
 import { createApiClient, type ApiClient } from '../shared/api-client.js';
 import { t } from '../shared/i18n.js';
+import { applyManagedServerUrl, readManagedSettings } from '../shared/managed-settings.js';
+import { DEV_BUILD } from '../shared/server-url.js';
 import { clearSession, readState, writeState, type OptionsSection } from '../shared/session-store.js';
 import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notice.js';
 import { AccountForm } from './account-form.js';
@@ -9,7 +11,7 @@ import { AdvisoriesSection } from './advisories-section.js';
 import { MutedTicketsSection } from './muted-tickets-section.js';
 import { ErasureReceiptView, MyDataSection } from './my-data-section.js';
 import { OrganizationSection } from './organization-section.js';
-import { ServerUrlForm } from './server-url-form.js';
+import { ManagedServerUrl, ServerUrlForm } from './server-url-form.js';
 
 type Account =
   | { name: 'loading' }
@@ -22,12 +24,16 @@ type Account =
 interface Props {
   /** Tests pass a stub; the page builds a client for the stored server URL. */
   makeApi?: (serverUrl: string) => ApiClient;
+  /** The developer server-URL setting: in development builds only (tests pass either). */
+  developerSettings?: boolean;
 }
 
 const clientFor = (serverUrl: string) => createApiClient({ serverUrl });
 
-export function OptionsApp({ makeApi = clientFor }: Props) {
+export function OptionsApp({ makeApi = clientFor, developerSettings = DEV_BUILD }: Props) {
   const [serverUrl, setServerUrl] = useState<string | null>(null);
+  /** Set by the organization's policy: shown read-only, and the developer setting is gone. */
+  const [managedServerUrl, setManagedServerUrl] = useState<string | null>(null);
   const [account, setAccount] = useState<Account>({ name: 'loading' });
   const [shownSection, setShownSection] = useState<OptionsSection | null>(null);
   const advisoriesHeading = useRef<HTMLHeadingElement>(null);
@@ -42,6 +48,10 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
 
   const load = useCallback(async () => {
     setAccount({ name: 'loading' });
+    const managed = await readManagedSettings();
+    setManagedServerUrl(managed.serverUrl);
+    // The background applies a policy too; reading it here means no page ever uses a stale server.
+    await applyManagedServerUrl(managed);
     const state = await readState();
     setServerUrl(state.serverUrl);
     await takeShownSection(state.optionsSection);
@@ -75,6 +85,15 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
 
   const signOut = useCallback(() => void clearSession().then(() => setAccount({ name: 'signed-out' })), []);
 
+  /** Sign out pressed: as in the popup, the server is told (best effort) and the local session ends anyway. */
+  const signOutPressed = useCallback(
+    async (token: string) => {
+      if (api) await api.signOut(token).catch(() => undefined);
+      signOut();
+    },
+    [api, signOut],
+  );
+
   const erased = useCallback(async (receipt: ErasureReceipt) => {
     // The server already ended the session; a storage failure must not hide the receipt.
     await clearSession().catch(() => undefined);
@@ -96,6 +115,7 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
             token={account.token}
             me={account.me}
             onUnauthorized={signOut}
+            onSignOut={() => void signOutPressed(account.token)}
           />
         )}
       </section>
@@ -128,10 +148,18 @@ export function OptionsApp({ makeApi = clientFor }: Props) {
           {account.name === 'erased' && <ErasureReceiptView receipt={account.receipt} />}
         </section>
       )}
-      <section class="card stack" aria-labelledby="dev-heading">
-        <h2 id="dev-heading">{t('options_dev_heading')}</h2>
-        {serverUrl !== null && <ServerUrlForm serverUrl={serverUrl} onChanged={load} />}
-      </section>
+      {managedServerUrl !== null && (
+        <section class="card stack" aria-labelledby="server-heading">
+          <h2 id="server-heading">{t('options_server_heading')}</h2>
+          <ManagedServerUrl serverUrl={managedServerUrl} />
+        </section>
+      )}
+      {managedServerUrl === null && developerSettings && (
+        <section class="card stack" aria-labelledby="dev-heading">
+          <h2 id="dev-heading">{t('options_dev_heading')}</h2>
+          {serverUrl !== null && <ServerUrlForm serverUrl={serverUrl} onChanged={load} />}
+        </section>
+      )}
     </main>
   );
 }

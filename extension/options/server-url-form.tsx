@@ -60,3 +60,16 @@ export function ServerUrlForm({ serverUrl, onChanged }: Props) {
     </form>
   );
 }
+
+/** The address a client's IT set by policy: shown, not editable, and no developer wording. */
+export function ManagedServerUrl({ serverUrl }: { serverUrl: string }) {
+  return (
+    <div class="field">
+      <label for="managed-server-url">{t('options_server_managed_label')}</label>
+      <input id="managed-server-url" type="url" value={serverUrl} readOnly aria-describedby="managed-server-url-note" />
+      <span id="managed-server-url-note" class="muted">
+        {t('options_server_managed')}
+      </span>
+    </div>
+  );
+}

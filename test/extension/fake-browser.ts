@@ -29,10 +29,15 @@ function format(entry: MessageEntry, substitutions: string[]): string {
 export const fake = {
   language: 'en',
   storage: new Map<string, unknown>(),
+  /** What a policy set (storage.managed); `managedArea` 'rejects' as Firefox does with no policy, 'missing' as where the area is undefined. */
+  managed: new Map<string, unknown>(),
+  managedArea: 'present' as 'present' | 'rejects' | 'missing',
   openedOptions: 0,
   reset(language = 'en') {
     this.language = language;
     this.storage.clear();
+    this.managed.clear();
+    this.managedArea = 'present';
     this.openedOptions = 0;
   },
 };
@@ -59,6 +64,17 @@ export const browser = {
         for (const key of ([] as string[]).concat(keys)) fake.storage.delete(key);
       },
     },
+    get managed() {
+      if (fake.managedArea === 'missing') return undefined;
+      return {
+        async get(keys: null | string | string[]): Promise<Record<string, unknown>> {
+          if (fake.managedArea === 'rejects') throw new Error('Managed storage manifest not found');
+          const wanted = keys === null ? [...fake.managed.keys()] : ([] as string[]).concat(keys);
+          return Object.fromEntries(wanted.filter((k) => fake.managed.has(k)).map((k) => [k, fake.managed.get(k)]));
+        },
+      };
+    },
+    onChanged: { addListener() {} },
   },
   runtime: {
     async openOptionsPage(): Promise<void> {

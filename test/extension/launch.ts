@@ -12,12 +12,15 @@ const root = resolve(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
 export { CHROMIUM };
 
-/** Builds into a fresh temporary directory (absolute path), so parallel test files never clash. */
-export async function buildExtension(serverUrl = 'http://localhost:3000'): Promise<string> {
+/**
+ * Builds into a fresh temporary directory (absolute path), so parallel test files never clash.
+ * A development build unless `dev: false`: the tests point the options page at their own server.
+ */
+export async function buildExtension(serverUrl = 'http://localhost:3000', { dev = true }: { dev?: boolean } = {}): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), 'serveitpro-extension-'));
   await run(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/build-extension.ts'], {
     cwd: root,
-    env: { ...process.env, EXTENSION_SERVER_URL: serverUrl, EXTENSION_OUT_DIR: outDir },
+    env: { ...process.env, EXTENSION_SERVER_URL: serverUrl, EXTENSION_OUT_DIR: outDir, EXTENSION_DEV: dev ? '1' : '0' },
   });
   return outDir;
 }
@@ -25,6 +28,8 @@ export async function buildExtension(serverUrl = 'http://localhost:3000'): Promi
 export interface LaunchOptions {
   /** Server URL baked into the build (ignored when extensionDir is given). */
   serverUrl?: string;
+  /** A development build (the default) or, false, what the stores get (ignored when extensionDir is given). */
+  dev?: boolean;
   /** An existing build to load instead of building one. */
   extensionDir?: string;
   /** Browser UI language, e.g. 'fr' (switches browser.i18n). */
@@ -47,7 +52,7 @@ export interface LaunchedExtension {
 export async function launchExtension(options: LaunchOptions = {}): Promise<LaunchedExtension> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
   const ownBuild = options.extensionDir === undefined;
-  const extensionDir = options.extensionDir ?? (await buildExtension(options.serverUrl));
+  const extensionDir = options.extensionDir ?? (await buildExtension(options.serverUrl, { dev: options.dev ?? true }));
   const profileDir = await mkdtemp(join(tmpdir(), 'serveitpro-profile-'));
   const cleanUp = async () => {
     await rm(profileDir, { recursive: true, force: true });

@@ -1,0 +1,51 @@
+import { browser } from './browser.js';
+import { normalizeServerUrl } from './server-url.js';
+import { readState, writeState } from './session-store.js';
+
+/**
+ * What a client's IT set by policy (`browser.storage.managed`, declared in managed-schema.json):
+ * Chrome and Edge read `3rdparty.extensions.<id>`, Firefox `3rdparty.Extensions.<gecko id>`.
+ * Each value is null when no policy sets it, or when it is not usable.
+ */
+export interface ManagedSettings {
+  /** The service's origin (and path), normalized like the developer setting; it wins over the stored one. */
+  serverUrl: string | null;
+  /** What the popup's email field starts with: an address, or the part after @ (e.g. "@client.example"). */
+  signInEmailHint: string | null;
+}
+
+export const NO_MANAGED_SETTINGS: ManagedSettings = { serverUrl: null, signInEmailHint: null };
+
+const MAX_HINT_LENGTH = 254; // the longest email address
+
+function hint(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  return text !== '' && text.length <= MAX_HINT_LENGTH && !/\s/.test(text) ? text : null;
+}
+
+/** The managed values, never throwing: Firefox rejects when no policy exists, and the area may be missing. */
+export async function readManagedSettings(): Promise<ManagedSettings> {
+  let raw: Record<string, unknown>;
+  try {
+    const area = (browser.storage as { managed?: { get(keys: null): Promise<Record<string, unknown>> } }).managed;
+    if (!area) return NO_MANAGED_SETTINGS;
+    raw = (await area.get(null)) ?? {};
+  } catch {
+    return NO_MANAGED_SETTINGS;
+  }
+  const serverUrl = typeof raw['serverUrl'] === 'string' ? normalizeServerUrl(raw['serverUrl']) : null;
+  return { serverUrl, signInEmailHint: hint(raw['signInEmailHint']) };
+}
+
+/**
+ * Makes the managed server URL the stored one, so every page reads it with the rest of the state.
+ * Another server means another session: the old one is dropped, as the developer setting does.
+ * Returns the server URL now stored.
+ */
+export async function applyManagedServerUrl(settings?: ManagedSettings): Promise<string> {
+  const [{ serverUrl: managed }, state] = await Promise.all([settings ?? readManagedSettings(), readState()]);
+  if (managed === null || managed === state.serverUrl) return state.serverUrl;
+  await writeState({ serverUrl: managed, sessionToken: null, sessionExpiresAt: null, pendingEmail: null });
+  return managed;
+}
