@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me, MyRecentMessage } from '../../contract/index.js';
-import { fake } from '../../test/extension/fake-browser.js';
+import { browser, fake } from '../../test/extension/fake-browser.js';
 import { deferred, fail, ok, problem, sampleMe, stubApi } from '../../test/extension/fixtures.js';
 import { RecentEmails } from './recent-emails.js';
 
@@ -106,7 +106,7 @@ describe('the switches', () => {
     await screen.findByRole('list');
     const [newsletter] = screen.getAllByRole('switch', { name: 'Monthly newsletter' });
     fireEvent.click(newsletter!);
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('The server refused the change, so it was undone.'));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(browser.i18n.getMessage('prefs_save_failed')));
     expect(newsletter!.getAttribute('aria-checked')).toBe('true');
   });
 
