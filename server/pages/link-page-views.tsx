@@ -1,18 +1,32 @@
 import type { ComponentChildren } from 'preact';
 import type { Acknowledgment, CategoryInfo, Contact, Locale, MyAdvisory } from '../../contract/index.js';
+import type { AddressProblem } from '../contacts/email-address.js';
 import { formatDate } from '../rendering/format.js';
+import { CategoryChoice } from './category-choice.js';
 import { PAGE_STRINGS } from './page-strings.js';
 import { PreferenceCenter, type ShownWording } from './preference-center.js';
 
-// The views of the pages behind email links: what each state shows, nothing about how it was reached.
+// The views of the pages behind email links: what each state shows, and its window title; nothing
+// about how it was reached.
 
-export type UnsubscribeState = 'confirm' | 'unsubscribed' | 'resubscribed';
+/** One state of a page: its window title and its content. */
+export interface PageView {
+  title: string;
+  children: ComponentChildren;
+}
 
-export function Card({ heading, status, children }: { heading: string; status?: boolean; children?: ComponentChildren }) {
+/** What a person's action on a link page did, shown by the GET its POST redirects to. */
+export type DoneNotice = 'saved' | 'allOff' | 'dataSent';
+
+/** A card with the page's one h1; a success card is announced and looks done (icon, border, colour). */
+export function Card({ heading, success, children }: { heading: string; success?: boolean; children?: ComponentChildren }) {
   return (
-    <section class="card">
-      {status ? (
-        <div role="status">
+    <section class={success ? 'card success' : 'card'}>
+      {success ? (
+        <div role="status" class="success-heading">
+          <span class="success-icon" aria-hidden="true">
+            ✓
+          </span>
           <h1>{heading}</h1>
         </div>
       ) : (
@@ -23,13 +37,25 @@ export function Card({ heading, status, children }: { heading: string; status?: 
   );
 }
 
-export function FreshLinkForm({ locale }: { locale: Locale }) {
+export function FreshLinkForm({ locale, problem, typed }: { locale: Locale; problem?: AddressProblem; typed?: string }) {
   const t = PAGE_STRINGS[locale];
   return (
     <form method="post" action="/links/fresh">
       <input type="hidden" name="lang" value={locale} />
       <label for="fresh-email">{t.emailLabel}</label>
-      <input type="email" id="fresh-email" name="email" autocomplete="email" required />
+      {problem && (
+        <p id="fresh-email-problem" class="problem" role="alert">
+          {t.addressProblem[problem]}
+        </p>
+      )}
+      <input
+        type="email"
+        id="fresh-email"
+        name="email"
+        autocomplete="email"
+        required
+        {...(problem ? { 'aria-invalid': 'true', 'aria-describedby': 'fresh-email-problem', value: typed } : {})}
+      />
       <button type="submit" class="primary">
         {t.sendLink}
       </button>
@@ -48,6 +74,7 @@ export function PreferencesView({
   action,
   wording,
   lockedBy,
+  headingLevel = 1,
 }: {
   contact: Contact;
   locale: Locale;
@@ -56,6 +83,8 @@ export function PreferencesView({
   wording: ShownWording;
   /** The organization that locked some categories on, if any. */
   lockedBy: string | null;
+  /** 1 on its own page; 2 under an unsubscribe card, which holds the page's h1. */
+  headingLevel?: 1 | 2;
 }) {
   const t = PAGE_STRINGS[locale];
   return (
@@ -70,6 +99,7 @@ export function PreferencesView({
         ticketDelivery={contact.ticketDelivery}
         action={action}
         wording={wording}
+        headingLevel={headingLevel}
       />
       <form method="post" action={action} class="card">
         <input type="hidden" name="lang" value={locale} />
@@ -83,55 +113,79 @@ export function PreferencesView({
   );
 }
 
-/** One category to confirm leaving (or already left, with Undo), above the preference center. */
-export function UnsubscribeView(props: {
-  contact: Contact;
-  locale: Locale;
-  categories: readonly CategoryInfo[];
-  category: CategoryInfo | undefined;
-  state: UnsubscribeState;
-  action: string;
-  /** The preference center's wording. */
-  wording: ShownWording;
-  /** This page's own wording, about the one category. */
-  unsubscribeWording: ShownWording;
-  lockedBy: string | null;
-}) {
-  const { contact, locale, category, state, action, unsubscribeWording, lockedBy } = props;
+/** The preference center on its own page, under what was just done, if anything. */
+export function preferencesPage(props: Parameters<typeof PreferencesView>[0], done?: DoneNotice): PageView {
+  const t = PAGE_STRINGS[props.locale];
+  return withDone(props.locale, props.contact, done, { title: t.centerHeading, children: <PreferencesView {...props} headingLevel={1} /> });
+}
+
+/** Where the unsubscribe card stands: asked, just done, already so before, undone, or not the person's to change. */
+export type UnsubscribeState = 'confirm' | 'unsubscribed' | 'already-unsubscribed' | 'resubscribed' | 'required';
+
+/** One category to confirm leaving (or left, with Undo only when this person's action did it), above the preference center. */
+export function unsubscribePage(
+  props: Parameters<typeof PreferencesView>[0] & {
+    category: CategoryInfo | undefined;
+    state: UnsubscribeState;
+    /** This page's own wording, about the one category. */
+    unsubscribeWording: ShownWording;
+  },
+  done?: DoneNotice,
+): PageView {
+  const { locale, category, state, action, unsubscribeWording, lockedBy } = props;
   const t = PAGE_STRINGS[locale];
-  if (!category) return <PreferencesView {...props} />;
+  if (!category) return preferencesPage(props, done);
   const label = category.label[locale];
-  const subscribed = contact.preferences[category.key] === true;
-  let card: ComponentChildren;
-  if (category.required || (lockedBy && contact.lockedCategories.includes(category.key))) {
-    card = (
-      <Card heading={label}>
-        <p>{category.required ? t.requiredCategoryIntro : t.lockedCategoryIntro(lockedBy!)}</p>
-      </Card>
-    );
-  } else if (state === 'unsubscribed' || (state === 'confirm' && !subscribed)) {
-    card = (
-      <Card heading={state === 'unsubscribed' ? t.unsubscribedHeading(label) : t.alreadyUnsubscribed(label)} status={state === 'unsubscribed'}>
-        {state === 'unsubscribed' && <p>{t.unsubscribedIntro}</p>}
-        <WordingButton locale={locale} action={action} wording={unsubscribeWording} value="resubscribe" label={t.undoButton} kind="secondary" />
-      </Card>
-    );
-  } else if (state === 'resubscribed') {
-    card = <Card heading={t.resubscribedHeading(label)} status />;
-  } else {
-    card = (
-      <Card heading={t.confirmHeading(label)}>
-        <p>{t.confirmIntro}</p>
-        <WordingButton locale={locale} action={action} wording={unsubscribeWording} value="unsubscribe" label={t.confirmButton} kind="primary" />
-      </Card>
-    );
-  }
-  return (
-    <>
-      {card}
-      <PreferencesView {...props} />
-    </>
+  const button = (value: 'unsubscribe' | 'resubscribe', text: string, kind: 'primary' | 'secondary') => (
+    <WordingButton locale={locale} action={action} wording={unsubscribeWording} value={value} label={text} kind={kind} />
   );
+  const cards: Record<UnsubscribeState, () => { heading: string; card: ComponentChildren }> = {
+    required: () => ({
+      heading: label,
+      card: (
+        <Card heading={label}>
+          <p>{category.required ? t.requiredCategoryIntro : t.lockedCategoryIntro(lockedBy ?? '')}</p>
+        </Card>
+      ),
+    }),
+    unsubscribed: () => ({
+      heading: t.unsubscribedHeading(label),
+      card: (
+        <Card heading={t.unsubscribedHeading(label)} success>
+          <p>{t.unsubscribedIntro}</p>
+          {button('resubscribe', t.undoButton, 'secondary')}
+        </Card>
+      ),
+    }),
+    'already-unsubscribed': () => ({
+      heading: t.alreadyUnsubscribed(label),
+      card: (
+        <Card heading={t.alreadyUnsubscribed(label)}>
+          <p>{t.alreadyUnsubscribedIntro}</p>
+        </Card>
+      ),
+    }),
+    resubscribed: () => ({ heading: t.resubscribedHeading(label), card: <Card heading={t.resubscribedHeading(label)} success /> }),
+    confirm: () => ({
+      heading: t.confirmHeading(label),
+      card: (
+        <Card heading={t.confirmHeading(label)}>
+          <p>{t.confirmIntro}</p>
+          {button('unsubscribe', t.confirmButton, 'primary')}
+        </Card>
+      ),
+    }),
+  };
+  const { heading, card } = cards[state]();
+  return withDone(locale, props.contact, done, {
+    title: heading,
+    children: (
+      <>
+        {card}
+        <PreferencesView {...props} headingLevel={2} />
+      </>
+    ),
+  });
 }
 
 /**
@@ -154,136 +208,183 @@ function WordingButton(props: { locale: Locale; action: string; wording: { text:
   );
 }
 
-/** What was done, announced, above the page it was done on. */
-export function Done({ message, children }: { message: string; children: ComponentChildren }) {
-  return (
-    <>
-      <p class="status" role="status">
-        {message}
-      </p>
-      {children}
-    </>
-  );
+/** What was just done, announced above the page it was done on; the window title says it too. */
+function withDone(locale: Locale, contact: Contact, done: DoneNotice | undefined, view: PageView): PageView {
+  if (!done) return view;
+  const t = PAGE_STRINGS[locale];
+  const message = done === 'dataSent' ? t.dataSent(contact.email) : t[done];
+  return {
+    title: t.title[done],
+    children: (
+      <>
+        <p class="status" role="status">
+          <span class="success-icon" aria-hidden="true">
+            ✓
+          </span>
+          <span>{message}</span>
+        </p>
+        {view.children}
+      </>
+    ),
+  };
 }
 
 /** A link that cannot be used: expired ones and broken ones both offer a fresh link by email. */
-export function BrokenLinkView({ locale, reason }: { locale: Locale; reason: 'expired' | 'invalid' }) {
+export function brokenLinkPage(locale: Locale, reason: 'expired' | 'invalid'): PageView {
   const t = PAGE_STRINGS[locale];
-  return (
-    <Card heading={reason === 'expired' ? t.expiredHeading : t.invalidHeading}>
-      <p>{reason === 'expired' ? t.expiredIntro : t.invalidIntro}</p>
-      <FreshLinkForm locale={locale} />
-    </Card>
-  );
+  const heading = reason === 'expired' ? t.expiredHeading : t.invalidHeading;
+  return {
+    title: heading,
+    children: (
+      <Card heading={heading}>
+        <p>{reason === 'expired' ? t.expiredIntro : t.invalidIntro}</p>
+        <FreshLinkForm locale={locale} />
+      </Card>
+    ),
+  };
 }
 
 /** A page that only says something: the contact is gone, too many attempts, a link is on its way, or a sample's link was opened. */
-export function NoticeView({ locale, notice }: { locale: Locale; notice: 'gone' | 'tooMany' | 'sent' | 'sample' }) {
+export function noticePage(locale: Locale, notice: 'gone' | 'tooMany' | 'sent' | 'sample'): PageView {
   const t = PAGE_STRINGS[locale];
-  return (
-    <Card heading={t[`${notice}Heading`]}>
-      <p>{t[`${notice}Intro`]}</p>
-    </Card>
-  );
+  const heading = t[`${notice}Heading`];
+  return {
+    title: heading,
+    children: (
+      <Card heading={heading} success={notice === 'sent'}>
+        <p>{t[`${notice}Intro`]}</p>
+      </Card>
+    ),
+  };
 }
 
-export function BadAddressView({ locale, reason }: { locale: Locale; reason: string }) {
+/** The fresh-link form again, saying in the page's language what is wrong with the address typed. */
+export function badAddressPage(locale: Locale, problem: AddressProblem, typed: string): PageView {
   const t = PAGE_STRINGS[locale];
-  return (
-    <Card heading={t.expiredHeading}>
-      <p role="alert">{reason}</p>
-      <FreshLinkForm locale={locale} />
-    </Card>
-  );
+  return {
+    title: t.title.badAddress,
+    children: (
+      <Card heading={t.badAddressHeading}>
+        <FreshLinkForm locale={locale} problem={problem} typed={typed} />
+      </Card>
+    ),
+  };
 }
 
 /** A double opt-in or a reconfirmation: the email's wording again, and the one button that records express consent. */
-export function ConfirmView({ locale, kind, wording, action }: { locale: Locale; kind: 'double-opt-in' | 'reconfirmation'; wording: string; action: string }) {
+export function confirmPage(locale: Locale, kind: 'double-opt-in' | 'reconfirmation', wording: string, action: string): PageView {
   const t = PAGE_STRINGS[locale];
-  return (
-    <Card heading={kind === 'double-opt-in' ? t.confirmSubscriptionHeading : t.reconfirmHeading}>
-      <WordingButton
-        locale={locale}
-        action={action}
-        wording={{ text: wording }}
-        value="confirm"
-        label={kind === 'double-opt-in' ? t.confirmSubscriptionButton : t.reconfirmButton}
-        kind="primary"
-      />
-    </Card>
-  );
+  const heading = kind === 'double-opt-in' ? t.confirmSubscriptionHeading : t.reconfirmHeading;
+  return {
+    title: heading,
+    children: (
+      <Card heading={heading}>
+        <WordingButton
+          locale={locale}
+          action={action}
+          wording={{ text: wording }}
+          value="confirm"
+          label={kind === 'double-opt-in' ? t.confirmSubscriptionButton : t.reconfirmButton}
+          kind="primary"
+        />
+      </Card>
+    ),
+  };
 }
 
 /** What confirming did: subscribed now, or already before; an expired request changed nothing. */
-export function ConfirmedView({ locale, outcome, categories }: { locale: Locale; outcome: 'confirmed' | 'already-confirmed' | 'expired'; categories: string }) {
+export function confirmedPage(locale: Locale, outcome: 'confirmed' | 'already-confirmed' | 'expired', categories: string): PageView {
   const t = PAGE_STRINGS[locale];
   if (outcome === 'expired') {
-    return (
-      <Card heading={t.confirmExpiredHeading}>
-        <p>{t.confirmExpiredIntro}</p>
-        <FreshLinkForm locale={locale} />
-      </Card>
-    );
+    return {
+      title: t.confirmExpiredHeading,
+      children: (
+        <Card heading={t.confirmExpiredHeading}>
+          <p>{t.confirmExpiredIntro}</p>
+          <FreshLinkForm locale={locale} />
+        </Card>
+      ),
+    };
   }
   const confirmed = outcome === 'confirmed';
-  return (
-    <Card heading={confirmed ? t.confirmedHeading(categories) : t.alreadyConfirmedHeading} status>
-      <p>{confirmed ? t.confirmedIntro : t.alreadyConfirmedIntro}</p>
-    </Card>
-  );
+  const heading = confirmed ? t.confirmedHeading(categories) : t.alreadyConfirmedHeading;
+  return {
+    title: heading,
+    children: (
+      <Card heading={heading} success>
+        <p>{confirmed ? t.confirmedIntro : t.alreadyConfirmedIntro}</p>
+      </Card>
+    ),
+  };
 }
 
 /** The public subscribe form: an address and the express-only categories; a confirmation goes by email. */
-export function SubscribeView(props: { locale: Locale; categories: readonly CategoryInfo[]; chosen: string[]; wording: ShownWording; problem?: string }) {
-  const { locale, categories, chosen, wording, problem } = props;
+export function subscribePage(props: { locale: Locale; categories: readonly CategoryInfo[]; chosen: string[]; wording: ShownWording; problem?: 'choose' | AddressProblem; typed?: string }): PageView {
+  const { locale, categories, chosen, wording, problem, typed } = props;
   const t = PAGE_STRINGS[locale];
-  return (
-    <form method="post" action="/subscribe" class="card">
-      <input type="hidden" name="lang" value={locale} />
-      <input type="hidden" name="wording" value={wording.version} />
-      <h1>{t.subscribeHeading}</h1>
-      <p class="wording">{wording.text}</p>
-      {problem && <p role="alert">{problem}</p>}
-      <fieldset>
-        <legend>{t.subscribeLegend}</legend>
-        {categories.map((category) => {
-          const id = `subscribe-${category.key}`;
-          return (
-            <div class="category" key={category.key}>
-              <input type="checkbox" id={id} name="category" value={category.key} checked={chosen.includes(category.key)} aria-describedby={`${id}-description`} />
-              <div>
-                <label for={id}>{category.label[locale]}</label>
-                <p class="description" id={`${id}-description`}>
-                  {category.description[locale]}
-                </p>
-              </div>
-            </div>
-          );
-        })}
-      </fieldset>
-      <label for="subscribe-email">{t.emailLabel}</label>
-      <input type="email" id="subscribe-email" name="email" autocomplete="email" required />
-      <div class="actions">
-        <button type="submit" class="primary">
-          {t.subscribeButton}
-        </button>
-      </div>
-    </form>
-  );
+  const addressProblem = problem && problem !== 'choose' ? problem : undefined;
+  return {
+    title: problem === 'choose' ? t.title.subscribeProblem : addressProblem ? t.title.badAddress : t.subscribeHeading,
+    children: (
+      <form method="post" action="/subscribe" class="card">
+        <input type="hidden" name="lang" value={locale} />
+        <input type="hidden" name="wording" value={wording.version} />
+        <h1>{t.subscribeHeading}</h1>
+        <p class="wording">{wording.text}</p>
+        <fieldset {...(problem === 'choose' ? { 'aria-describedby': 'subscribe-problem' } : {})}>
+          <legend>{t.subscribeLegend}</legend>
+          {problem === 'choose' && (
+            <p id="subscribe-problem" class="problem" role="alert">
+              {t.chooseCategory}
+            </p>
+          )}
+          {categories.map((category) => (
+            <CategoryChoice key={category.key} id={`subscribe-${category.key}`} category={category} locale={locale} checked={chosen.includes(category.key)}>
+              <p class="description" id={`subscribe-${category.key}-description`}>
+                {category.description[locale]}
+              </p>
+            </CategoryChoice>
+          ))}
+        </fieldset>
+        <label for="subscribe-email">{t.emailLabel}</label>
+        {addressProblem && (
+          <p id="subscribe-email-problem" class="problem" role="alert">
+            {t.addressProblem[addressProblem]}
+          </p>
+        )}
+        <input
+          type="email"
+          id="subscribe-email"
+          name="email"
+          autocomplete="email"
+          required
+          {...(addressProblem ? { 'aria-invalid': 'true', 'aria-describedby': 'subscribe-email-problem', value: typed } : {})}
+        />
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t.subscribeButton}
+          </button>
+        </div>
+      </form>
+    ),
+  };
 }
 
 /** The subscribe form's answer, the same for every address. */
-export function SubscribeSentView({ locale }: { locale: Locale }) {
+export function subscribeSentPage(locale: Locale): PageView {
   const t = PAGE_STRINGS[locale];
-  return (
-    <Card heading={t.sentHeading}>
-      <p>{t.subscribeSentIntro}</p>
-    </Card>
-  );
+  return {
+    title: t.sentHeading,
+    children: (
+      <Card heading={t.sentHeading} success>
+        <p>{t.subscribeSentIntro}</p>
+      </Card>
+    ),
+  };
 }
 
 /** One ticket to stop hearing about, or stopped (with Undo), or back on. */
-export function MuteTicketView({ locale, ticketId, state, action }: { locale: Locale; ticketId: string; state: 'confirm' | 'muted' | 'unmuted'; action: string }) {
+export function muteTicketPage(locale: Locale, ticketId: string, state: 'confirm' | 'muted' | 'unmuted', action: string): PageView {
   const t = PAGE_STRINGS[locale];
   const form = (value: string, label: string, kind: 'primary' | 'secondary') => (
     <form method="post" action={action}>
@@ -294,25 +395,32 @@ export function MuteTicketView({ locale, ticketId, state, action }: { locale: Lo
     </form>
   );
   if (state === 'confirm') {
-    return (
-      <Card heading={t.muteHeading(ticketId)}>
-        <p>{t.muteIntro}</p>
-        {form('mute', t.muteButton, 'primary')}
-      </Card>
-    );
+    return {
+      title: t.muteHeading(ticketId),
+      children: (
+        <Card heading={t.muteHeading(ticketId)}>
+          <p>{t.muteIntro}</p>
+          {form('mute', t.muteButton, 'primary')}
+        </Card>
+      ),
+    };
   }
-  return (
-    <Card heading={state === 'muted' ? t.mutedHeading(ticketId) : t.unmutedHeading(ticketId)} status>
-      {state === 'muted' && form('unmute', t.unmuteButton, 'secondary')}
-    </Card>
-  );
+  const heading = state === 'muted' ? t.mutedHeading(ticketId) : t.unmutedHeading(ticketId);
+  return {
+    title: heading,
+    children: (
+      <Card heading={heading} success>
+        {state === 'muted' && form('unmute', t.unmuteButton, 'secondary')}
+      </Card>
+    ),
+  };
 }
 
 /**
  * An advisory's acknowledgment link: the advisory's title, what the organization has confirmed
  * so far and by whom, and the one button (while the asked action is not yet confirmed).
  */
-export function AcknowledgeView(props: { locale: Locale; advisory: MyAdvisory; organization: string; asked: Acknowledgment; done: boolean; action: string }) {
+export function acknowledgePage(props: { locale: Locale; advisory: MyAdvisory; organization: string; asked: Acknowledgment; done: boolean; action: string }): PageView {
   const { locale, advisory, organization, asked, done, action } = props;
   const t = PAGE_STRINGS[locale];
   const who = (a: NonNullable<MyAdvisory['read']>) => (a.byMe ? t.ackYou : (a.by ?? t.ackColleague));
@@ -323,33 +431,39 @@ export function AcknowledgeView(props: { locale: Locale; advisory: MyAdvisory; o
     </ul>
   );
   if (done) {
-    return (
-      <Card heading={t.ackDoneHeading(organization)} status>
-        <p lang={advisory.language}>{advisory.title}</p>
-        {state}
-      </Card>
-    );
+    return {
+      title: t.ackDoneHeading(organization),
+      children: (
+        <Card heading={t.ackDoneHeading(organization)} success>
+          <p lang={advisory.language}>{advisory.title}</p>
+          {state}
+        </Card>
+      ),
+    };
   }
   const confirmed = asked === 'read' ? advisory.read : advisory.applied;
-  return (
-    <Card heading={advisory.title}>
-      {confirmed ? (
-        <>
-          {state}
-          <p>{t.ackNothingToDo}</p>
-        </>
-      ) : (
-        <>
-          <p>{asked === 'read' ? t.ackReadIntro(organization) : t.ackAppliedIntro(organization)}</p>
-          {state}
-          <form method="post" action={action}>
-            <input type="hidden" name="lang" value={locale} />
-            <button type="submit" name="action" value="acknowledge" class="primary">
-              {asked === 'read' ? t.ackReadButton : t.ackAppliedButton}
-            </button>
-          </form>
-        </>
-      )}
-    </Card>
-  );
+  return {
+    title: confirmed ? `${advisory.title} · ${t.ackNothingToDo}` : advisory.title,
+    children: (
+      <Card heading={advisory.title}>
+        {confirmed ? (
+          <>
+            {state}
+            <p>{t.ackNothingToDo}</p>
+          </>
+        ) : (
+          <>
+            <p>{asked === 'read' ? t.ackReadIntro(organization) : t.ackAppliedIntro(organization)}</p>
+            {state}
+            <form method="post" action={action}>
+              <input type="hidden" name="lang" value={locale} />
+              <button type="submit" name="action" value="acknowledge" class="primary">
+                {asked === 'read' ? t.ackReadButton : t.ackAppliedButton}
+              </button>
+            </form>
+          </>
+        )}
+      </Card>
+    ),
+  };
 }

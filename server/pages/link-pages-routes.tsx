@@ -2,12 +2,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { ComponentChildren } from 'preact';
 import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type CategoryInfo, type ConsentSetting, type Contact, type Locale, type WordingSurface } from '../../contract/index.js';
 import type { AfterAnswer } from '../after-answer.js';
 import type { Categories } from '../consent/categories.js';
 import type { Contacts } from '../contacts/contacts.js';
-import { normalizeEmail } from '../contacts/email-address.js';
+import { normalizeEmail, type AddressProblem } from '../contacts/email-address.js';
 import { DomainError } from '../errors.js';
 import type { Endpoints, LinkCheck, LinkPurpose, Reply } from '../http/endpoints.js';
 import { originOf } from '../http/origin.js';
@@ -21,22 +20,23 @@ import type { ConsentRequests } from '../consent/consent-requests.js';
 import { quotedList } from '../rendering/format.js';
 import type { ShownWording } from './preference-center.js';
 import {
-  BadAddressView,
-  BrokenLinkView,
-  ConfirmedView,
-  ConfirmView,
-  Done,
-  MuteTicketView,
-  AcknowledgeView,
-  SubscribeSentView,
-  SubscribeView,
-  NoticeView,
-  PreferencesView,
-  UnsubscribeView,
+  acknowledgePage,
+  badAddressPage,
+  brokenLinkPage,
+  confirmedPage,
+  confirmPage,
+  muteTicketPage,
+  noticePage,
+  preferencesPage,
+  subscribePage,
+  subscribeSentPage,
+  unsubscribePage,
+  type DoneNotice,
+  type PageView,
   type UnsubscribeState,
 } from './link-page-views.js';
 import { renderPage } from './page-layout.js';
-import { PAGE_STRINGS, pageLocale } from './page-strings.js';
+import { pageLocale } from './page-strings.js';
 import type { LinkPageMetrics } from './page-actions.js';
 
 export interface LinkPagesDeps {
@@ -69,6 +69,16 @@ const PAGE_HEADERS: Record<string, string> = {
 export const PAGE_ACTIONS_PER_HOUR = 20;
 const CONSENT_ACTIONS = new Set(['unsubscribe', 'resubscribe', 'save', 'unsubscribe-all', 'confirm', 'mute', 'unmute']);
 
+/**
+ * What a POST did, named in the query of the GET it redirects to (post/redirect/get): only a word
+ * from this list, never data. The GET checks it against the contact's actual state, changes nothing,
+ * and its forms post to the same token, so it grants no more than the link it came from.
+ */
+const DONE = ['unsubscribed', 'resubscribed', 'saved', 'all-off', 'data-sent', 'confirmed', 'muted', 'unmuted', 'acknowledged'] as const;
+type Done = (typeof DONE)[number];
+const doneOf = (req: Request): Done | undefined => DONE.find((done) => done === req.query.done);
+const NOTICES: Partial<Record<Done, DoneNotice>> = { saved: 'saved', 'all-off': 'allOff', 'data-sent': 'dataSent' };
+
 const pageCss = fs.readFileSync(new URL('./assets/page.css', import.meta.url), 'utf8');
 
 /** The pages behind the links in every email: unsubscribe, preferences, and a fresh link by email. */
@@ -80,24 +90,29 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     pageLocale(req.query.lang ?? (req.body as Record<string, unknown> | undefined)?.lang, contact?.locale, req.get('accept-language'));
   /** The path of the link this request came by: where its forms post, and the language switch. */
   const selfAction = (req: Request) => `${req.baseUrl}${req.path}`;
-  const page = (req: Request, status: number, locale: Locale, children: ComponentChildren, switchable = true): Reply => ({
+  /** The link's own path with a query: only `done` (a word) and `lang`; the token is the path's. */
+  const selfWith = (req: Request, done: Done | undefined, locale: Locale) => `${selfAction(req)}?${new URLSearchParams({ ...(done ? { done } : {}), lang: locale })}`;
+  const page = (req: Request, status: number, locale: Locale, view: PageView, switchable = true): Reply => ({
     status,
     html: renderPage({
       locale,
       brandName: brand.name,
-      children,
-      ...(switchable ? { otherLanguageHref: `${selfAction(req)}?lang=${locale === 'en' ? 'fr' : 'en'}` } : {}),
+      title: view.title,
+      children: view.children,
+      ...(switchable ? { otherLanguageHref: selfWith(req, req.method === 'GET' ? doneOf(req) : undefined, locale === 'en' ? 'fr' : 'en') } : {}),
     }),
   });
-  const sendPage = (req: Request, res: Response, status: number, children: (locale: Locale) => ComponentChildren) => {
+  /** Post/redirect/get: a 303 to the link's own GET, which shows what was done; a reload changes nothing. */
+  const seeResult = (req: Request, locale: Locale, done?: Done): Reply => ({ status: 303, headers: { Location: selfWith(req, done, locale) } });
+  const sendPage = (req: Request, res: Response, status: number, view: (locale: Locale) => PageView) => {
     const locale = localeOf(req);
     res.set(PAGE_HEADERS);
-    res.status(status).type('html').send(page(req, status, locale, children(locale), false).html);
+    res.status(status).type('html').send(page(req, status, locale, view(locale), false).html);
   };
 
   const tooMany = (req: Request, res: Response) => {
     res.setHeader('Retry-After', '900');
-    sendPage(req, res, 429, (locale) => <NoticeView locale={locale} notice="tooMany" />);
+    sendPage(req, res, 429, (locale) => noticePage(locale, 'tooMany'));
   };
 
   const linkOf = (res: Response): LinkCheck => res.locals.link ?? { ok: false, reason: 'invalid' };
@@ -141,26 +156,25 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     next();
   };
 
-  /** The page for a link that cannot be used; a form POST gets a short text instead. */
+  /** The page for a link that cannot be used, in the person's language; a mail client's one-click gets a short text instead. */
   const brokenLink = (req: Request, reason: 'expired' | 'invalid'): Reply => {
     const status = reason === 'expired' ? 410 : 400;
-    if (req.method !== 'GET') return { status, text: reason === 'expired' ? 'This link has expired.' : 'This link is not valid.' };
+    if (formAction(req) === 'one-click') return { status, text: reason === 'expired' ? 'This link has expired.' : 'This link is not valid.' };
     const locale = localeOf(req);
-    return page(req, status, locale, <BrokenLinkView locale={locale} reason={reason} />);
+    return page(req, status, locale, brokenLinkPage(locale, reason), req.method === 'GET');
   };
   const gone = (req: Request): Reply => {
-    if (req.method !== 'GET') return { status: 410, text: 'This contact no longer exists.' };
+    if (formAction(req) === 'one-click') return { status: 410, text: 'This contact no longer exists.' };
     const locale = localeOf(req);
-    return page(req, 410, locale, <NoticeView locale={locale} notice="gone" />, false);
+    return page(req, 410, locale, noticePage(locale, 'gone'), false);
   };
 
-  /** A page about the contact: `view` in its language, under what was just done, if anything. */
-  const contactPage = async (req: Request, contact: Contact, view: (locale: Locale, lockedBy: string | null) => ComponentChildren, done?: (locale: Locale) => string) => {
+  /** A page about the contact, in its language. */
+  const contactPage = async (req: Request, contact: Contact, view: (locale: Locale, lockedBy: string | null) => PageView) => {
     const locale = localeOf(req, contact);
     // The name a locked category is "required by".
     const lockedBy = contact.lockedCategories.length ? ((await organizations.get(contact.organizationId))?.name ?? null) : null;
-    const children = view(locale, lockedBy);
-    return page(req, 200, locale, done ? <Done message={done(locale)}>{children}</Done> : children);
+    return page(req, 200, locale, view(locale, lockedBy));
   };
   /** A surface's current wording, filled in for this page. */
   const shown = (surface: WordingSurface, locale: Locale, categoryKeys: string[] = []): ShownWording => {
@@ -173,22 +187,38 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     ...originOf(req, source),
     wording: wordings.shown(source, (req.body as Record<string, unknown>).wording, localeOf(req)),
   });
-  const unsubscribeView = (req: Request, contact: Contact, key: string | undefined, state: UnsubscribeState) => (locale: Locale, lockedBy: string | null) => (
-    <UnsubscribeView
-      lockedBy={lockedBy}
-      contact={contact}
-      locale={locale}
-      categories={categories.list}
-      category={key ? categories.get(key) : undefined}
-      state={state}
-      action={selfAction(req)}
-      wording={shown('preference-page', locale)}
-      unsubscribeWording={shown('unsubscribe-page', locale, key ? [key] : [])}
-    />
-  );
-  const preferencesView = (req: Request, contact: Contact) => (locale: Locale, lockedBy: string | null) => (
-    <PreferencesView lockedBy={lockedBy} contact={contact} locale={locale} categories={categories.list} action={selfAction(req)} wording={shown('preference-page', locale)} />
-  );
+  /** The unsubscribe card's state, from the contact's actual consent: `done` only says whether this person's own action did it. */
+  const unsubscribeState = (contact: Contact, key: string | undefined, done: Done | undefined): UnsubscribeState => {
+    const category = key ? categories.get(key) : undefined;
+    if (!category) return 'confirm';
+    if (category.required || contact.lockedCategories.includes(category.key)) return 'required';
+    if (contact.preferences[category.key] === true) return done === 'resubscribed' ? 'resubscribed' : 'confirm';
+    return done === 'unsubscribed' ? 'unsubscribed' : 'already-unsubscribed';
+  };
+  const unsubscribeView = (req: Request, contact: Contact, key: string | undefined) => (locale: Locale, lockedBy: string | null) => {
+    const done = doneOf(req);
+    return unsubscribePage(
+      {
+        lockedBy,
+        contact,
+        locale,
+        categories: categories.list,
+        category: key ? categories.get(key) : undefined,
+        state: unsubscribeState(contact, key, done),
+        action: selfAction(req),
+        wording: shown('preference-page', locale),
+        unsubscribeWording: shown('unsubscribe-page', locale, key ? [key] : []),
+      },
+      done && NOTICES[done],
+    );
+  };
+  const preferencesView = (req: Request, contact: Contact) => (locale: Locale, lockedBy: string | null) => {
+    const done = doneOf(req);
+    return preferencesPage(
+      { lockedBy, contact, locale, categories: categories.list, action: selfAction(req), wording: shown('preference-page', locale) },
+      done && NOTICES[done],
+    );
+  };
 
   /** The contact a valid link names, or the page to answer instead. */
   const linked = async (req: Request, link: LinkCheck): Promise<{ contact: Contact; category?: string } | Reply> => {
@@ -220,7 +250,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
 
   linkRoute('get', 'u', 'unsubscribe', 'Confirm leaving one category, and the preference center', async (req, link) => {
     const found = await linked(req, link);
-    return isReply(found) ? found : contactPage(req, found.contact, unsubscribeView(req, found.contact, found.category, 'confirm'));
+    return isReply(found) ? found : contactPage(req, found.contact, unsubscribeView(req, found.contact, found.category));
   });
 
   linkRoute('post', 'u', 'unsubscribe', 'RFC 8058 one-click, or a button of the page', async (req, link) => {
@@ -233,17 +263,15 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       pageMetrics.oneClickUnsubscribe();
       return answer;
     }
-    if (action !== 'unsubscribe' && action !== 'resubscribe') {
-      return preferenceAction(req, contactId, (contact, done) => contactPage(req, contact, unsubscribeView(req, contact, key, 'confirm'), done));
-    }
+    if (action !== 'unsubscribe' && action !== 'resubscribe') return preferenceAction(req, contactId);
     const before = await contacts.get(contactId);
     if (!before) return gone(req);
-    if (category && !category.required && !before.lockedCategories.includes(category.key)) {
-      await contacts.setPreferences(contactId, { [category.key]: action === 'resubscribe' }, pageOrigin(req, 'unsubscribe-page'));
-    }
+    const wanted = action === 'resubscribe';
+    // Nothing to do (already off, say by one-click, or already back on): the page says so, with no Undo.
+    const changes = !!category && !category.required && !before.lockedCategories.includes(category.key) && (before.preferences[category.key] === true) !== wanted;
+    if (changes) await contacts.setPreferences(contactId, { [category.key]: wanted }, pageOrigin(req, 'unsubscribe-page'));
     pageMetrics.pageAction(action);
-    const contact = (await contacts.get(contactId))!;
-    return contactPage(req, contact, unsubscribeView(req, contact, key, action === 'unsubscribe' ? 'unsubscribed' : 'resubscribed'));
+    return seeResult(req, localeOf(req, before), changes ? (wanted ? 'resubscribed' : 'unsubscribed') : undefined);
   });
 
   /** RFC 8058: changed before answering, 200 with a tiny body, no redirect, no cookie; repeatable. */
@@ -269,11 +297,11 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
 
   linkRoute('post', 'p', 'preferences', 'Save the preference center, or email a copy of one’s data', async (req, link) => {
     if (!link.ok) return brokenLink(req, link.reason);
-    return preferenceAction(req, link.claims.contactId, (contact, done) => contactPage(req, contact, preferencesView(req, contact), done));
+    return preferenceAction(req, link.claims.contactId);
   });
 
   /** The preference center's buttons, from either link: save, unsubscribe from all optional, email a copy of the data. */
-  async function preferenceAction(req: Request, contactId: string, answer: (contact: Contact, done: (locale: Locale) => string) => Promise<Reply>): Promise<Reply> {
+  async function preferenceAction(req: Request, contactId: string): Promise<Reply> {
     const action = formAction(req);
     if (action === 'email-export') {
       const contact = await contacts.get(contactId);
@@ -281,7 +309,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       // To the contact's own address only: the link proves nothing more than access to that inbox.
       await messages.sendSystem(contact.id, 'data-export', { requestedAt: new Date().toISOString() });
       pageMetrics.pageAction('email-export');
-      return answer(contact, (locale) => PAGE_STRINGS[locale].dataSent(contact.email));
+      return seeResult(req, localeOf(req, contact), 'data-sent');
     }
     if (action !== 'save' && action !== 'unsubscribe-all') return { status: 400, text: 'Unknown action.' };
     const checked = [(req.body as Record<string, unknown>).category ?? []].flat().map(String);
@@ -304,7 +332,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (delivery !== undefined) withSetting(TICKETS_CATEGORY, { ticketDelivery: delivery as TicketDelivery });
     const contact = await contacts.setPreferences(contactId, wanted, pageOrigin(req, 'preference-page'));
     pageMetrics.pageAction(action);
-    return answer(contact, (locale) => (action === 'save' ? PAGE_STRINGS[locale].saved : PAGE_STRINGS[locale].allOff));
+    return seeResult(req, localeOf(req, contact), action === 'save' ? 'saved' : 'all-off');
   }
 
   const addressOf = (req: Request) => normalizeEmail(String((req.body as Record<string, unknown> | undefined)?.email ?? ''));
@@ -344,9 +372,12 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (isReply(found)) return found;
     const { contact, request } = found;
     const locale = localeOf(req, contact);
-    if (request.confirmedAt) return page(req, 200, locale, <ConfirmedView locale={locale} outcome="already-confirmed" categories="" />);
-    if (consentRequests.expired(request)) return page(req, 410, locale, <ConfirmedView locale={locale} outcome="expired" categories="" />);
-    return page(req, 200, locale, <ConfirmView locale={locale} kind={request.kind} wording={consentRequests.statement(request, locale)} action={selfAction(req)} />);
+    if (request.confirmedAt) {
+      const outcome = doneOf(req) === 'confirmed' ? 'confirmed' : 'already-confirmed';
+      return page(req, 200, locale, confirmedPage(locale, outcome, labelsOf(request.categories, locale)));
+    }
+    if (consentRequests.expired(request)) return page(req, 410, locale, confirmedPage(locale, 'expired', ''));
+    return page(req, 200, locale, confirmPage(locale, request.kind, consentRequests.statement(request, locale), selfAction(req)));
   });
 
   linkRoute('post', 'c', 'confirm', 'Confirm: express consent to the request’s categories, with the wording shown', async (req, link) => {
@@ -358,38 +389,44 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     const { ip, userAgent } = originOf(req, 'double-opt-in');
     const result = await consentRequests.confirm(request.id, contact.id, { locale, ip, userAgent });
     if (result.outcome === 'unknown') return gone(req);
+    if (result.outcome === 'expired') return page(req, 410, locale, confirmedPage(locale, 'expired', ''), false);
     if (result.outcome === 'confirmed') pageMetrics.pageAction('confirm');
-    const status = result.outcome === 'expired' ? 410 : 200;
-    const labels = 'request' in result ? labelsOf(result.request.categories, locale) : '';
-    return page(req, status, locale, <ConfirmedView locale={locale} outcome={result.outcome} categories={labels} />);
+    return seeResult(req, locale, result.outcome === 'confirmed' ? 'confirmed' : undefined);
   });
 
   // ---- Mute link: "stop updates about this ticket", from a ticket update ----
 
-  const mutePage = async (req: Request, link: LinkCheck, act: (contactId: string, ticketId: string) => Promise<'confirm' | 'muted' | 'unmuted'>) => {
+  const mutedTicket = async (req: Request, link: LinkCheck) => {
     const found = await linked(req, link);
     if (isReply(found)) return found;
     const ticketId = link.ok ? link.claims.ticketId : undefined;
     if (!ticketId) return brokenLink(req, 'invalid');
-    const state = await act(found.contact.id, ticketId);
-    const locale = localeOf(req, found.contact);
-    return page(req, 200, locale, <MuteTicketView locale={locale} ticketId={ticketId} state={state} action={selfAction(req)} />);
+    return { contact: found.contact, ticketId };
   };
-  linkRoute('get', 't', 'mute', 'Confirm stopping updates about one ticket (nothing changes on GET)', (req, link) => mutePage(req, link, async () => 'confirm'));
-  linkRoute('post', 't', 'mute', 'Stop updates about one ticket, or undo it', async (req, link) => {
+  linkRoute('get', 't', 'mute', 'Confirm stopping updates about one ticket, or what the form did (nothing changes on GET)', async (req, link) => {
+    const found = await mutedTicket(req, link);
+    if (isReply(found)) return found;
+    const { contact, ticketId } = found;
+    const muted = await ticketMutes.isMuted(contact.id, ticketId);
+    const done = doneOf(req);
+    const state = done === 'muted' && muted ? 'muted' : done === 'unmuted' && !muted ? 'unmuted' : 'confirm';
+    const locale = localeOf(req, contact);
+    return page(req, 200, locale, muteTicketPage(locale, ticketId, state, selfAction(req)));
+  });
+  linkRoute('post', 't', 'mute', 'Stop updates about one ticket, or undo it; then to the GET that shows it', async (req, link) => {
     const action = formAction(req);
     if (action !== 'mute' && action !== 'unmute') return { status: 400, text: 'Unknown action.' };
-    return mutePage(req, link, async (contactId, ticketId) => {
-      if (action === 'mute') await ticketMutes.mute(contactId, ticketId);
-      else await ticketMutes.unmute(contactId, ticketId);
-      pageMetrics.pageAction(action);
-      return action === 'mute' ? 'muted' : 'unmuted';
-    });
+    const found = await mutedTicket(req, link);
+    if (isReply(found)) return found;
+    if (action === 'mute') await ticketMutes.mute(found.contact.id, found.ticketId);
+    else await ticketMutes.unmute(found.contact.id, found.ticketId);
+    pageMetrics.pageAction(action);
+    return seeResult(req, localeOf(req, found.contact), action === 'mute' ? 'muted' : 'unmuted');
   });
 
   // ---- Acknowledgment link: an advisory's "I have read this" or "We have applied the fix" ----
 
-  const acknowledgePage = async (req: Request, link: LinkCheck, act: boolean) => {
+  const acknowledgment = async (req: Request, link: LinkCheck, act: boolean) => {
     const found = await linked(req, link);
     if (isReply(found)) return found;
     const { advisoryId, action } = link.ok ? link.claims : {};
@@ -404,18 +441,23 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       if (error instanceof DomainError && error.kind === 'not-found') return brokenLink(req, 'invalid');
       throw error;
     }
-    if (act) pageMetrics.pageAction('acknowledge');
+    if (act) {
+      pageMetrics.pageAction('acknowledge');
+      return seeResult(req, locale, 'acknowledged');
+    }
     const [advisory] = await acknowledgments.forContact(contact.id, locale, advisoryId);
     const organization = (await organizations.get(contact.organizationId))?.name ?? '';
     if (!advisory) return brokenLink(req, 'invalid');
-    return page(req, 200, locale, <AcknowledgeView locale={locale} advisory={advisory} organization={organization} asked={action} done={act} action={selfAction(req)} />);
+    // "Recorded" only where it is: the asked acknowledgment is there (this person's, or a colleague's just before).
+    const done = doneOf(req) === 'acknowledged' && !!(action === 'read' ? advisory.read : advisory.applied);
+    return page(req, 200, locale, acknowledgePage({ locale, advisory, organization, asked: action, done, action: selfAction(req) }));
   };
   linkRoute('get', 'a', 'acknowledge', 'Confirm reading an advisory, or applying its fix, for the organization (nothing changes on GET)', (req, link) =>
-    acknowledgePage(req, link, false),
+    acknowledgment(req, link, false),
   );
   linkRoute('post', 'a', 'acknowledge', 'Record the acknowledgment for the contact’s organization (the first person’s counts)', async (req, link) => {
     if (formAction(req) !== 'acknowledge') return { status: 400, text: 'Unknown action.' };
-    return acknowledgePage(req, link, true);
+    return acknowledgment(req, link, true);
   });
 
   // ---- The public subscribe form: double opt-in for the express-only categories ----
@@ -423,15 +465,16 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
   const expressOnly = () => categories.list.filter((c) => categories.isExpressOnly(c.key));
   const subscribePerIp = perIp('subscribe-per-ip');
   // Over the limit the visitor sees the usual answer; only the email is not sent again.
-  const subscribePerAddress = perAddressHourly('subscribe-per-address', (req, res) => sendPage(req, res, 200, (locale) => <SubscribeSentView locale={locale} />));
-  const subscribePage = (req: Request, status: number, chosen: string[], problem?: string): Reply => {
+  const subscribePerAddress = perAddressHourly('subscribe-per-address', (req, res) => sendPage(req, res, 200, (locale) => subscribeSentPage(locale)));
+  const subscribeForm = (req: Request, status: number, chosen: string[], problem?: 'choose' | AddressProblem): Reply => {
     const locale = localeOf(req);
     const offered = expressOnly();
+    const typed = String((req.body as Record<string, unknown> | undefined)?.email ?? '');
     return page(
       req,
       status,
       locale,
-      <SubscribeView locale={locale} categories={offered} chosen={chosen} wording={shown('subscribe-form', locale, offered.map((c) => c.key))} {...(problem ? { problem } : {})} />,
+      subscribePage({ locale, categories: offered, chosen, wording: shown('subscribe-form', locale, offered.map((c) => c.key)), ...(problem ? { problem, typed } : {}) }),
     );
   };
 
@@ -448,7 +491,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     },
     async ({ req }) => {
       const asked = [req.query.category ?? []].flat().map(String);
-      return subscribePage(req, 200, asked.filter((key) => categories.isExpressOnly(key)));
+      return subscribeForm(req, 200, asked.filter((key) => categories.isExpressOnly(key)));
     },
   );
 
@@ -470,10 +513,10 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       const locale = localeOf(req);
       const chosen = [body.category ?? []].flat().map(String);
       if (!chosen.length || chosen.some((key) => !categories.isExpressOnly(key))) {
-        return subscribePage(req, 400, chosen.filter((key) => categories.isExpressOnly(key)), PAGE_STRINGS[locale].chooseCategory);
+        return subscribeForm(req, 400, chosen.filter((key) => categories.isExpressOnly(key)), 'choose');
       }
       const normalized = addressOf(req);
-      if (!normalized.ok) return subscribePage(req, 400, chosen, normalized.reason);
+      if (!normalized.ok) return subscribeForm(req, 400, chosen, normalized.problem);
       const origin = { ...originOf(req, 'double-opt-in'), wording: wordings.shown('subscribe-form', body.wording, locale) };
       // Looked up after answering: a known address and an unknown one get the same page in the same time.
       afterAnswer.run(async () => {
@@ -483,7 +526,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         await contacts.changeConsent(contactId, settings, origin, 'subscribe-form');
       });
       pageMetrics.pageAction('subscribe');
-      return page(req, 200, locale, <SubscribeSentView locale={locale} />, false);
+      return page(req, 200, locale, subscribeSentPage(locale), false);
     },
   );
 
@@ -500,13 +543,13 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     },
     async ({ req }) => {
       const locale = localeOf(req);
-      return page(req, 200, locale, <NoticeView locale={locale} notice="sample" />, false);
+      return page(req, 200, locale, noticePage(locale, 'sample'), false);
     },
   );
 
   // ---- "Email me a fresh link": the same answer whether the address is known or not ----
 
-  const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => <NoticeView locale={locale} notice="sent" />);
+  const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => noticePage(locale, 'sent'));
   const freshLinkPerIp = perIp('fresh-links-per-ip');
   const freshLinkPerAddress = perAddressHourly('fresh-links-per-address', sent);
 
@@ -526,14 +569,14 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     async ({ req }) => {
       const normalized = addressOf(req);
       const locale = localeOf(req);
-      if (!normalized.ok) return page(req, 400, locale, <BadAddressView locale={locale} reason={normalized.reason} />, false);
+      if (!normalized.ok) return page(req, 400, locale, badAddressPage(locale, normalized.problem, String((req.body as Record<string, unknown>).email ?? '')), false);
       // Looked up after answering: a known address and an unknown one get the same page in the same time.
       afterAnswer.run(async () => {
         const contactId = await contacts.idByEmail(normalized.email);
         if (contactId) await messages.sendSystem(contactId, 'preferences-link', {});
       });
       pageMetrics.pageAction('fresh-link');
-      return page(req, 200, locale, <NoticeView locale={locale} notice="sent" />, false);
+      return page(req, 200, locale, noticePage(locale, 'sent'), false);
     },
   );
 

@@ -6,12 +6,14 @@ import { PAGE_STRINGS } from './page-strings.js';
 export interface LayoutProps {
   locale: Locale;
   brandName: string;
+  /** What this state of the page is, in a few words: every state has its own window title. */
+  title: string;
   /** The same page in the other language, when there is one to link to. */
   otherLanguageHref?: string;
   children: ComponentChildren;
 }
 
-function Layout({ locale, brandName, otherLanguageHref, children }: LayoutProps) {
+function Layout({ locale, brandName, title, otherLanguageHref, children }: LayoutProps) {
   const t = PAGE_STRINGS[locale];
   const other: Locale = locale === 'en' ? 'fr' : 'en';
   return (
@@ -20,7 +22,7 @@ function Layout({ locale, brandName, otherLanguageHref, children }: LayoutProps)
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex, nofollow" />
-        <title>{`${t.htmlTitle} · ${brandName}`}</title>
+        <title>{`${title.replace(/\.$/, '')} · ${brandName}`}</title>
         <link rel="stylesheet" href="/assets/page.css" />
       </head>
       <body>

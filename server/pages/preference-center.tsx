@@ -1,4 +1,5 @@
 import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, TICKETS_CATEGORY, type TicketDelivery, type AdvisoryThreshold, type CategoryInfo, type Locale, type Preferences } from '../../contract/index.js';
+import { CategoryChoice } from './category-choice.js';
 import { PAGE_STRINGS } from './page-strings.js';
 
 export interface PreferenceCenterProps {
@@ -16,6 +17,8 @@ export interface PreferenceCenterProps {
   advisoryThreshold: AdvisoryThreshold;
   /** Ticket updates at once or daily. */
   ticketDelivery: TicketDelivery;
+  /** The page's h1 on its own page; an h2 under an unsubscribe card. */
+  headingLevel: 1 | 2;
 }
 
 /** A select under a category's description: one of its own settings. */
@@ -41,45 +44,41 @@ export interface ShownWording {
 }
 
 /** Every category with its description; required ones shown on and locked. Works without JavaScript. */
-export function PreferenceCenter({ locale, email, categories, preferences, action, wording, locked, advisoryThreshold, ticketDelivery }: PreferenceCenterProps) {
+export function PreferenceCenter({ locale, email, categories, preferences, action, wording, locked, advisoryThreshold, ticketDelivery, headingLevel }: PreferenceCenterProps) {
   const t = PAGE_STRINGS[locale];
+  const Heading = headingLevel === 1 ? 'h1' : 'h2';
   return (
     <form method="post" action={action} class="card">
       <input type="hidden" name="lang" value={locale} />
       <input type="hidden" name="wording" value={wording.version} />
-      <fieldset>
-        <legend>{t.centerHeading}</legend>
-        <p class="muted">{t.centerIntro(email)}</p>
-        <p class="wording">{wording.text}</p>
+      <Heading id="center-heading">{t.centerHeading}</Heading>
+      <p class="muted email">{t.centerIntro(email)}</p>
+      <p class="wording">{wording.text}</p>
+      <fieldset aria-labelledby="center-heading">
         {categories.map((category) => {
           const id = `category-${category.key}`;
           const lockedOn = !category.required && !!locked && locked.keys.includes(category.key);
           return (
-            <div class="category" key={category.key}>
-              <input
-                type="checkbox"
-                id={id}
-                name="category"
-                value={category.key}
-                checked={category.required || lockedOn || preferences[category.key] === true}
-                disabled={category.required || lockedOn}
-                aria-describedby={`${id}-description`}
-              />
-              <div>
-                <label for={id}>{category.label[locale]}</label>
-                <p class="description" id={`${id}-description`}>
-                  {category.description[locale]}
-                  {category.required && <span class="lock"> {t.required}</span>}
-                  {lockedOn && <span class="lock"> {t.lockedBy(locked.by)}</span>}
-                </p>
-                {category.key === ADVISORY_CATEGORY && (
-                  <CategorySetting id="advisory-threshold" name="advisoryThreshold" label={t.thresholdLabel} values={ADVISORY_THRESHOLDS} labels={t.threshold} current={advisoryThreshold} />
-                )}
-                {category.key === TICKETS_CATEGORY && (
-                  <CategorySetting id="ticket-delivery" name="ticketDelivery" label={t.deliveryLabel} values={TICKET_DELIVERIES} labels={t.delivery} current={ticketDelivery} />
-                )}
-              </div>
-            </div>
+            <CategoryChoice
+              key={category.key}
+              id={id}
+              category={category}
+              locale={locale}
+              checked={category.required || lockedOn || preferences[category.key] === true}
+              disabled={category.required || lockedOn}
+            >
+              <p class="description" id={`${id}-description`}>
+                {category.description[locale]}
+                {category.required && <span class="lock"> {t.required}</span>}
+                {lockedOn && <span class="lock"> {t.lockedBy(locked.by)}</span>}
+              </p>
+              {category.key === ADVISORY_CATEGORY && (
+                <CategorySetting id="advisory-threshold" name="advisoryThreshold" label={t.thresholdLabel} values={ADVISORY_THRESHOLDS} labels={t.threshold} current={advisoryThreshold} />
+              )}
+              {category.key === TICKETS_CATEGORY && (
+                <CategorySetting id="ticket-delivery" name="ticketDelivery" label={t.deliveryLabel} values={TICKET_DELIVERIES} labels={t.delivery} current={ticketDelivery} />
+              )}
+            </CategoryChoice>
           );
         })}
       </fieldset>

@@ -135,7 +135,7 @@ describe.each(STORES)('proof of consent on %s', (kind) => {
     expect(await history(marie.id)).toEqual(before);
     const confirmed = await postForm(link, { action: 'confirm', lang: 'fr' });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.text).toContain('Vous êtes abonné à «\u00a0Avis de sécurité\u00a0» et «\u00a0Alertes de service\u00a0».');
+    expect(confirmed.text).toContain('Votre abonnement est confirmé\u00a0: «\u00a0Avis de sécurité\u00a0» et «\u00a0Alertes de service\u00a0».');
     const after = await history(marie.id);
     expect(after.slice(before.length)).toEqual(
       IMPLIED.map((key) => ({

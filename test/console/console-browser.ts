@@ -1,12 +1,9 @@
 // What the console tests share: a browser with a passkey device (Chromium's virtual authenticator,
 // user verification on), enrolment from a one-time link, and axe-core's serious findings.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Role } from '../../contract/index.js';
+import { axeViolations } from '../support/axe.js';
 import type { TestServer } from '../support/server.js';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** A browser context with a platform authenticator that verifies its user (a PIN or biometric, always given). */
 export async function withPasskeyDevice(browser: Browser, width = 1280, locale = 'en-CA'): Promise<{ context: BrowserContext; page: Page }> {
@@ -34,9 +31,7 @@ export async function enrol(server: TestServer, page: Page, email: string, role:
 
 /** axe-core's serious and critical findings on the page, by rule id. */
 export async function axeFindings(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  return (await axeViolations(page, ['serious', 'critical'])).map((v) => v.id);
 }
 
 /** The signed-in session's CSRF token, as the console reads it. */
