@@ -347,6 +347,8 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       limit: 3,
       standardHeaders: false,
       legacyHeaders: false,
+      // A mistyped address is not emailed, only told what is wrong (under the per-client limit).
+      skip: (req) => !addressOf(req).ok,
       keyGenerator: (req) => {
         const normalized = addressOf(req);
         return crypto.createHash('sha256').update(`${name}:${normalized.ok ? normalized.email : ''}`).digest('hex');
