@@ -1,14 +1,17 @@
 // npm run package:extension: the zips the stores take, read back, and the Chrome one loaded in
 // Chromium as a client's staff would get it (a production build: no developer setting).
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageExtension, type Packages } from '../../scripts/package-extension.js';
 import { launchExtension } from './launch.js';
 import { readZip } from './zip.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
 const SERVER = 'https://mail.serveitpro.example';
 
 // Top-level keys both Chrome and Edge document for Manifest V3 extensions (Edge Add-ons takes the
@@ -92,6 +95,17 @@ describe('the store packages', () => {
     expect(manifestOf(firefox)['browser_specific_settings']).toEqual(source.browser_specific_settings);
     expect(manifestOf(firefox)['background']).toMatchObject({ scripts: ['background.js'] });
   });
+
+  it('when addons-linter reads the Firefox zip, as AMO does, then there is no error and only the expected warnings', async () => {
+    const { stdout } = await run(join(root, 'node_modules', '.bin', 'addons-linter'), ['--output', 'json', packages.firefoxZip], {
+      cwd: root,
+      maxBuffer: 10 * 1024 * 1024,
+    }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+    const report = JSON.parse(stdout) as { errors: { code: string }[]; warnings: { code: string }[] };
+    expect(report.errors).toEqual([]);
+    // As for the unpacked build (lint.test.ts): Firefox ignores service_worker; Preact's innerHTML support.
+    expect(report.warnings.map((w) => w.code).filter((code) => code !== 'BACKGROUND_SERVICE_WORKER_IGNORED' && code !== 'UNSAFE_VAR_ASSIGNMENT')).toEqual([]);
+  }, 60_000);
 
   it('when the source zip is read, then it holds the build script and the sources, not node_modules or dist', async () => {
     const files = [...(await readZip(packages.sourceZip!)).keys()];
