@@ -115,8 +115,10 @@ describe.each(STORES)('metrics for operators on %s', (kind) => {
     expect(moved('link_page_actions_total')).toBe(1);
 
     const requests = (labels: Record<string, string>) => moved('http_request_duration_seconds_count', labels);
-    expect(requests({ method: 'POST', route: '/u/:token', status_class: '2xx' })).toBe(2);
-    expect(requests({ method: 'GET', route: '/u/:token', status_class: '2xx' })).toBe(1);
+    // One-click answers 200; the page's button 303 to the link's GET (post/redirect/get), which fetch follows.
+    expect(requests({ method: 'POST', route: '/u/:token', status_class: '2xx' })).toBe(1);
+    expect(requests({ method: 'POST', route: '/u/:token', status_class: '3xx' })).toBe(1);
+    expect(requests({ method: 'GET', route: '/u/:token', status_class: '2xx' })).toBe(2);
     expect(requests({ method: 'POST', route: '/api/v1/messages', status_class: '2xx' })).toBe(3);
     expect(requests({ method: 'GET', route: '/api/v1/contacts/:id', status_class: '2xx' })).toBe(1);
     expect(requests({ method: 'GET', route: 'unmatched', status_class: '4xx' })).toBe(1);
