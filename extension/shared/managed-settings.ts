@@ -1,5 +1,5 @@
 import { browser } from './browser.js';
-import { normalizeServerUrl } from './server-url.js';
+import { DEFAULT_SERVER_URL, DEV_BUILD, normalizeServerUrl } from './server-url.js';
 import { readState, writeState } from './session-store.js';
 
 /**
@@ -41,11 +41,13 @@ export async function readManagedSettings(): Promise<ManagedSettings> {
 /**
  * Makes the managed server URL the stored one, so every page reads it with the rest of the state.
  * Another server means another session: the old one is dropped, as the developer setting does.
- * Returns the server URL now stored.
+ * When the policy is gone, a production build (where nobody can set a server by hand, so a stored
+ * one came from a policy) goes back to its built-in server. Returns the server URL now stored.
  */
-export async function applyManagedServerUrl(settings?: ManagedSettings): Promise<string> {
+export async function applyManagedServerUrl(settings?: ManagedSettings, devBuild = DEV_BUILD): Promise<string> {
   const [{ serverUrl: managed }, state] = await Promise.all([settings ?? readManagedSettings(), readState()]);
-  if (managed === null || managed === state.serverUrl) return state.serverUrl;
-  await writeState({ serverUrl: managed, sessionToken: null, sessionExpiresAt: null, pendingEmail: null });
-  return managed;
+  const wanted = managed ?? (devBuild ? state.serverUrl : DEFAULT_SERVER_URL);
+  if (wanted === state.serverUrl) return state.serverUrl;
+  await writeState({ serverUrl: wanted, sessionToken: null, sessionExpiresAt: null, pendingEmail: null });
+  return wanted;
 }

@@ -110,4 +110,14 @@ describe('the extension deployed by policy in Chromium', () => {
     expect(me.status).toBe(401);
     await page.close();
   });
+
+  it('when the policy is removed, then Chromium notices and the extension goes back to its built-in server', async () => {
+    expect(await storedServerUrl(launched!.serviceWorker)).toBe(server.url);
+    expect(await storage(launched!.serviceWorker, 'managed')).not.toEqual({});
+    await rm(policyFile!, { force: true });
+    const started = Date.now();
+    await eventually(() => storage(launched!.serviceWorker, 'managed'), (managed) => Object.keys(managed).length === 0, 60_000);
+    await eventually(() => storedServerUrl(launched!.serviceWorker), (url) => url === BAKED_IN);
+    process.stdout.write(`[managed-policy] policy file removed → built-in server back after ${Date.now() - started} ms\n`);
+  }, 90_000);
 });

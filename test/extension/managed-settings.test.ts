@@ -68,12 +68,29 @@ describe('the managed server URL wins', () => {
     expect(fake.storage.get('sessionToken')).toBe('tok-1');
   });
 
-  it('when no policy names a server, then the stored one and the session stay', async () => {
+  it('when the policy is gone from a production build, then the built-in server is back, with a new session', async () => {
+    fake.storage.set('serverUrl', 'https://mail.msp.example');
+    fake.storage.set('sessionToken', 'tok-1');
+
+    expect(await applyManagedServerUrl(undefined, false)).toBe('http://localhost:3000');
+    expect(fake.storage.get('serverUrl')).toBe('http://localhost:3000');
+    expect(fake.storage.get('sessionToken')).toBeNull();
+  });
+
+  it('when a production build has no policy and its built-in server, then nothing changes', async () => {
+    fake.storage.set('serverUrl', 'http://localhost:3000');
+    fake.storage.set('sessionToken', 'tok-1');
+
+    expect(await applyManagedServerUrl(undefined, false)).toBe('http://localhost:3000');
+    expect(fake.storage.get('sessionToken')).toBe('tok-1');
+  });
+
+  it('when no policy names a server in a development build, then the one a developer stored and the session stay', async () => {
     fake.storage.set('serverUrl', 'https://dev.example');
     fake.storage.set('sessionToken', 'tok-1');
     fake.managedArea = 'rejects';
 
-    expect(await applyManagedServerUrl()).toBe('https://dev.example');
+    expect(await applyManagedServerUrl(undefined, true)).toBe('https://dev.example');
     expect(fake.storage.get('serverUrl')).toBe('https://dev.example');
     expect(fake.storage.get('sessionToken')).toBe('tok-1');
   });
