@@ -244,6 +244,12 @@ export function brokenLinkPage(locale: Locale, reason: 'expired' | 'invalid'): P
   };
 }
 
+/** The "email me a new link" form on its own (where its answer's language switch leads). */
+export function freshLinkFormPage(locale: Locale): PageView {
+  const t = PAGE_STRINGS[locale];
+  return { title: t.sendLink, children: <Card heading={t.sendLink}><FreshLinkForm locale={locale} /></Card> };
+}
+
 /** A page that only says something: the contact is gone, too many attempts, a link is on its way, or a sample's link was opened. */
 export function noticePage(locale: Locale, notice: 'gone' | 'tooMany' | 'sent' | 'sample'): PageView {
   const t = PAGE_STRINGS[locale];
@@ -374,7 +380,7 @@ export function subscribePage(props: { locale: Locale; categories: readonly Cate
 export function subscribeSentPage(locale: Locale): PageView {
   const t = PAGE_STRINGS[locale];
   return {
-    title: t.sentHeading,
+    title: t.title.subscribeSent,
     children: (
       <Card heading={t.sentHeading} success>
         <p>{t.subscribeSentIntro}</p>

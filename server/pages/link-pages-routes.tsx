@@ -23,6 +23,7 @@ import {
   acknowledgePage,
   badAddressPage,
   brokenLinkPage,
+  freshLinkFormPage,
   confirmedPage,
   confirmPage,
   muteTicketPage,
@@ -466,8 +467,16 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
 
   const expressOnly = () => categories.list.filter((c) => categories.isExpressOnly(c.key));
   const subscribePerIp = perIp('subscribe-per-ip');
+  /** Post/redirect/get for the forms anyone may post: a 303 to `path`'s GET saying "sent", the same for every address. */
+  const sentAt = (path: string, locale: Locale) => `${path}?${new URLSearchParams({ done: 'sent', lang: locale })}`;
+  const redirectToSent =
+    (path: string): RequestHandler =>
+    (req, res) => {
+      res.set(PAGE_HEADERS);
+      res.status(303).location(sentAt(path, localeOf(req))).end();
+    };
   // Over the limit the visitor sees the usual answer; only the email is not sent again.
-  const subscribePerAddress = perAddressHourly('subscribe-per-address', (req, res) => sendPage(req, res, 200, (locale) => subscribeSentPage(locale)));
+  const subscribePerAddress = perAddressHourly('subscribe-per-address', redirectToSent('/subscribe'));
   const subscribeForm = (req: Request, status: number, chosen: string[], problem?: 'choose' | AddressProblem): Reply => {
     const locale = localeOf(req);
     const offered = expressOnly();
@@ -492,6 +501,10 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       responses: { 200: { description: 'A page' } },
     },
     async ({ req }) => {
+      if (req.query.done === 'sent') {
+        const locale = localeOf(req);
+        return page(req, 200, locale, subscribeSentPage(locale));
+      }
       const asked = [req.query.category ?? []].flat().map(String);
       return subscribeForm(req, 200, asked.filter((key) => categories.isExpressOnly(key)));
     },
@@ -508,7 +521,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       headers: PAGE_HEADERS,
       body: { form: true },
       limits: [subscribePerIp, subscribePerAddress],
-      responses: { 200: { description: 'The same page for every address' } },
+      responses: { 303: { description: 'To `/subscribe?done=sent`, the same for every address' }, 400: { description: 'The form again, saying what is wrong' } },
     },
     async ({ req }) => {
       const body = req.body as Record<string, unknown>;
@@ -528,7 +541,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         await contacts.changeConsent(contactId, settings, origin, 'subscribe-form');
       });
       pageMetrics.pageAction('subscribe');
-      return page(req, 200, locale, subscribeSentPage(locale), false);
+      return { status: 303, headers: { Location: sentAt('/subscribe', locale) } };
     },
   );
 
@@ -551,9 +564,25 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
 
   // ---- "Email me a fresh link": the same answer whether the address is known or not ----
 
-  const sent: RequestHandler = (req, res) => sendPage(req, res, 200, (locale) => noticePage(locale, 'sent'));
   const freshLinkPerIp = perIp('fresh-links-per-ip');
-  const freshLinkPerAddress = perAddressHourly('fresh-links-per-address', sent);
+  const freshLinkPerAddress = perAddressHourly('fresh-links-per-address', redirectToSent('/links/fresh'));
+
+  api.route(
+    {
+      method: 'get',
+      path: '/links/fresh',
+      summary: 'The "email me a new link" form, or (`?done=sent`) what its answer says: check your inbox',
+      tag: 'Link pages',
+      auth: { anyone: true },
+      answers: 'html',
+      headers: PAGE_HEADERS,
+      responses: { 200: { description: 'A page' } },
+    },
+    async ({ req }) => {
+      const locale = localeOf(req);
+      return page(req, 200, locale, req.query.done === 'sent' ? noticePage(locale, 'sent') : freshLinkFormPage(locale));
+    },
+  );
 
   api.route(
     {
@@ -566,7 +595,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
       headers: PAGE_HEADERS,
       body: { form: true },
       limits: [freshLinkPerIp, freshLinkPerAddress],
-      responses: { 200: { description: 'The same page for every address' } },
+      responses: { 303: { description: 'To `/links/fresh?done=sent`, the same for every address' }, 400: { description: 'The form again, saying what is wrong' } },
     },
     async ({ req }) => {
       const normalized = addressOf(req);
@@ -578,7 +607,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         if (contactId) await messages.sendSystem(contactId, 'preferences-link', {});
       });
       pageMetrics.pageAction('fresh-link');
-      return page(req, 200, locale, noticePage(locale, 'sent'), false);
+      return { status: 303, headers: { Location: sentAt('/links/fresh', locale) } };
     },
   );
 

@@ -74,5 +74,5 @@ describe('the dev mailbox page', () => {
     expect(new URL(tab.url()).pathname).toMatch(/^\/u\//);
     expect(await tab.getByRole('heading', { level: 1 }).textContent()).toContain('Unsubscribe from “Ticket updates”?');
     await context.close();
-  });
+  }, 90_000);
 });

@@ -63,6 +63,23 @@ const STATES: Record<string, (page: Page, lang: Locale, world: World) => Promise
     await page.getByLabel(PAGE_STRINGS[lang].emailLabel).fill('someone@localhost');
     await page.getByRole('button', { name: PAGE_STRINGS[lang].sendLink }).click();
   },
+  'new link form on its own': async (page, lang, world) => {
+    await page.goto(`${world.unsubscribe('x').split('/u/')[0]}/links/fresh?lang=${lang}`);
+  },
+  'subscribe form': async (page, lang, world) => {
+    await page.goto(`${world.unsubscribe('x').split('/u/')[0]}/subscribe?lang=${lang}`);
+  },
+  'subscribe form error': async (page, lang, world) => {
+    await page.goto(`${world.unsubscribe('x').split('/u/')[0]}/subscribe?lang=${lang}`);
+    await page.getByLabel(PAGE_STRINGS[lang].emailLabel).fill('someone@links.example');
+    await page.getByRole('button', { name: PAGE_STRINGS[lang].subscribeButton }).click();
+  },
+  'subscribe sent': async (page, lang, world) => {
+    await page.goto(`${world.unsubscribe('x').split('/u/')[0]}/subscribe?lang=${lang}`);
+    await page.getByRole('checkbox').first().check();
+    await page.getByLabel(PAGE_STRINGS[lang].emailLabel).fill('someone@links.example');
+    await page.getByRole('button', { name: PAGE_STRINGS[lang].subscribeButton }).click();
+  },
   'confirm question': async (page, lang, world) => {
     await page.goto(await world.confirm((await world.contact(lang)).id));
   },

@@ -161,3 +161,29 @@ describe('the new-link form’s errors', () => {
     expect(html).not.toContain('The domain after the @ is not valid.');
   });
 });
+
+describe('the forms anyone may post', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('sqlite');
+  });
+  afterAll(() => server?.close());
+
+  it('when a new link or a subscription is asked for, then the POST answers 303 to a GET saying "sent", the same for a known, an unknown and a rate-limited address, with no address in it', async () => {
+    const org = (await server.api.post('/api/v1/organizations', { name: 'Sent' })).body.id;
+    await server.api.post('/api/v1/contacts', { organizationId: org, email: 'known@sent.example' });
+    for (const [path, fields] of [['/links/fresh', {}], ['/subscribe', { category: 'marketing' }]] as const) {
+      const locations = new Set<string>();
+      for (const email of ['known@sent.example', 'stranger@sent.example', 'known@sent.example', 'known@sent.example', 'known@sent.example']) {
+        const answer = await post(`${server.url}${path}`, { ...fields, email, lang: 'fr' });
+        expect(answer.status).toBe(303);
+        expect(await answer.text()).toBe('');
+        locations.add(answer.headers.get('location')!);
+      }
+      expect([...locations]).toEqual([`${path}?done=sent&lang=fr`]);
+      const shown = await fetch(`${server.url}${path}?done=sent&lang=fr`);
+      expect(shown.status).toBe(200);
+      expect(await shown.text()).toContain('Consultez votre boîte de réception');
+    }
+  });
+});
