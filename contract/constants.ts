@@ -141,6 +141,14 @@ export const MESSAGE_FAILURE_KINDS = ['relay', 'transient', 'permanent', 'unrend
 export type MessageFailureKind = (typeof MESSAGE_FAILURE_KINDS)[number];
 
 /** Why a message was not sent after all (`message.suppressed`, metrics); the message's status says more in words. */
+/** What an erasure erases, as the receipt names it (each client words it in its own language). */
+export const ERASED_DATA = ['email', 'name', 'phone', 'job-title', 'locale', 'organization', 'preferences', 'sign-in', 'queued-messages', 'message-contents'] as const;
+export type ErasedData = (typeof ERASED_DATA)[number];
+
+/** What the law keeps after an erasure, as the receipt names it. */
+export const KEPT_DATA = ['consent-history', 'message-log', 'suppression-hash', 'advisory-acknowledgments'] as const;
+export type KeptData = (typeof KEPT_DATA)[number];
+
 export const MESSAGE_SUPPRESSED_REASONS = ['erased', 'not-subscribed', 'suppression-list', 'below-threshold', 'ticket-muted', 'daily-digest', 'nothing-to-send'] as const;
 export type MessageSuppressedReason = (typeof MESSAGE_SUPPRESSED_REASONS)[number];
 

@@ -1,7 +1,7 @@
 // The wire contract: every JSON shape that crosses the API, as zod schemas. The server validates
 // requests and builds the OpenAPI document from them; types.ts infers the types everyone uses.
 import { z } from 'zod';
-import { ACKNOWLEDGMENTS, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, MESSAGE_SUPPRESSED_REASONS, ROLES, SEVERITIES, API_TEMPLATES, WEBHOOK_ENDPOINT_STATES, WEBHOOK_EVENT_TYPES, WORDING_SURFACES } from './constants.js';
+import { ACKNOWLEDGMENTS, ERASED_DATA, KEPT_DATA, ALERT_STATUSES, FAN_OUT_KINDS, FAN_OUT_PURPOSES, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, CONSENT_BASES, CONSENT_SOURCES, LOCALES, MESSAGE_STATUSES, MESSAGE_SUPPRESSED_REASONS, ROLES, SEVERITIES, API_TEMPLATES, WEBHOOK_ENDPOINT_STATES, WEBHOOK_EVENT_TYPES, WORDING_SURFACES } from './constants.js';
 
 /** Text that can reach a mail header or a page: no control characters (no CR/LF header injection). */
 export const text = (max: number) =>
@@ -328,11 +328,11 @@ export const organizationEvidence = z.object({
   contacts: z.array(evidence),
 });
 
-/** What an erasure erased, and what the law keeps and why. */
+/** What an erasure erased, and what the law keeps and why: codes, which each client words in its language; `why` in English for the record. */
 export const erasureReceipt = z.object({
   id: z.string(),
-  erased: z.array(z.string()),
-  kept: z.array(z.object({ data: z.string(), why: z.string() })),
+  erased: z.array(z.enum(ERASED_DATA)),
+  kept: z.array(z.object({ data: z.enum(KEPT_DATA), why: z.string() })),
 });
 
 export const auditQuery = z

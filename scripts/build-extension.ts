@@ -12,7 +12,7 @@ import { deflateSync, gzipSync } from 'node:zlib';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'extension');
 const out = resolve(root, process.env['EXTENSION_OUT_DIR']?.trim() || join('dist', 'extension'));
-const POPUP_BUDGET_BYTES = 40 * 1024;
+const POPUP_BUDGET_BYTES = 48 * 1024;
 
 function serverUrlFromEnv(): URL {
   const text = process.env['EXTENSION_SERVER_URL']?.trim() || 'http://localhost:3000';

@@ -251,8 +251,6 @@ export function EraseAction({ api, s, contact, onErased }: { api: ConsoleApi; s:
 export function ErasureReceiptView({ s, who, receipt }: { s: ContactsStrings; who: string; receipt: ErasureReceipt }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
-  // The server words the receipt in English: said in the page's language where known, else as sent.
-  const say = (text: string) => (s.receipt[text] ? <span>{s.receipt[text]}</span> : <span lang="en">{text}</span>);
   return (
     <section class="card contact receipt" aria-labelledby="receipt-heading">
       <h2 id="receipt-heading" tabIndex={-1} ref={heading}>
@@ -261,7 +259,7 @@ export function ErasureReceiptView({ s, who, receipt }: { s: ContactsStrings; wh
       <h3>{s.erasedList}</h3>
       <ul class="erased">
         {receipt.erased.map((item) => (
-          <li key={item}>{say(item)}</li>
+          <li key={item}>{s.erased[item]}</li>
         ))}
       </ul>
       <h3>{s.keptHeading}</h3>
@@ -280,10 +278,10 @@ export function ErasureReceiptView({ s, who, receipt }: { s: ContactsStrings; wh
           {receipt.kept.map((k) => (
             <tr key={k.data} role="row">
               <td role="cell" data-label={s.colData}>
-                {say(k.data)}
+                {s.kept[k.data].data}
               </td>
               <td role="cell" data-label={s.colWhy}>
-                {say(k.why)}
+                {s.kept[k.data].why}
               </td>
             </tr>
           ))}

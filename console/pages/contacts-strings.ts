@@ -1,7 +1,7 @@
 // Every string of the Contacts page, in English and Canadian French; a missing key is a type error.
 // French follows Quebec typography: a no-break space (\u00a0) before : ; ? ! and inside « », ’ for
 // apostrophes, and wording that does not assume anyone's gender.
-import type { AdvisoryThreshold, ConsentBasis, ConsentSource, Locale, MessageStatus, Severity, TemplateName, TicketDelivery } from '../../contract/index.js';
+import type { AdvisoryThreshold, ConsentBasis, ConsentSource, ErasedData, KeptData, Locale, MessageStatus, Severity, TemplateName, TicketDelivery } from '../../contract/index.js';
 
 const numberEn = new Intl.NumberFormat('en-CA');
 const numberFr = new Intl.NumberFormat('fr-CA');
@@ -162,8 +162,37 @@ const en = {
   keptHeading: 'Kept, and why',
   colData: 'Data',
   colWhy: 'Why',
-  /** The receipt's items as the server words them (English), in this language; anything else is shown as sent. */
-  receipt: { jobTitle: 'job title', locale: 'language' } as Record<string, string>,
+  /** The receipt's codes in this language (the server's `why` is English, for the record). */
+  erased: {
+    email: 'email address',
+    name: 'name',
+    phone: 'phone number',
+    'job-title': 'job title',
+    locale: 'language',
+    organization: 'organization',
+    preferences: 'preferences',
+    'sign-in': 'sign-in codes and sessions',
+    'queued-messages': 'queued messages (cancelled)',
+    'message-contents': 'the subjects and contents of the messages sent',
+  } as Record<ErasedData, string>,
+  kept: {
+    'consent-history': {
+      data: 'consent history',
+      why: 'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id, matched to an address only by a keyed hash.',
+    },
+    'message-log': {
+      data: 'message log (category, template, time, status)',
+      why: 'Kept until the message-log retention period ends, to answer delivery questions; it holds no address, subject or content.',
+    },
+    'suppression-hash': {
+      data: 'a keyed hash of the address on the suppression list',
+      why: 'So that no later import or API call emails this address again unless an admin re-adds it explicitly.',
+    },
+    'advisory-acknowledgments': {
+      data: 'advisory acknowledgments',
+      why: 'That the organization read a security advisory or applied its fix stays in the MSP’s security record; who confirmed it is erased.',
+    },
+  } as Record<KeptData, { data: string; why: string }>,
 };
 
 export type ContactsStrings = typeof en;
@@ -324,29 +353,35 @@ const fr: ContactsStrings = {
   keptHeading: 'Conservé, et pourquoi',
   colData: 'Données',
   colWhy: 'Pourquoi',
-  receipt: {
-    email: 'courriel',
+  erased: {
+    email: 'adresse courriel',
     name: 'nom',
-    phone: 'téléphone',
-    jobTitle: 'fonction',
+    phone: 'numéro de téléphone',
+    'job-title': 'fonction',
     locale: 'langue',
     organization: 'organisation',
     preferences: 'préférences',
-    'sign-in codes and sessions': 'codes de connexion et sessions',
-    'queued messages (cancelled)': 'courriels en attente (annulés)',
-    'the subjects and contents of the messages sent': 'objets et contenus des courriels envoyés',
-    'consent history': 'historique du consentement',
-    'message log (category, template, time, status)': 'journal des courriels (catégorie, modèle, heure, état)',
-    'a keyed hash of the address on the suppression list': 'une empreinte à clé de l’adresse dans la liste d’exclusion',
-    'advisory acknowledgments': 'confirmations de lecture des avis',
-    'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id, matched to an address only by a keyed hash.':
-      'Preuve du consentement que la loi canadienne anti-pourriel (LCAP) oblige l’expéditeur à conserver\u00a0; elle ne contient que l’identifiant opaque du contact, relié à une adresse seulement par une empreinte à clé.',
-    'Kept until the message-log retention period ends, to answer delivery questions; it holds no address, subject or content.':
-      'Conservé jusqu’à la fin de la période de conservation du journal, pour répondre aux questions de livraison\u00a0; il ne contient ni adresse, ni objet, ni contenu.',
-    'So that no later import or API call emails this address again unless an admin re-adds it explicitly.':
-      'Pour qu’aucune importation ni aucun appel d’API n’écrive de nouveau à cette adresse, à moins qu’une personne administratrice ne la rajoute expressément.',
-    'That the organization read a security advisory or applied its fix stays in the MSP’s security record; who confirmed it is erased.':
-      'Le fait que l’organisation a lu un avis de sécurité ou appliqué son correctif reste au dossier de sécurité du fournisseur\u00a0; l’identité de qui l’a confirmé est effacée.',
+    'sign-in': 'codes de connexion et sessions',
+    'queued-messages': 'courriels en attente (annulés)',
+    'message-contents': 'objets et contenus des courriels envoyés',
+  },
+  kept: {
+    'consent-history': {
+      data: 'historique du consentement',
+      why: 'Preuve du consentement que la loi canadienne anti-pourriel (LCAP) oblige l’expéditeur à conserver\u00a0; elle ne contient que l’identifiant opaque du contact, relié à une adresse seulement par une empreinte à clé.',
+    },
+    'message-log': {
+      data: 'journal des courriels (catégorie, modèle, heure, état)',
+      why: 'Conservé jusqu’à la fin de la période de conservation du journal, pour répondre aux questions de livraison\u00a0; il ne contient ni adresse, ni objet, ni contenu.',
+    },
+    'suppression-hash': {
+      data: 'une empreinte à clé de l’adresse dans la liste d’exclusion',
+      why: 'Pour qu’aucune importation ni aucun appel d’API n’écrive de nouveau à cette adresse, à moins qu’une personne administratrice ne la rajoute expressément.',
+    },
+    'advisory-acknowledgments': {
+      data: 'confirmations de lecture des avis',
+      why: 'Le fait que l’organisation a lu un avis de sécurité ou appliqué son correctif reste au dossier de sécurité du fournisseur\u00a0; l’identité de qui l’a confirmé est effacée.',
+    },
   },
 };
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ErasureReceipt } from '../../contract/index.js';
+import type { ErasedData, ErasureReceipt, KeptData } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { failureMessageKey } from '../shared/failure-message.js';
 import { t, type MessageKey } from '../shared/i18n.js';
@@ -167,7 +167,27 @@ function EraseConfirmation({ erasing, failure, onConfirm, onCancel }: Confirmati
   );
 }
 
-/** What the server erased and what it kept, after the contact confirmed; the session is already gone. */
+/** The receipt's codes in the person's language (the server's `why` is English, for the record). */
+const ERASED_WORDS: Record<ErasedData, MessageKey> = {
+  email: 'options_erased_email',
+  name: 'options_erased_name',
+  phone: 'options_erased_phone',
+  'job-title': 'options_erased_job_title',
+  locale: 'options_erased_locale',
+  organization: 'options_erased_organization',
+  preferences: 'options_erased_preferences',
+  'sign-in': 'options_erased_sign_in',
+  'queued-messages': 'options_erased_queued_messages',
+  'message-contents': 'options_erased_message_contents',
+};
+const KEPT_WORDS: Record<KeptData, { data: MessageKey; why: MessageKey }> = {
+  'consent-history': { data: 'options_kept_consent_history', why: 'options_kept_consent_history_why' },
+  'message-log': { data: 'options_kept_message_log', why: 'options_kept_message_log_why' },
+  'suppression-hash': { data: 'options_kept_suppression_hash', why: 'options_kept_suppression_hash_why' },
+  'advisory-acknowledgments': { data: 'options_kept_advisory_acknowledgments', why: 'options_kept_advisory_acknowledgments_why' },
+};
+
+/** What the server erased and what it kept, after the contact confirmed; the page says the session is gone. */
 export function ErasureReceiptView({ receipt }: { receipt: ErasureReceipt }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
@@ -175,14 +195,13 @@ export function ErasureReceiptView({ receipt }: { receipt: ErasureReceipt }) {
       <h3 tabIndex={-1} ref={headingRef}>
         {t('options_data_deleted_heading')}
       </h3>
-      <p>{t('options_data_deleted_signed_out')}</p>
       <p class="muted">{t('options_data_receipt_id', receipt.id)}</p>
       {receipt.erased.length > 0 && (
         <div>
           <h4 id="erased-heading">{t('options_data_deleted_erased')}</h4>
           <ul aria-labelledby="erased-heading">
             {receipt.erased.map((item) => (
-              <li key={item}>{item}</li>
+              <li key={item}>{t(ERASED_WORDS[item])}</li>
             ))}
           </ul>
         </div>
@@ -193,8 +212,8 @@ export function ErasureReceiptView({ receipt }: { receipt: ErasureReceipt }) {
           <dl class="kept">
             {receipt.kept.map((item) => (
               <div key={item.data}>
-                <dt>{item.data}</dt>
-                <dd>{item.why}</dd>
+                <dt>{t(KEPT_WORDS[item.data].data)}</dt>
+                <dd>{t(KEPT_WORDS[item.data].why)}</dd>
               </div>
             ))}
           </dl>

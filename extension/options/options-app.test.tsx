@@ -71,10 +71,10 @@ describe('options page', () => {
 
 const RECEIPT: ErasureReceipt = {
   id: 'er-42',
-  erased: ['Profile: name, email address, language', 'Email preferences'],
+  erased: ['email', 'name', 'job-title', 'locale', 'preferences'],
   kept: [
-    { data: 'Consent history', why: 'Proof of consent (CASL)' },
-    { data: 'Message log', why: 'Kept until the retention period ends' },
+    { data: 'consent-history', why: 'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep.' },
+    { data: 'message-log', why: 'Kept until the message-log retention period ends.' },
   ],
 };
 
@@ -182,18 +182,36 @@ describe('options page: your data', () => {
     expect(fake.storage.get('sessionToken')).toBeNull();
     expect(fake.storage.get('sessionExpiresAt')).toBeNull();
 
-    expect(screen.getAllByText("You're signed out.").length).toBeGreaterThan(0);
+    expect(screen.getAllByText("You're signed out.")).toHaveLength(1);
     expect(screen.getByText('Receipt number: er-42')).toBeTruthy();
     const erased = screen.getByRole('list', { name: 'Erased' });
-    expect([...erased.querySelectorAll('li')].map((li) => li.textContent)).toEqual(RECEIPT.erased);
+    expect([...erased.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['Email address', 'Name', 'Job title', 'Language', 'Email preferences']);
     const kept = screen.getByRole('heading', { name: 'Kept, and why' }).parentElement!;
-    expect(kept.textContent).toContain('Consent history');
-    expect(kept.textContent).toContain('Proof of consent (CASL)');
-    expect(kept.textContent).toContain('Message log');
+    expect(kept.textContent).toContain('History of your consent choices');
+    expect(kept.textContent).toContain("Canada's anti-spam law (CASL) requires us to keep proof of consent.");
+    expect(kept.textContent).toContain('Log of the emails sent');
     // Signed out: nothing left to edit, download or delete.
     expect(screen.queryByRole('textbox', { name: 'Name' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Download my data' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Delete my data' })).toBeNull();
+  });
+
+  it('when the browser is in French, then the receipt is all French: no code, no English, the session closed said once', async () => {
+    fake.reset('fr');
+    fake.storage.set('sessionToken', 'tok-1');
+    const api = stubApi({ getMe: vi.fn(async () => ok(sampleMe())), eraseMe: vi.fn(async () => ok(RECEIPT)) });
+    render(<OptionsApp makeApi={() => api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Supprimer mes données' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Supprimer définitivement mes données' }));
+    await screen.findByRole('heading', { name: 'Vos données ont été supprimées' });
+
+    expect(screen.getAllByText('Votre session a été fermée.')).toHaveLength(1);
+    const erased = screen.getByRole('list', { name: 'Effacé' });
+    expect([...erased.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['Adresse courriel', 'Nom', 'Fonction', 'Langue', 'Préférences de courriel']);
+    const kept = screen.getByRole('heading', { name: 'Conservé, et pourquoi' }).parentElement!.textContent!;
+    expect(kept).toContain('Historique de vos choix de consentement');
+    expect(kept).toContain('La Loi canadienne anti-pourriel (LCAP)');
+    for (const english of ['CASL requires', 'retention', 'jobTitle', 'job-title', 'consent-history', 'message-log']) expect(kept + erased.textContent).not.toContain(english);
   });
 
   it('when the erasure fails, then it says nothing was deleted and the session stays', async () => {

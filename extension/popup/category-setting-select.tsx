@@ -1,4 +1,3 @@
-import { useId } from 'preact/hooks';
 import { t, type MessageKey } from '../shared/i18n.js';
 
 interface Props<T extends string> {
@@ -12,19 +11,18 @@ interface Props<T extends string> {
   onChange: (value: T) => void;
 }
 
-/** One compact row under a category's switch: how that category's emails come (which ones, how often). */
+/**
+ * Beside a category's name: how that category's emails come (which ones, how often). Its choices
+ * say what they are, so the label is for screen readers and the row keeps to one line.
+ */
 export function CategorySettingSelect<T extends string>({ label, values, labels, value, disabled, onChange }: Props<T>) {
-  const id = useId();
   return (
-    <div class="category-setting">
-      <label for={id}>{label}</label>
-      <select id={id} value={value} disabled={disabled} onChange={(event) => onChange(event.currentTarget.value as T)}>
+    <select class="category-setting" aria-label={label} value={value} disabled={disabled} onChange={(event) => onChange(event.currentTarget.value as T)}>
         {values.map((choice) => (
           <option key={choice} value={choice}>
             {t(labels[choice])}
           </option>
         ))}
-      </select>
-    </div>
+    </select>
   );
 }

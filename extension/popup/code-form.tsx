@@ -1,19 +1,20 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { failureMessageKey } from '../shared/failure-message.js';
-import { t, uiLocale, type MessageKey } from '../shared/i18n.js';
+import { formatTimeOfDay, t, uiLocale } from '../shared/i18n.js';
 import { useFocusOnMount } from '../shared/use-focus-on-mount.js';
-import { signInFailureKey } from './sign-in-failure.js';
+import { signInRefusal, wrongCodeMessage } from './sign-in-failure.js';
 
 interface Props {
   api: ApiClient;
   email: string;
   onSignedIn: (session: Session) => void;
   onUseAnotherEmail: () => void;
+  now: () => number;
 }
 
-type Feedback = { kind: 'error' | 'info'; key: MessageKey } | null;
+type Feedback = { kind: 'error' | 'info'; text: string } | null;
 
 /**
  * The code in what was typed or pasted: six digits standing alone, written `123456`, `123 456` or
@@ -25,16 +26,27 @@ export function codeFrom(text: string): string {
   return alone ? alone[0].replace(/\D/g, '') : text.replace(/\D/g, '').slice(0, 6);
 }
 
-export function CodeForm({ api, email, onSignedIn, onUseAnotherEmail }: Props) {
+export function CodeForm({ api, email, onSignedIn, onUseAnotherEmail, now }: Props) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState<'sign-in' | 'resend' | null>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
+  /** While the server has paused sign-in for the address, Sign in cannot be pressed. */
+  const [pausedUntil, setPausedUntil] = useState<number | null>(null);
   const inputRef = useFocusOnMount<HTMLInputElement>();
+
+  useEffect(() => {
+    if (pausedUntil === null) return;
+    const timer = setTimeout(() => {
+      setPausedUntil(null);
+      setFeedback({ kind: 'info', text: t('code_unlocked') });
+    }, Math.max(0, pausedUntil - now()));
+    return () => clearTimeout(timer);
+  }, [pausedUntil, now]);
 
   async function submit(event: Event) {
     event.preventDefault();
     if (!/^\d{6}$/.test(code)) {
-      setFeedback({ kind: 'error', key: 'code_invalid_format' });
+      setFeedback({ kind: 'error', text: t('code_invalid_format') });
       inputRef.current?.focus();
       return;
     }
@@ -43,17 +55,28 @@ export function CodeForm({ api, email, onSignedIn, onUseAnotherEmail }: Props) {
     const result = await api.signIn({ email, code });
     setBusy(null);
     if (result.ok) return onSignedIn(result.value);
-    setFeedback({ kind: 'error', key: signInFailureKey(result.error) });
+    const refusal = signInRefusal(result.error, now());
+    if (refusal.kind === 'wrong') {
+      const { key, count } = wrongCodeMessage(refusal.triesLeft);
+      setFeedback({ kind: 'error', text: t(key, count) });
+    } else if (refusal.kind === 'paused') {
+      setPausedUntil(refusal.until);
+      setFeedback({ kind: 'error', text: refusal.until === null ? t('code_locked_out') : t('code_locked_until', formatTimeOfDay(refusal.until, now())) });
+    } else {
+      setFeedback({ kind: 'error', text: t(refusal.key) });
+    }
     setCode('');
     inputRef.current?.focus();
   }
 
   async function resend() {
     setBusy('resend');
-    setFeedback(null);
+    if (pausedUntil === null) setFeedback(null);
     const result = await api.requestCode({ email, locale: uiLocale() });
     setBusy(null);
-    setFeedback(result.ok ? { kind: 'info', key: 'code_resent' } : { kind: 'error', key: failureMessageKey(result.error) });
+    // A new code does not end a pause: what the person was told about it stays.
+    if (result.ok && pausedUntil !== null) return inputRef.current?.focus();
+    setFeedback(result.ok ? { kind: 'info', text: t('code_resent') } : { kind: 'error', text: t(failureMessageKey(result.error)) });
     inputRef.current?.focus();
   }
 
@@ -87,10 +110,10 @@ export function CodeForm({ api, email, onSignedIn, onUseAnotherEmail }: Props) {
       </div>
       {feedback && (
         <p id="code-feedback" class={feedback.kind} role={feedback.kind === 'error' ? 'alert' : 'status'}>
-          {t(feedback.key)}
+          {feedback.text}
         </p>
       )}
-      <button type="submit" class="button primary" disabled={busy !== null}>
+      <button type="submit" class="button primary" disabled={busy !== null || pausedUntil !== null}>
         {t(busy === 'sign-in' ? 'code_signing_in' : 'code_sign_in')}
       </button>
       <div class="row">

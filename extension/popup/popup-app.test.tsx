@@ -123,15 +123,67 @@ describe('wrong code', () => {
     expect(code.getAttribute('aria-invalid')).toBe('true');
   });
 
-  it('when there were too many tries (429), then it says sign-in is locked for a while', async () => {
-    const { alert } = await enterCode(fail({ kind: 'rate-limited', problem: problem(429), retryAfterSeconds: 300 }));
-    expect(alert.textContent).toMatch(/Too many tries/);
+  it('when the second wrong code leaves three tries, then it says so; at the last try it warns that sign-in will pause', async () => {
+    const wrong = (triesLeft: number) => fail({ kind: 'problem', problem: { ...problem(401, '/problems/wrong-code'), triesLeft } });
+    fake.storage.set('pendingEmail', 'alex@client.example');
+    const signIn = vi.fn().mockResolvedValueOnce(wrong(4)).mockResolvedValueOnce(wrong(3)).mockResolvedValueOnce(wrong(1));
+    render(<PopupApp api={stubApi({ signIn })} />);
+    const code = await screen.findByRole('textbox', { name: 'Six-digit code' });
+    const texts: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      fireEvent.input(code, { target: { value: '000000' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+      await waitFor(() => expect(signIn).toHaveBeenCalledTimes(i + 1));
+      texts.push((await screen.findByRole('alert')).textContent!);
+    }
+    expect(texts).toEqual([
+      'That code is wrong or has expired. Check the latest email and try again.',
+      'That code is wrong or has expired. Check the latest email: 3 tries left before sign-in pauses.',
+      'That code is wrong or has expired. Check the latest email: one try left before sign-in pauses.',
+    ]);
   });
 
-  it('when the problem type names too many attempts, then it says sign-in is locked too', async () => {
+  it('when sign-in is paused (429), then it says until when, Sign in is disabled, a new code does not pretend to help, and Sign in comes back when the time is up', async () => {
+    const now = new Date(2026, 11, 1, 10, 33).getTime();
+    const clock = { at: now };
+    fake.storage.set('pendingEmail', 'alex@client.example');
+    const api = stubApi({
+      signIn: vi.fn(async () => fail({ kind: 'rate-limited', problem: problem(429, '/problems/too-many-attempts'), retryAfterSeconds: 1 })),
+      requestCode: vi.fn(async () => ok({ status: 'sent' as const })),
+    });
+    render(<PopupApp api={api} now={() => clock.at} />);
+    const code = await screen.findByRole('textbox', { name: 'Six-digit code' });
+    fireEvent.input(code, { target: { value: '000000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe("Too many wrong codes for this address. Sign-in is paused until 10:33 AM. A new code won't end the pause.");
+    expect((screen.getByRole('button', { name: 'Sign in' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Resend code' }));
+    await waitFor(() => expect(api.requestCode).toHaveBeenCalledOnce());
+    expect(screen.getByRole('alert').textContent).toContain('Sign-in is paused until');
+
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Sign in' }) as HTMLButtonElement).disabled).toBe(false), { timeout: 2500 });
+    expect(screen.getByRole('status').textContent).toBe('You can sign in again.');
+  });
+
+  it('when the browser is in French, then the pause is told in French with a Quebec time', async () => {
+    fake.reset('fr');
+    fake.storage.set('pendingEmail', 'alex@client.example');
+    const at = new Date(2026, 11, 1, 10, 4).getTime();
+    render(<PopupApp api={stubApi({ signIn: vi.fn(async () => fail({ kind: 'rate-limited', problem: problem(429), retryAfterSeconds: 1800 })) })} now={() => at} />);
+    const code = await screen.findByRole('textbox', { name: 'Code à six chiffres' });
+    fireEvent.input(code, { target: { value: '000000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Se connecter' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Trop de codes erronés pour cette adresse. La connexion est suspendue jusqu’à 10 h 34. Un nouveau code ne lève pas la suspension.',
+    );
+  });
+
+  it('when the problem type names too many attempts, then it says sign-in is paused too', async () => {
     const type = 'https://serveitpro.example/problems/too-many-attempts';
     const { alert } = await enterCode(fail({ kind: 'problem', problem: problem(401, type) }));
-    expect(alert.textContent).toMatch(/Too many tries/);
+    expect(alert.textContent).toMatch(/^Too many wrong codes for this address\. Sign-in is paused for a while\./);
   });
 
   it('when the code is not six digits, then it asks for six digits without calling the server', async () => {
@@ -153,6 +205,8 @@ describe('loading', () => {
     const status = await screen.findByRole('status');
     expect(status.textContent).toBe('Loading…');
     expect(status.getAttribute('aria-busy')).toBe('true');
+    // The five default categories' rows, not three: the popup does not jump when they arrive.
+    expect(container.querySelectorAll('.skeleton-row')).toHaveLength(5);
     expect(container.querySelector('.skeleton')).toBeTruthy();
     expect(screen.queryByRole('switch')).toBeNull();
 
@@ -233,8 +287,45 @@ describe('preferences', () => {
     const newsletter = await screen.findByRole('switch', { name: 'Monthly newsletter' });
 
     fireEvent.click(newsletter);
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("Couldn't save. Your change was undone."));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('The server refused the change: it was undone.'));
     expect(newsletter.getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('when a change cannot reach the server, then it says so, and Retry sends the same change again', async () => {
+    signedIn();
+    const updatePreferences = vi
+      .fn()
+      .mockResolvedValueOnce(fail({ kind: 'unreachable', problem: null }))
+      .mockResolvedValueOnce(ok({ ...sampleMe(), preferences: { security: true, newsletter: false, events: false } }));
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMe())), updatePreferences })} />);
+    const newsletter = await screen.findByRole('switch', { name: 'Monthly newsletter' });
+
+    fireEvent.click(newsletter);
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("SERVEITPRO didn't answer: your change was undone."));
+    expect(newsletter.getAttribute('aria-checked')).toBe('true');
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
+    expect(updatePreferences).toHaveBeenCalledTimes(2);
+    expect(updatePreferences.mock.calls[1]).toEqual(updatePreferences.mock.calls[0]);
+    expect(newsletter.getAttribute('aria-checked')).toBe('false');
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('when the preferences arrive after sign-in, then focus is on their heading, not lost on the page', async () => {
+    signedIn();
+    render(<PopupApp api={stubApi({ getMe: vi.fn(async () => ok(sampleMe())) })} />);
+    const heading = await screen.findByRole('heading', { name: 'Emails you get' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+  });
+
+  it('when the server cannot be reached, then Sign out still ends the session here', async () => {
+    signedIn();
+    const api = stubApi({ getMe: vi.fn(async () => fail({ kind: 'unreachable', problem: null })) });
+    render(<PopupApp api={api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    await screen.findByRole('textbox', { name: 'Work email' });
+    expect(api.signOut).toHaveBeenCalledWith('tok-1');
+    expect(fake.storage.get('sessionToken')).toBeNull();
   });
 
   it('when "unsubscribe from all optional" is pressed, then every optional category that is on is switched off', async () => {
@@ -353,7 +444,7 @@ describe('confirmation by email (an express-only category)', () => {
     render(<PopupApp api={api} />);
     const events = await screen.findByRole('switch', { name: 'Events and webinars' });
     fireEvent.click(events);
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("Couldn't save. Your change was undone."));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('The server refused the change: it was undone.'));
     expect(events.getAttribute('aria-checked')).toBe('false');
     expect(screen.queryByText(PENDING_EN)).toBeNull();
   });
@@ -592,7 +683,7 @@ describe('which security advisories', () => {
     const select = await thresholdSelect();
 
     fireEvent.change(select, { target: { value: 'all' } });
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("Couldn't save. Your change was undone."));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('The server refused the change: it was undone.'));
     expect(api.updateAdvisoryThreshold).toHaveBeenCalledExactlyOnceWith('tok-1', 'all', { wording: 'extension@1', locale: 'en' });
     expect(select.value).toBe('high');
   });
@@ -683,7 +774,7 @@ describe('how often ticket updates come', () => {
     const select = await deliverySelect();
 
     fireEvent.change(select, { target: { value: 'immediate' } });
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe("Couldn't save. Your change was undone."));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('The server refused the change: it was undone.'));
     expect(api.updateTicketDelivery).toHaveBeenCalledExactlyOnceWith('tok-1', 'immediate', { wording: 'extension@1', locale: 'en' });
     expect(select.value).toBe('daily');
   });

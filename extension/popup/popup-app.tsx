@@ -88,10 +88,11 @@ export function PopupApp({ api, now = systemClock }: { api: ApiClient; now?: () 
           email={screen.email}
           onSignedIn={signedIn}
           onUseAnotherEmail={() => backToEmail(screen.email)}
+          now={now}
         />
       )}
       {screen.name === 'unavailable' && (
-        <UnavailableNotice reason={screen.reason} onRetry={() => loadMe(screen.token)} />
+        <UnavailableNotice reason={screen.reason} onRetry={() => loadMe(screen.token)} onSignOut={() => signOut(screen.token)} headingLevel="h1" />
       )}
       {screen.name === 'preferences' && (
         <>

@@ -2,6 +2,7 @@ import { ADVISORY_CATEGORY, ADVISORY_THRESHOLDS, TICKET_DELIVERIES, TICKETS_CATE
 import type { AdvisoryThreshold, CategoryInfo, Me, TicketDelivery } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { t, uiLocale, type MessageKey } from '../shared/i18n.js';
+import { useFocusOnMount } from '../shared/use-focus-on-mount.js';
 import { CategorySettingSelect } from './category-setting-select.js';
 import { PreferenceSwitch } from './preference-switch.js';
 import { SaveStatus } from './save-status.js';
@@ -35,6 +36,8 @@ function initialPreferences(me: Me) {
 
 export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
   const locale = uiLocale();
+  // After sign-in the form that held focus is gone: focus moves to what replaced it.
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
   // The server records which wording the person saw, in which language, with each change.
   const shown = { wording: me.consentWording.version, locale };
   const { preferences, pending, locked, status, setStatus, change } = usePreferenceSaver({
@@ -70,10 +73,12 @@ export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
 
   return (
     <section class="stack" aria-labelledby="prefs-heading">
-      <h1 id="prefs-heading" class="title">
+      <h1 id="prefs-heading" class="title" tabIndex={-1} ref={headingRef}>
         {t('prefs_heading')}
       </h1>
-      <p class="muted">{t('prefs_signed_in_as', me.contact.email)}</p>
+      <p class="muted signed-in" title={me.contact.email}>
+        {t('prefs_signed_in_as', me.contact.email)}
+      </p>
       <div class="preferences-block">
         <ul class="preferences">
           {me.categories.map((category) => {
@@ -115,15 +120,17 @@ export function PreferenceList({ api, token, me, onUnauthorized }: Props) {
         </ul>
         <p class="consent-wording">{me.consentWording.text[locale]}</p>
       </div>
-      <SaveStatus status={status} />
-      <button
-        type="button"
-        class="button secondary"
-        disabled={optionalOn.length === 0}
-        onClick={() => change(Object.fromEntries(optionalOn.map((c) => [c.key, false])))}
-      >
-        {t('prefs_unsubscribe_all')}
-      </button>
+      <div class="prefs-actions">
+        <SaveStatus status={status} />
+        <button
+          type="button"
+          class="button link"
+          disabled={optionalOn.length === 0}
+          onClick={() => change(Object.fromEntries(optionalOn.map((c) => [c.key, false])))}
+        >
+          {t('prefs_unsubscribe_all')}
+        </button>
+      </div>
     </section>
   );
 }

@@ -11,7 +11,7 @@ interface Props {
   /** Waiting for the person to confirm from their inbox: the switch stays off until then. */
   pending: boolean;
   onToggle: (subscribed: boolean) => void;
-  /** A setting of the category's own, across the row under it. */
+  /** A setting of the category's own, beside its name. */
   children?: ComponentChildren;
 }
 
@@ -22,8 +22,11 @@ export function PreferenceSwitch({ label, description, checked, lockedBecause, p
   return (
     <li class="preference">
       <div class="preference-text">
-        <span id={`${id}-label`} class="preference-label">
-          {label}
+        <span class="preference-head">
+          <span id={`${id}-label`} class="preference-label">
+            {label}
+          </span>
+          {children}
         </span>
         <span id={`${id}-desc`} class="preference-description">
           {description}
@@ -52,7 +55,6 @@ export function PreferenceSwitch({ label, description, checked, lockedBecause, p
           {t('prefs_pending_confirmation')}
         </span>
       )}
-      {children}
     </li>
   );
 }

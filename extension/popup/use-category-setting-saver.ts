@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Me } from '../../contract/index.js';
 import type { ApiResult } from '../shared/api-client.js';
-import type { SaveStatus } from './use-preference-saver.js';
+import { saveFailureKey, type SaveStatus } from './use-preference-saver.js';
 
 interface Options<T> {
   initial: T;
@@ -21,15 +21,15 @@ export function useCategorySettingSaver<T>({ initial, save, savedIn, onStatus, o
   async function change(next: T): Promise<void> {
     const previous = value;
     setValue(next);
-    onStatus('saving');
+    onStatus({ name: 'saving' });
     const result = await save(next);
     if (result.ok) {
       setValue(savedIn(result.value));
-      return onStatus('saved');
+      return onStatus({ name: 'saved' });
     }
     if (result.error.kind === 'unauthorized') return onUnauthorized();
     setValue(previous);
-    onStatus('failed');
+    onStatus({ name: 'failed', why: saveFailureKey(result.error), retry: () => void change(next) });
   }
 
   return { value, change };

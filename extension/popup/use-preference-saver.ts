@@ -1,9 +1,27 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Preferences } from '../../contract/index.js';
-import type { ApiClient, WordingShown } from '../shared/api-client.js';
+import type { ApiClient, ApiFailure, WordingShown } from '../shared/api-client.js';
+import type { MessageKey } from '../shared/i18n.js';
 
-/** `confirm-sent`: the server emailed a confirmation link instead of turning a category on. */
-export type SaveStatus = 'idle' | 'saving' | 'saved' | 'confirm-sent' | 'failed';
+/**
+ * `confirm-sent`: the server emailed a confirmation link instead of turning a category on.
+ * `failed`: the change was undone; why, and how to send it again.
+ */
+export type SaveStatus = { name: 'idle' | 'saving' | 'saved' | 'confirm-sent' } | { name: 'failed'; why: MessageKey; retry: () => void };
+
+/** Why a change did not save, in the words the person needs to decide what to do. */
+export function saveFailureKey(failure: ApiFailure): MessageKey {
+  switch (failure.kind) {
+    case 'offline':
+      return 'prefs_save_failed_offline';
+    case 'rate-limited':
+      return 'prefs_save_failed_rate_limited';
+    case 'problem':
+      return 'prefs_save_failed';
+    default:
+      return 'prefs_save_failed_unreachable';
+  }
+}
 
 interface Options {
   api: ApiClient;
@@ -28,7 +46,7 @@ export function usePreferenceSaver({ api, token, initial, initialPending, initia
   const [preferences, setPreferences] = useState<Preferences>(initial);
   const [pending, setPending] = useState<string[]>(initialPending);
   const [locked, setLocked] = useState<string[]>(initialLocked);
-  const [status, setStatus] = useState<SaveStatus>('idle');
+  const [status, setStatus] = useState<SaveStatus>({ name: 'idle' });
   // Keys with a request in flight keep their optimistic value when another answer arrives.
   const inFlight = useRef(new Map<string, number>());
 
@@ -49,7 +67,7 @@ export function usePreferenceSaver({ api, token, initial, initialPending, initia
     const optimistic = Object.fromEntries(keys.filter((key) => !asksConfirmation(key)).map((key) => [key, changes[key]!]));
 
     setPreferences((current) => ({ ...current, ...optimistic }));
-    setStatus('saving');
+    setStatus({ name: 'saving' });
     track(keys, 1);
     const result = await api.updatePreferences(token, changes, shown);
     track(keys, -1);
@@ -65,12 +83,12 @@ export function usePreferenceSaver({ api, token, initial, initialPending, initia
       setPending(answer.pending);
       setLocked(answer.locked);
       const emailed = keys.some((key) => asksConfirmation(key) && answer.pending.includes(key) && !answer.preferences[key]);
-      if (settled) setStatus((s) => (s === 'failed' ? s : emailed ? 'confirm-sent' : 'saved'));
+      if (settled) setStatus((s) => (s.name === 'failed' ? s : { name: emailed ? 'confirm-sent' : 'saved' }));
       return;
     }
     if (result.error.kind === 'unauthorized') return onUnauthorized();
     setPreferences((current) => ({ ...current, ...previous }));
-    setStatus('failed');
+    setStatus({ name: 'failed', why: saveFailureKey(result.error), retry: () => void change(changes) });
   }
 
   return { preferences, pending, locked, status, setStatus, change };

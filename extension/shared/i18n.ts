@@ -21,7 +21,19 @@ export function uiLocale(): Locale {
   return browser.i18n.getUILanguage().toLowerCase().startsWith('fr') ? 'fr' : 'en';
 }
 
+/** The browser's language for dates and times; French without a region is written as in Quebec ("10 h 34"). */
+function formatLocale(): string {
+  const language = browser.i18n.getUILanguage();
+  return language.toLowerCase() === 'fr' ? 'fr-CA' : language;
+}
+
 /** A date such as "November 26, 2026" or « 26 novembre 2026 », in the browser's language. */
 export function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat(browser.i18n.getUILanguage(), { dateStyle: 'long' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(formatLocale(), { dateStyle: 'long' }).format(new Date(iso));
+}
+
+/** A time such as "10:34 AM" or « 10 h 34 », with the weekday when it is not today. */
+export function formatTimeOfDay(at: number, now: number): string {
+  const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
+  return new Intl.DateTimeFormat(formatLocale(), { hour: 'numeric', minute: '2-digit', ...(sameDay ? {} : { weekday: 'long' }) }).format(new Date(at));
 }

@@ -7,9 +7,13 @@ export type Unavailable = 'offline' | 'unreachable';
 interface Props {
   reason: Unavailable;
   onRetry: () => void;
+  /** Signing out needs no server: the session ends here even while it cannot be told. */
+  onSignOut?: () => void;
+  /** `h1` where the notice is the whole screen (the popup); `h2` inside a page. */
+  headingLevel?: 'h1' | 'h2';
 }
 
-export function UnavailableNotice({ reason, onRetry }: Props) {
+export function UnavailableNotice({ reason, onRetry, onSignOut, headingLevel: Heading = 'h2' }: Props) {
   const retryRef = useFocusOnMount<HTMLButtonElement>();
   // Coming back online retries by itself; the button stays for a server that is down.
   useEffect(() => {
@@ -20,13 +24,20 @@ export function UnavailableNotice({ reason, onRetry }: Props) {
   const offline = reason === 'offline';
   return (
     <section class="notice" role="alert" aria-labelledby="unavailable-title">
-      <h2 id="unavailable-title" class="notice-title">
+      <Heading id="unavailable-title" class="notice-title">
         {t(offline ? 'common_offline_title' : 'common_server_down_title')}
-      </h2>
+      </Heading>
       <p>{t(offline ? 'common_offline_body' : 'common_server_down_body')}</p>
-      <button type="button" class="button primary" ref={retryRef} onClick={onRetry}>
-        {t('common_retry')}
-      </button>
+      <div class="row">
+        <button type="button" class="button primary" ref={retryRef} onClick={onRetry}>
+          {t('common_retry')}
+        </button>
+        {onSignOut && (
+          <button type="button" class="button link" onClick={onSignOut}>
+            {t('prefs_sign_out')}
+          </button>
+        )}
+      </div>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { ErasureReceipt } from '../../contract/index.js';
+import { ERASED_DATA, type ErasedData, type ErasureReceipt } from '../../contract/index.js';
 import type { ConsentRecords } from '../consent/consent.js';
 import type { CoverageGuard } from '../consent/coverage.js';
 import type { EventLog } from '../events/event-log.js';
@@ -13,33 +13,22 @@ import { isUuid } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
 import { nowIso } from '../store/time.js';
 
-const RECEIPT_ERASED = [
-  'email',
-  'name',
-  'phone',
-  'jobTitle',
-  'locale',
-  'organization',
-  'preferences',
-  'sign-in codes and sessions',
-  'queued messages (cancelled)',
-  'the subjects and contents of the messages sent',
-];
-const RECEIPT_KEPT = [
+const RECEIPT_ERASED: ErasedData[] = [...ERASED_DATA];
+const RECEIPT_KEPT: ErasureReceipt['kept'] = [
   {
-    data: 'consent history',
+    data: 'consent-history',
     why: 'Proof of consent that Canada’s anti-spam law (CASL) requires a sender to keep; it holds only the opaque contact id, matched to an address only by a keyed hash.',
   },
   {
-    data: 'message log (category, template, time, status)',
+    data: 'message-log',
     why: 'Kept until the message-log retention period ends, to answer delivery questions; it holds no address, subject or content.',
   },
   {
-    data: 'a keyed hash of the address on the suppression list',
+    data: 'suppression-hash',
     why: 'So that no later import or API call emails this address again unless an admin re-adds it explicitly.',
   },
   {
-    data: 'advisory acknowledgments',
+    data: 'advisory-acknowledgments',
     why: 'That the organization read a security advisory or applied its fix stays in the MSP’s security record; who confirmed it is erased.',
   },
 ];

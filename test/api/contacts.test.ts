@@ -180,7 +180,7 @@ describe.each(STORES)('contacts API on %s', (kind) => {
     const erased = await server.api.delete(`/api/v1/contacts/${contact.id}`);
     expect(erased.status).toBe(200);
     expect(erased.body.erased).toContain('email');
-    expect(erased.body.kept[0].data).toBe('consent history');
+    expect(erased.body.kept[0].data).toBe('consent-history');
     expect((await server.api.get(`/api/v1/contacts/${contact.id}`)).status).toBe(404);
     expect((await server.api.get(`/api/v1/contacts/${contact.id}/export`)).status).toBe(404);
     const history = await server.testStore.store.db.selectFrom('consent_history').selectAll().where('contact_id', '=', contact.id).execute();

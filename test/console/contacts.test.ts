@@ -207,7 +207,7 @@ describe.each(STORES)('the console’s Contacts page on %s', (kind) => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('receipt-heading');
     const kept = await page.locator('table.kept tbody tr').allInnerTexts();
     expect(kept.some((row) => row.includes('consent history') && row.includes('CASL'))).toBe(true);
-    await page.getByRole('listitem').filter({ hasText: /^email$/ }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: /^email address$/ }).waitFor();
     expect((await server.api.get(`/api/v1/contacts/${paul.body.id}`)).status).toBe(404);
     // Gone from the results, too.
     expect(await page.locator('table.results').count()).toBe(0);

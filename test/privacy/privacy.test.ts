@@ -143,8 +143,8 @@ describe.each(STORES)('privacy rights and data protection on %s', (kind) => {
 
     const receipt = await server.api.delete(`/api/v1/contacts/${contact.id}`);
     expect(receipt.status).toBe(200);
-    expect(receipt.body.erased).toEqual(expect.arrayContaining(['email', 'name', 'phone', 'jobTitle', 'preferences']));
-    expect(receipt.body.kept.map((k: { data: string }) => k.data)).toEqual(expect.arrayContaining(['consent history']));
+    expect(receipt.body.erased).toEqual(expect.arrayContaining(['email', 'name', 'phone', 'job-title', 'preferences']));
+    expect(receipt.body.kept.map((k: { data: string }) => k.data)).toEqual(expect.arrayContaining(['consent-history']));
     expect(receipt.body.kept.every((k: { why: string }) => k.why.length > 20)).toBe(true);
     expect((await server.api.delete(`/api/v1/contacts/${contact.id}`)).body).toEqual(receipt.body);
     expect((await server.api.get(`/api/v1/contacts/${contact.id}`)).status).toBe(404);
