@@ -242,7 +242,10 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
         headers: PAGE_HEADERS,
         ...(method === 'post' ? { body: { form: true } as const } : {}),
         limits: [method === 'post' ? formLimits : invalidTokenLimit],
-        responses: { 200: { description: 'A page' } },
+        responses:
+          method === 'post'
+            ? { 200: { description: 'RFC 8058 one-click: done' }, 303: { description: 'A page’s button: to the link’s own GET, which shows what was done' } }
+            : { 200: { description: 'A page' } },
       },
       ({ req, link }) => handler(req, link),
     );

@@ -157,4 +157,38 @@ describe('every link-page state in Chromium, in both languages, at 375 and 1280 
     },
     180_000,
   );
+
+  it('when the preference center is used at 375 px without script, then each checkbox row is a target of at least 44 px that toggles the box from its far end, and a keyboard user sees a dark focus ring', async () => {
+    const world = linkPageWorld(server);
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 }, javaScriptEnabled: false, locale: 'fr' });
+    const page = await context.newPage();
+    await page.goto(world.preferences((await world.contact('fr')).id));
+    const rows = page.locator('label.choice');
+    expect(await rows.count()).toBe(5);
+    for (const row of await rows.all()) {
+      const box = (await row.boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.width).toBeGreaterThanOrEqual(300);
+    }
+    const marketing = page.getByRole('checkbox', { name: 'Nouvelles et offres' });
+    expect(await marketing.isChecked()).toBe(false);
+    await page.locator('label.choice', { has: marketing }).scrollIntoViewIfNeeded();
+    const row = (await page.locator('label.choice', { has: marketing }).boundingBox())!;
+    await page.mouse.click(row.x + row.width - 4, row.y + row.height - 4);
+    expect(await marketing.isChecked()).toBe(true);
+
+    // The click focused the box (no ring for a pointer); back and forth by keyboard shows the ring.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('category-marketing');
+    const ring = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement!);
+      return { style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
+    });
+    expect(ring).toEqual({ style: 'solid', width: '3px', color: 'rgb(30, 58, 138)' });
+    await page.keyboard.press('Space');
+    expect(await marketing.isChecked()).toBe(false);
+    await page.locator('label.choice', { has: marketing }).screenshot({ path: `${SHOTS}/focused-checkbox-fr-375.png` });
+    await context.close();
+  });
 });
