@@ -364,7 +364,8 @@ export function subscribePage(props: { locale: Locale; categories: readonly Cate
           name="email"
           autocomplete="email"
           required
-          {...(addressProblem ? { 'aria-invalid': 'true', 'aria-describedby': 'subscribe-email-problem', value: typed } : {})}
+          {...(typed ? { value: typed } : {})}
+          {...(addressProblem ? { 'aria-invalid': 'true', 'aria-describedby': 'subscribe-email-problem' } : {})}
         />
         <div class="actions">
           <button type="submit" class="primary">
