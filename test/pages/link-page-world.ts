@@ -12,10 +12,11 @@ export function longAddress(tag: string, length = 120): string {
   return address;
 }
 
+let count = 0; // across worlds: two on one server never make the same address
+
 /** Contacts and the links their emails would carry, straight from the server's own token service. */
 export function linkPageWorld(server: TestServer) {
   let organizationId: string | undefined;
-  let count = 0;
   const organization = async () => (organizationId ??= (await server.api.post('/api/v1/organizations', { name: 'Clinique Lavoie' })).body.id as string);
   const tokens = server.services.tokens;
   return {
