@@ -782,6 +782,25 @@ describe('options page: security advisories', () => {
   });
 });
 
+describe('options page: why did I get these emails', () => {
+  it('when the popup asked for the recent emails, then that section takes focus, lists them, and the request is forgotten', async () => {
+    fake.storage.set('sessionToken', 'tok-1');
+    fake.storage.set('optionsSection', 'recent');
+    const recentMessages = vi.fn(async () =>
+      ok({
+        items: [
+          { id: 'm1', category: 'newsletter', template: 'announcement', subject: 'Our spring offers', status: 'sent' as const, queuedAt: '2026-11-30T14:00:00Z', sentAt: '2026-11-30T14:00:05Z', suppressedReason: null },
+        ],
+      }),
+    );
+    render(<OptionsApp makeApi={() => stubApi({ getMe: vi.fn(async () => ok(sampleMe())), recentMessages })} />);
+    await screen.findByText('Our spring offers');
+    await waitFor(() => expect(document.activeElement?.id).toBe('recent'));
+    expect(recentMessages).toHaveBeenCalledWith('tok-1');
+    expect(fake.storage.get('optionsSection')).toBeNull();
+  });
+});
+
 describe('options page: opened again from the popup', () => {
   it('when the page was already open and the popup asks for the advisories, then their heading takes focus as the page comes back', async () => {
     fake.storage.set('sessionToken', 'tok-1');

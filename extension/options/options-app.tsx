@@ -11,6 +11,7 @@ import { AdvisoriesSection } from './advisories-section.js';
 import { MutedTicketsSection } from './muted-tickets-section.js';
 import { ErasureReceiptView, MyDataSection } from './my-data-section.js';
 import { OrganizationSection } from './organization-section.js';
+import { RecentEmails } from '../recent/recent-emails.js';
 import { ManagedServerUrl, ServerUrlForm } from './server-url-form.js';
 
 type Account =
@@ -37,6 +38,7 @@ export function OptionsApp({ makeApi = clientFor, developerSettings = DEV_BUILD 
   const [account, setAccount] = useState<Account>({ name: 'loading' });
   const [shownSection, setShownSection] = useState<OptionsSection | null>(null);
   const advisoriesHeading = useRef<HTMLHeadingElement>(null);
+  const recentSection = useRef<HTMLDivElement>(null);
   const api = useMemo(() => (serverUrl === null ? null : makeApi(serverUrl)), [serverUrl, makeApi]);
 
   /** The section the popup asked for, once: the request is cleared as it is read. */
@@ -76,10 +78,10 @@ export function OptionsApp({ makeApi = clientFor, developerSettings = DEV_BUILD 
     return () => window.removeEventListener('focus', reread);
   }, [takeShownSection]);
 
-  // The popup's advisories line asked for this section: it takes focus, which scrolls it into view.
+  // The popup asked for this section: it takes focus, which scrolls it into view.
   useEffect(() => {
-    if (account.name !== 'ready' || shownSection !== 'advisories') return;
-    advisoriesHeading.current?.focus();
+    if (account.name !== 'ready' || shownSection === null) return;
+    (shownSection === 'advisories' ? advisoriesHeading : recentSection).current?.focus();
     setShownSection(null);
   }, [account.name, shownSection]);
 
@@ -126,6 +128,11 @@ export function OptionsApp({ makeApi = clientFor, developerSettings = DEV_BUILD 
           </h2>
           <AdvisoriesSection api={api} token={account.token} organizationName={account.me.contact.organizationName} onUnauthorized={signOut} />
         </section>
+      )}
+      {account.name === 'ready' && api && (
+        <div id="recent" class="card" ref={recentSection} tabIndex={-1}>
+          <RecentEmails api={api} token={account.token} me={account.me} onUnauthorized={signOut} />
+        </div>
       )}
       {account.name === 'ready' && api && (
         <section class="card stack" aria-labelledby="muted-heading">

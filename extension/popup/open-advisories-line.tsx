@@ -1,15 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { acknowledgmentsWaiting } from '../shared/advisories.js';
 import type { ApiClient } from '../shared/api-client.js';
-import { browser } from '../shared/browser.js';
 import { t } from '../shared/i18n.js';
-import { writeState } from '../shared/session-store.js';
+import { showOptionsSection } from './show-options-section.js';
 
-async function showAdvisories() {
-  // openOptionsPage takes no URL: the options page reads which section to show from storage.
-  await writeState({ optionsSection: 'advisories' });
-  await browser.runtime.openOptionsPage();
-}
+const showAdvisories = () => showOptionsSection('advisories');
 
 /** One line, only while some advisory waits for the organization; it opens the options page at the advisories. */
 export function OpenAdvisoriesLine({ api, token }: { api: ApiClient; token: string }) {

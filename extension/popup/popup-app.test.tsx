@@ -839,7 +839,14 @@ describe('advisories waiting for the organization', () => {
     await withAdvisories(null);
     expect(document.querySelector('.open-advisories')).toBeNull();
     expect(screen.queryByRole('alert')).toBeNull();
-    expect(screen.getByRole('button', { name: 'Account settings' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Settings' })).toBeTruthy();
+  });
+
+  it('when "Why these emails?" is pressed, then the options page opens at the recent emails', async () => {
+    await withAdvisories([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Why these emails?' }));
+    await waitFor(() => expect(fake.openedOptions).toBe(1));
+    expect(fake.storage.get('optionsSection')).toBe('recent');
   });
 
   it('when the browser is in French, then the line is in French', async () => {

@@ -10,6 +10,7 @@ import { EmailForm } from './email-form.js';
 import { LoadingSkeleton } from './loading-skeleton.js';
 import { OpenAdvisoriesLine } from './open-advisories-line.js';
 import { PreferenceList } from './preference-list.js';
+import { showOptionsSection } from './show-options-section.js';
 
 type Screen =
   | { name: 'loading' }
@@ -107,6 +108,9 @@ export function PopupApp({ api, now = systemClock }: { api: ApiClient; now?: () 
           <footer class="row footer">
             <button type="button" class="button link" onClick={() => browser.runtime.openOptionsPage()}>
               {t('prefs_account_settings')}
+            </button>
+            <button type="button" class="button link" onClick={() => void showOptionsSection('recent')}>
+              {t('prefs_why_these_emails')}
             </button>
             <button type="button" class="button link" onClick={() => signOut(screen.token)}>
               {t('prefs_sign_out')}

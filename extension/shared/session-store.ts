@@ -13,7 +13,8 @@ export interface StoredState {
   optionsSection: OptionsSection | null;
 }
 
-export type OptionsSection = 'advisories';
+export const OPTIONS_SECTIONS = ['advisories', 'recent'] as const;
+export type OptionsSection = (typeof OPTIONS_SECTIONS)[number];
 
 export const SCHEMA_VERSION = 1;
 
@@ -45,7 +46,7 @@ function parse(raw: Record<string, unknown>): StoredState {
     sessionToken: text('sessionToken'),
     sessionExpiresAt: text('sessionExpiresAt'),
     pendingEmail: text('pendingEmail'),
-    optionsSection: text('optionsSection') === 'advisories' ? 'advisories' : null,
+    optionsSection: OPTIONS_SECTIONS.find((section) => section === text('optionsSection')) ?? null,
   };
 }
 

@@ -9,8 +9,8 @@ export const problem = (status: number, type = 'about:blank', title = 'Refused')
 
 /**
  * Every method a vi.fn; unset ones answer as an unreachable server, so a forgotten stub is visible,
- * except sign-out, the muted tickets and the advisories (none), which every options page and popup
- * test would otherwise meet.
+ * except sign-out, the muted tickets, the advisories and the recent emails (none), which every
+ * options page and popup test would otherwise meet.
  */
 export function stubApi(overrides: Partial<ApiClient> = {}) {
   const unreachable = () => Promise.resolve(fail({ kind: 'unreachable', problem: null }));
@@ -31,7 +31,7 @@ export function stubApi(overrides: Partial<ApiClient> = {}) {
     unmuteTicket: vi.fn<ApiClient['unmuteTicket']>(unreachable),
     getMyAdvisories: vi.fn<ApiClient['getMyAdvisories']>(() => Promise.resolve(ok({ items: [] }))),
     acknowledgeAdvisory: vi.fn<ApiClient['acknowledgeAdvisory']>(unreachable),
-    recentMessages: vi.fn<ApiClient['recentMessages']>(unreachable),
+    recentMessages: vi.fn<ApiClient['recentMessages']>(() => Promise.resolve(ok({ items: [] }))),
     ...overrides,
   };
 }
