@@ -55,7 +55,8 @@ describe.each(RUNS)('muted tickets and the advisory threshold in the extension (
       body: 'action=mute',
       redirect: 'manual',
     });
-    expect(muted.status).toBe(200);
+    expect(muted.status).toBe(303);
+    expect((await fetch(new URL(muted.headers.get('location')!, muteLinks[0]!))).status).toBe(200);
     const mutes = await server.services.ticketMutes.list(contact.id);
     expect(mutes).toEqual([{ ticketId: 'T-42', mutedAt: expect.any(String) }]);
 
