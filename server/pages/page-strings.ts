@@ -3,7 +3,6 @@ import type { AddressProblem } from '../contacts/email-address.js';
 
 // Every string of the link pages, in English and Canadian French; a missing key is a type error.
 const en = {
-  htmlTitle: 'Email preferences',
   /** Each state's own window title, where its heading does not already say it. */
   title: {
     saved: 'Choices saved',
@@ -99,7 +98,6 @@ const en = {
 export type PageStrings = typeof en;
 
 const fr: PageStrings = {
-  htmlTitle: 'Préférences de courriel',
   title: {
     saved: 'Choix enregistrés',
     allOff: 'Désabonnement de tous les courriels facultatifs',
