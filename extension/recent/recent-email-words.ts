@@ -1,6 +1,6 @@
 import type { MessageStatus, MessageSuppressedReason, MyRecentMessage } from '../../contract/index.js';
 import { browser } from '../shared/browser.js';
-import { t, type MessageKey } from '../shared/i18n.js';
+import { formatLocale, t, type MessageKey } from '../shared/i18n.js';
 
 // Literal keys, so a missing string is a compile error and the locale convention test sees each one used.
 const TEMPLATE_NAMES: Record<string, MessageKey> = {
@@ -49,5 +49,5 @@ export function statusOf(message: MyRecentMessage): string {
 
 /** Date and time in the browser's language, such as "Nov 26, 2026, 3:04 PM" or « 26 nov. 2026, 15 h 04 ». */
 export function formatWhen(iso: string): string {
-  return new Intl.DateTimeFormat(browser.i18n.getUILanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(formatLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }

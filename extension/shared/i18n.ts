@@ -22,7 +22,7 @@ export function uiLocale(): Locale {
 }
 
 /** The browser's language for dates and times; French without a region is written as in Quebec ("10 h 34"). */
-function formatLocale(): string {
+export function formatLocale(): string {
   const language = browser.i18n.getUILanguage();
   return language.toLowerCase() === 'fr' ? 'fr-CA' : language;
 }
