@@ -1,5 +1,4 @@
 import type { MessageStatus, MessageSuppressedReason, MyRecentMessage } from '../../contract/index.js';
-import { browser } from '../shared/browser.js';
 import { formatLocale, t, type MessageKey } from '../shared/i18n.js';
 
 // Literal keys, so a missing string is a compile error and the locale convention test sees each one used.
