@@ -10,7 +10,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
 import { launchExtension, type LaunchedExtension } from './launch.js';
-import { extensionText } from './popup-sign-in.js';
+import { extensionText, signInThroughPopup } from './popup-sign-in.js';
 
 /** Chrome cuts a popup taller than this (and wider than 800 px) and makes it scroll. */
 const CHROME_POPUP_MAX_HEIGHT = 600;
@@ -172,5 +172,44 @@ describe.each(['en', 'fr'] as const)('the popup as people use it (%s)', (lang) =
     // The token is gone from the only place that held it.
     expect(await storedSession()).toBeNull();
     await page.close();
+  });
+
+  it('when a person goes through the options page, then axe finds nothing in any state: signed out, signed in, unreachable, the erasure question and its receipt', async () => {
+    const email = `options.${lang}@example.com`;
+    await contact(email);
+    await storedSession(null);
+    const findings = new Map<string, string[]>();
+    const options = await launched!.context.newPage();
+    const check = async (state: string) => {
+      findings.set(state, await axeFindings(options));
+      await options.screenshot({ path: `${SHOTS}/options-${lang}-${state.replace(/\W+/g, '-')}.png`, fullPage: true });
+    };
+    await options.goto(launched!.url('options.html'));
+    await options.getByText(text('options_signed_out'), { exact: true }).waitFor();
+    await check('signed out');
+
+    const popup = await openPopup();
+    await signInThroughPopup(popup, smtp, email, text);
+    await popup.close();
+    await options.reload();
+    await options.getByRole('heading', { name: text('recent_heading'), exact: true }).waitFor();
+    await check('signed in');
+
+    await options.route('**/api/v1/me', (route) => route.abort('connectionrefused'));
+    await options.reload();
+    await options.getByRole('button', { name: text('common_retry'), exact: true }).first().waitFor();
+    await check('server unreachable');
+    await options.unroute('**/api/v1/me');
+    await options.reload();
+
+    await options.getByRole('button', { name: text('options_data_delete'), exact: true }).click();
+    await options.getByRole('group', { name: text('options_data_delete_heading'), exact: true }).waitFor();
+    await check('erasure question');
+    await options.getByRole('button', { name: text('options_data_delete_confirm'), exact: true }).click();
+    await options.getByRole('heading', { name: text('options_data_deleted_heading'), exact: true }).waitFor();
+    await check('erasure receipt');
+
+    expect(Object.fromEntries(findings)).toEqual(Object.fromEntries([...findings.keys()].map((state) => [state, []])));
+    await options.close();
   });
 });
