@@ -390,8 +390,11 @@ export function subscribeSentPage(locale: Locale): PageView {
   };
 }
 
-/** One ticket to stop hearing about, or stopped (with Undo), or back on. */
-export function muteTicketPage(locale: Locale, ticketId: string, state: 'confirm' | 'muted' | 'unmuted', action: string): PageView {
+/** Where a ticket's mute stands: asked, just done, already so before (say, from an earlier visit), or just undone. */
+export type MuteState = 'confirm' | 'muted' | 'already-muted' | 'unmuted';
+
+/** One ticket to stop hearing about, or stopped (with Undo only when this visit did it), or back on. */
+export function muteTicketPage(locale: Locale, ticketId: string, state: MuteState, action: string): PageView {
   const t = PAGE_STRINGS[locale];
   const form = (value: string, label: string, kind: 'primary' | 'secondary') => (
     <form method="post" action={action}>
@@ -408,6 +411,17 @@ export function muteTicketPage(locale: Locale, ticketId: string, state: 'confirm
         <Card heading={t.muteHeading(ticketId)}>
           <p>{t.muteIntro}</p>
           {form('mute', t.muteButton, 'primary')}
+        </Card>
+      ),
+    };
+  }
+  if (state === 'already-muted') {
+    return {
+      title: t.alreadyMutedHeading(ticketId),
+      children: (
+        <Card heading={t.alreadyMutedHeading(ticketId)}>
+          <p>{t.alreadyMutedIntro}</p>
+          {form('unmute', t.resumeButton, 'secondary')}
         </Card>
       ),
     };

@@ -415,7 +415,7 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     const { contact, ticketId } = found;
     const muted = await ticketMutes.isMuted(contact.id, ticketId);
     const done = doneOf(req);
-    const state = done === 'muted' && muted ? 'muted' : done === 'unmuted' && !muted ? 'unmuted' : 'confirm';
+    const state = muted ? (done === 'muted' ? 'muted' : 'already-muted') : done === 'unmuted' ? 'unmuted' : 'confirm';
     const locale = localeOf(req, contact);
     return page(req, 200, locale, muteTicketPage(locale, ticketId, state, selfAction(req)));
   });
@@ -424,10 +424,11 @@ export function registerLinkPageRoutes(api: Endpoints, deps: LinkPagesDeps): voi
     if (action !== 'mute' && action !== 'unmute') return { status: 400, text: 'Unknown action.' };
     const found = await mutedTicket(req, link);
     if (isReply(found)) return found;
-    if (action === 'mute') await ticketMutes.mute(found.contact.id, found.ticketId);
-    else await ticketMutes.unmute(found.contact.id, found.ticketId);
+    const { contact, ticketId } = found;
+    // Nothing to change (a page left open, pressed again): the GET then says it already was so.
+    const changed = action === 'mute' ? !(await ticketMutes.isMuted(contact.id, ticketId)) && (await ticketMutes.mute(contact.id, ticketId), true) : await ticketMutes.unmute(contact.id, ticketId);
     pageMetrics.pageAction(action);
-    return seeResult(req, localeOf(req, found.contact), action === 'mute' ? 'muted' : 'unmuted');
+    return seeResult(req, localeOf(req, contact), changed ? (action === 'mute' ? 'muted' : 'unmuted') : undefined);
   });
 
   // ---- Acknowledgment link: an advisory's "I have read this" or "We have applied the fix" ----

@@ -90,6 +90,12 @@ const STATES: Record<string, (page: Page, lang: Locale, world: World) => Promise
   'mute question': async (page, lang, world) => {
     await page.goto(world.mute((await world.contact(lang)).id));
   },
+  'already muted': async (page, lang, world) => {
+    const link = world.mute((await world.contact(lang)).id);
+    await page.goto(link);
+    await page.getByRole('button', { name: PAGE_STRINGS[lang].muteButton }).click();
+    await page.goto(link);
+  },
   muted: async (page, lang, world) => {
     await page.goto(world.mute((await world.contact(lang)).id));
     await page.getByRole('button', { name: PAGE_STRINGS[lang].muteButton }).click();

@@ -116,6 +116,23 @@ describe('link pages: post/redirect/get, and saying what really happened', () =>
     expect(await history(id)).toEqual(rows);
   });
 
+  it('when a ticket is muted, then 303 to "muted" with Undo; pressed again or the link opened later, it says it already was, with no Undo', async () => {
+    const { id } = await world.contact('en');
+    const link = world.mute(id, 'T-5');
+    const muted = await (await fetch(resultOf(await post(link, { action: 'mute', lang: 'en' }), link))).text();
+    expect(muted).toContain('You will not receive updates about ticket T-5 any more.');
+    expect(muted).toMatch(/value="unmute"[^>]*>Undo: send me its updates again</);
+    const again = resultOf(await post(link, { action: 'mute', lang: 'en' }), link);
+    expect(new URL(again).searchParams.get('done')).toBeNull();
+    for (const html of [await (await fetch(again)).text(), await (await fetch(link)).text()]) {
+      expect(html).toContain('Updates about ticket T-5 are already off.');
+      expect(html).not.toContain('Undo');
+      expect(html).not.toContain('class="card success"');
+      expect(html).toMatch(/value="unmute"[^>]*>Send me its updates again</);
+    }
+    expect(await server.services.ticketMutes.list(id)).toEqual([{ ticketId: 'T-5', mutedAt: expect.any(String) }]);
+  });
+
   it('when a page’s form is posted with an expired link, then the person gets the page in their language, not a mail client’s text', async () => {
     const { id } = await world.contact('fr');
     const answer = await post(`${world.expiredUnsubscribe(id)}`, { action: 'unsubscribe', lang: 'fr' });
