@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { frenchProblems } from '../../test/support/french-typography.js';
 
 interface Entry {
   message: string;
@@ -39,6 +40,15 @@ describe('messages', () => {
       }
     });
   }
+});
+
+describe('the French', () => {
+  it('when a French message is read, then it follows the link pages\' Quebec typography and neutral wording', () => {
+    const problems = Object.entries(load('fr'))
+      .map(([key, { message }]) => [key, frenchProblems(message)] as const)
+      .filter(([, found]) => found.length > 0);
+    expect(Object.fromEntries(problems)).toEqual({});
+  });
 });
 
 describe('message use', () => {

@@ -58,7 +58,7 @@ describe('a French-speaking staff member', () => {
     await smtp?.close();
   });
 
-  it('when she pastes the code line from the email, then she is in; "Pourquoi ces courriels ?" shows why each came, a row stops its category, and no English shows', async () => {
+  it('when she pastes the code line from the email, then she is in; "Pourquoi ces courriels?" shows why each came, a row stops its category, and no English shows', async () => {
     const email = 'marie-eve.tremblay@clinique-boreale.example';
     const org = await server.api.post('/api/v1/organizations', { name: 'Clinique Boréale', locale: 'fr' });
     const contact = (await server.api.post('/api/v1/contacts', { organizationId: org.body.id, email, name: 'Marie-Ève Tremblay', locale: 'fr' })).body;
