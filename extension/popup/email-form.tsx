@@ -8,12 +8,14 @@ interface Props {
   api: ApiClient;
   initialEmail: string;
   notice: MessageKey | null;
+  /** Set by the client's IT (`signInEmailHint`) as "@client.example": an address typed without "@" gets it. */
+  domainHint: string | null;
   onSent: (email: string) => void;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function EmailForm({ api, initialEmail, notice, onSent }: Props) {
+export function EmailForm({ api, initialEmail, notice, domainHint, onSent }: Props) {
   const [email, setEmail] = useState(initialEmail);
   const [error, setError] = useState<MessageKey | null>(null);
   const [sending, setSending] = useState(false);
@@ -21,7 +23,8 @@ export function EmailForm({ api, initialEmail, notice, onSent }: Props) {
 
   async function submit(event: Event) {
     event.preventDefault();
-    const address = email.trim();
+    const typed = email.trim();
+    const address = domainHint && typed !== '' && !typed.includes('@') ? `${typed}${domainHint}` : typed;
     if (!EMAIL.test(address)) {
       setError('signin_email_invalid');
       inputRef.current?.focus();
@@ -50,6 +53,7 @@ export function EmailForm({ api, initialEmail, notice, onSent }: Props) {
           autocomplete="email"
           required
           value={email}
+          placeholder={domainHint ? `${t('signin_email_placeholder_name')}${domainHint}` : undefined}
           aria-invalid={error === 'signin_email_invalid'}
           aria-describedby={error ? 'email-error' : undefined}
           onInput={(event) => setEmail(event.currentTarget.value)}

@@ -37,6 +37,34 @@ describe('signed out', () => {
   });
 });
 
+describe('an email hint set by the client\'s IT', () => {
+  it('when the policy sets a whole address, then the field starts with it', async () => {
+    fake.managed.set('signInEmailHint', 'alex@client.example');
+    render(<PopupApp api={stubApi()} />);
+    const email = (await screen.findByRole('textbox', { name: 'Work email' })) as HTMLInputElement;
+    expect(email.value).toBe('alex@client.example');
+  });
+
+  it('when the policy sets "@client.example", then the field shows it as the placeholder and completes a name typed alone', async () => {
+    fake.managed.set('signInEmailHint', '@client.example');
+    const api = stubApi({ requestCode: vi.fn(async () => ok({ status: 'sent' as const })) });
+    render(<PopupApp api={api} />);
+    const email = (await screen.findByRole('textbox', { name: 'Work email' })) as HTMLInputElement;
+    expect(email.value).toBe('');
+    expect(email.placeholder).toBe('name@client.example');
+    fireEvent.input(email, { target: { value: 'alex' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send code' }));
+    await screen.findByRole('textbox', { name: 'Six-digit code' });
+    expect(api.requestCode).toHaveBeenCalledWith({ email: 'alex@client.example', locale: 'en' });
+  });
+
+  it('when Firefox has no policy (the managed area rejects), then the field starts empty', async () => {
+    fake.managedArea = 'rejects';
+    render(<PopupApp api={stubApi()} />);
+    expect(((await screen.findByRole('textbox', { name: 'Work email' })) as HTMLInputElement).value).toBe('');
+  });
+});
+
 describe('code sent', () => {
   it('when a code is sent, then it asks for a six-digit one-time code and remembers the address', async () => {
     const api = stubApi({ requestCode: vi.fn(async () => ok({ status: 'sent' as const })) });

@@ -3,6 +3,7 @@ import type { Me, Session } from '../../contract/index.js';
 import type { ApiClient } from '../shared/api-client.js';
 import { browser } from '../shared/browser.js';
 import { t, type MessageKey } from '../shared/i18n.js';
+import { readManagedSettings } from '../shared/managed-settings.js';
 import { clearSession, readState, saveSession, writeState } from '../shared/session-store.js';
 import { UnavailableNotice, type Unavailable } from '../shared/unavailable-notice.js';
 import { CodeForm } from './code-form.js';
@@ -23,6 +24,8 @@ const systemClock = () => Date.now();
 
 export function PopupApp({ api, now = systemClock }: { api: ApiClient; now?: () => number }) {
   const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+  /** The client's IT's `signInEmailHint`: a whole address fills the field; "@client.example" completes what is typed. */
+  const [emailHint, setEmailHint] = useState<string | null>(null);
 
   const signedOut = useCallback(async (notice: MessageKey | null) => {
     await clearSession();
@@ -44,7 +47,8 @@ export function PopupApp({ api, now = systemClock }: { api: ApiClient; now?: () 
 
   useEffect(() => {
     void (async () => {
-      const state = await readState();
+      const [state, managed] = await Promise.all([readState(), readManagedSettings()]);
+      setEmailHint(managed.signInEmailHint);
       const expired = state.sessionExpiresAt !== null && Date.parse(state.sessionExpiresAt) <= now();
       if (state.sessionToken && !expired) return loadMe(state.sessionToken);
       if (state.sessionToken) return signedOut('common_session_expired');
@@ -81,7 +85,13 @@ export function PopupApp({ api, now = systemClock }: { api: ApiClient; now?: () 
       </header>
       {screen.name === 'loading' && <LoadingSkeleton />}
       {screen.name === 'email' && (
-        <EmailForm api={api} initialEmail={screen.email} notice={screen.notice} onSent={codeSent} />
+        <EmailForm
+          api={api}
+          initialEmail={screen.email || (emailHint?.startsWith('@') ? '' : (emailHint ?? ''))}
+          domainHint={emailHint?.startsWith('@') ? emailHint : null}
+          notice={screen.notice}
+          onSent={codeSent}
+        />
       )}
       {screen.name === 'code' && (
         <CodeForm
