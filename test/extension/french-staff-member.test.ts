@@ -3,17 +3,16 @@
 // row, and meets no English on the way. The built extension in headless Chromium (French UI), the
 // real server and worker on PostgreSQL, the mail read from a real SMTP server.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
 import { launchExtension, type LaunchedExtension } from './launch.js';
 import { extensionText } from './popup-sign-in.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const english = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'extension', '_locales', 'en', 'messages.json'), 'utf8')) as Record<
   string,
   { message: string }
@@ -27,15 +26,9 @@ const ENGLISH_FRAGMENTS = Object.entries(english)
   .map((fragment) => fragment.trim())
   .filter((fragment) => fragment.length >= 12);
 
-async function axeFindings(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () =>
-    (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(),
-  );
-  return result.violations
-    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
-    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
+/** axe-core's moderate, serious and critical findings, as `rule: target` lines. */
+const axeFindings = async (page: Page) =>
+  (await axeViolations(page, ['moderate', 'serious', 'critical'])).flatMap((v) => v.targets.map((target) => `${v.id}: ${target}`));
 
 const englishOn = async (page: Page) => {
   const text = await page.evaluate(() => document.body.innerText);

@@ -2,10 +2,10 @@
 // default categories in both languages, the placeholder is the size of what replaces it, and
 // axe-core finds nothing moderate or worse in any state. The built extension in headless
 // Chromium, the real server on a real store, codes read from a real SMTP server's mail.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { codeIn, nthMailTo } from '../self-service/self-service-client.js';
@@ -14,19 +14,10 @@ import { extensionText, signInThroughPopup } from './popup-sign-in.js';
 
 /** Chrome cuts a popup taller than this (and wider than 800 px) and makes it scroll. */
 const CHROME_POPUP_MAX_HEIGHT = 600;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core's moderate, serious and critical findings, as `rule: target` lines. */
-async function axeFindings(page: Page): Promise<string[]> {
-  // Evaluated by the debugger, which the extension page's CSP does not govern.
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () =>
-    (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(),
-  );
-  return result.violations
-    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
-    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
+const axeFindings = async (page: Page) =>
+  (await axeViolations(page, ['moderate', 'serious', 'critical'])).flatMap((v) => v.targets.map((target) => `${v.id}: ${target}`));
 
 const SHOTS = 'test-artifacts/screenshots';
 mkdirSync(SHOTS, { recursive: true });

@@ -1,5 +1,5 @@
-// axe-core 4.x run inside a real page (the console's tests and the link pages' share it). The page's
-// context needs `bypassCSP: true` (and script on) for axe's own script to be added.
+// axe-core 4.x run inside a real page (the console's, the link pages' and the extension's tests share
+// it). Its script is evaluated through the debugger, which no page's CSP governs, extension pages included.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
@@ -16,7 +16,7 @@ export interface AxeViolation {
 
 /** axe-core's violations on the page of at least one of these impacts. */
 export async function axeViolations(page: Page, impacts: readonly AxeImpact[]): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: AXE });
+  await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
     const result = await (window as unknown as { axe: { run: () => Promise<Result> } }).axe.run();
