@@ -7,8 +7,7 @@ import type { TestServer } from '../support/server.js';
 
 /** A browser context with a platform authenticator that verifies its user (a PIN or biometric, always given). */
 export async function withPasskeyDevice(browser: Browser, width = 1280, locale = 'en-CA'): Promise<{ context: BrowserContext; page: Page }> {
-  // bypassCSP lets axe-core's script in; the console itself runs under its CSP.
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale, bypassCSP: true });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');

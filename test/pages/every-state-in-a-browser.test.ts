@@ -138,7 +138,7 @@ describe('every link-page state in Chromium, in both languages, at 375 and 1280 
       const titles = new Map<string, string>();
       for (const [state, reach] of Object.entries(STATES)) {
         // Script on and the page's CSP bypassed only so axe-core can run; the pages themselves have none.
-        const context = await browser.newContext({ viewport: { width: 375, height: 800 }, bypassCSP: true, locale: lang });
+        const context = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: lang });
         const page = await context.newPage();
         await reach(page, lang, world);
         await page.waitForLoadState();
