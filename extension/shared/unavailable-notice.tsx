@@ -24,7 +24,7 @@ export function UnavailableNotice({ reason, onRetry, onSignOut, headingLevel: He
   const offline = reason === 'offline';
   return (
     <section class="notice" role="alert" aria-labelledby="unavailable-title">
-      <Heading id="unavailable-title" class="notice-title">
+      <Heading id="unavailable-title" class={Heading === 'h1' ? 'title notice-title' : 'notice-title'}>
         {t(offline ? 'common_offline_title' : 'common_server_down_title')}
       </Heading>
       <p>{t(offline ? 'common_offline_body' : 'common_server_down_body')}</p>
