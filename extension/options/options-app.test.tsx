@@ -368,7 +368,7 @@ describe('options page: your organization (a lead)', () => {
     fireEvent.click(lock);
     await waitFor(() =>
       expect(statusOf('Votre organisation').textContent).toBe(
-        "Échec de l'enregistrement. Votre modification a été annulée. Vérifiez votre connexion Internet, puis réessayez.",
+        'Échec de l’enregistrement. Votre modification a été annulée. Vérifiez votre connexion Internet, puis réessayez.',
       ),
     );
     expect((lock as HTMLInputElement).checked).toBe(false);
@@ -377,7 +377,7 @@ describe('options page: your organization (a lead)', () => {
     await waitFor(() => expect(api.updateOrganizationPolicy).toHaveBeenLastCalledWith('tok-1', { newsletter: { default: false } }));
     await waitFor(() => expect(chosen(byDefault)).toBe('Valeur habituelle'));
     expect(statusOf('Votre organisation').textContent).toBe(
-      "Échec de l'enregistrement. Votre modification a été annulée. Vérifiez votre connexion Internet, puis réessayez.",
+      'Échec de l’enregistrement. Votre modification a été annulée. Vérifiez votre connexion Internet, puis réessayez.',
     );
   });
 
