@@ -10,7 +10,7 @@ import { readState, writeState } from './session-store.js';
 export interface ManagedSettings {
   /** The service's origin (and path), normalized like the developer setting; it wins over the stored one. */
   serverUrl: string | null;
-  /** What the popup's email field starts with: an address, or the part after @ (e.g. "@client.example"). */
+  /** The person's address (the popup's email field starts with it), or the part from @ ("@client.example"), which completes a name typed alone. */
   signInEmailHint: string | null;
 }
 

@@ -78,11 +78,13 @@ describe('the extension deployed by policy in Chromium', () => {
     await eventually(() => storedServerUrl(worker), (url) => url === server.url);
   });
 
-  it('when the popup signs in, then its code request and session go to the policy’s server, with no setting touched', async () => {
+  it('when the popup opens, then its email field holds the policy’s hint, and its code request and session go to the policy’s server, with no setting touched', async () => {
     await eventually(() => storedServerUrl(launched!.serviceWorker), (url) => url === server.url);
     const page = await launched!.context.newPage();
     await page.goto(launched!.url('popup.html'));
     await page.locator('input[type=email]').waitFor();
+    // The policy's signInEmailHint, a whole address: the field starts with it.
+    expect(await page.getByRole('textbox', { name: text('signin_email_label'), exact: true }).inputValue()).toBe(EMAIL);
     await signInThroughPopup(page, smtp, EMAIL, text);
     expect(smtp.to(EMAIL)).toHaveLength(1);
     await page.close();
