@@ -215,6 +215,17 @@ export const csvBody = z.string();
 
 
 /** Everything held about a contact: the admin export, the contact's own, and the emailed copy. */
+/** One message of a contact's log: never its body or data; the subject once sent, until an erasure. */
+const loggedMessage = z.object({
+  id: z.string(),
+  category: z.string().nullable(),
+  template: z.string(),
+  subject: z.string().nullable(),
+  status: z.enum(MESSAGE_STATUSES),
+  queuedAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+
 export const myDataExport = z.object({
   exportedAt: z.string(),
   contact: z.object({
@@ -228,17 +239,7 @@ export const myDataExport = z.object({
   }),
   preferences,
   consentHistory: z.array(consentHistoryRecord),
-  messages: z.array(
-    z.object({
-      id: z.string(),
-      category: z.string().nullable(),
-      template: z.string(),
-      subject: z.string().nullable(),
-      status: z.enum(MESSAGE_STATUSES),
-      queuedAt: z.string(),
-      sentAt: z.string().nullable(),
-    }),
-  ),
+  messages: z.array(loggedMessage),
   /** The advisories the contact said, for their organization, they read or applied the fix of. */
   advisoryAcknowledgments: z.array(z.object({ advisoryId: z.string(), action: z.enum(ACKNOWLEDGMENTS), at: z.string() })),
 });
@@ -604,16 +605,7 @@ export const mutedTickets = z.array(z.object({ ticketId: z.string(), mutedAt: z.
  */
 export const myRecentMessages = z.object({
   items: z.array(
-    z.object({
-      id: z.string(),
-      category: z.string().nullable(),
-      template: z.string(),
-      subject: z.string().nullable(),
-      status: z.enum(MESSAGE_STATUSES),
-      queuedAt: z.string(),
-      sentAt: z.string().nullable(),
-      suppressedReason: z.enum(MESSAGE_SUPPRESSED_REASONS).nullable(),
-    }),
+    loggedMessage.extend({ suppressedReason: z.enum(MESSAGE_SUPPRESSED_REASONS).nullable() }),
   ),
 });
 
