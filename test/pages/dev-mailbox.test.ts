@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { eventually } from '../support/mail.js';
+import { navigating } from '../support/pages.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { longAddress } from './link-page-world.js';
 
@@ -56,8 +57,7 @@ describe('the dev mailbox page', () => {
     const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
     await page.goto(`${server.url}/dev/mail`);
     expect(await fits()).toBe(true);
-    await page.getByRole('link', { name: /VPN down/ }).click();
-    await page.waitForLoadState();
+    await navigating(page, () => page.getByRole('link', { name: /VPN down/ }).click());
     expect(await fits()).toBe(true);
     const frame = page.frameLocator('iframe[title="HTML part"]');
     const unsubscribe = frame.getByRole('link', { name: /Unsubscribe/ }).first();

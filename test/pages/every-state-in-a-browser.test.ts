@@ -5,6 +5,7 @@ import type { Locale } from '../../contract/index.js';
 import { PAGE_STRINGS } from '../../server/pages/page-strings.js';
 import { axeViolations } from '../support/axe.js';
 import { launchChromium } from '../support/chromium.js';
+import { navigating } from '../support/pages.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { linkPageWorld } from './link-page-world.js';
 
@@ -19,12 +20,12 @@ const STATES: Record<string, (page: Page, lang: Locale, world: World) => Promise
   },
   unsubscribed: async (page, lang, world) => {
     await page.goto(world.unsubscribe((await world.contact(lang)).id));
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].confirmButton, exact: true }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].confirmButton, exact: true }).click());
   },
   'undo done': async (page, lang, world) => {
     await page.goto(world.unsubscribe((await world.contact(lang)).id));
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].confirmButton, exact: true }).click();
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].undoButton }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].confirmButton, exact: true }).click());
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].undoButton }).click());
   },
   'already unsubscribed': async (page, lang, world) => {
     const url = world.unsubscribe((await world.contact(lang)).id);
@@ -36,15 +37,15 @@ const STATES: Record<string, (page: Page, lang: Locale, world: World) => Promise
   },
   saved: async (page, lang, world) => {
     await page.goto(world.preferences((await world.contact(lang)).id));
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].save }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].save }).click());
   },
   'all optional off': async (page, lang, world) => {
     await page.goto(world.preferences((await world.contact(lang)).id));
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].unsubscribeAll }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].unsubscribeAll }).click());
   },
   'data copy sent': async (page, lang, world) => {
     await page.goto(world.preferences((await world.contact(lang)).id));
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].dataButton }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].dataButton }).click());
   },
   'expired link': async (page, lang, world) => {
     await page.goto(`${world.expiredUnsubscribe((await world.contact(lang)).id)}?lang=${lang}`);
@@ -55,13 +56,13 @@ const STATES: Record<string, (page: Page, lang: Locale, world: World) => Promise
   'new link sent': async (page, lang, world) => {
     await page.goto(`${world.expiredUnsubscribe((await world.contact(lang)).id)}?lang=${lang}`);
     await page.getByLabel(PAGE_STRINGS[lang].emailLabel).fill('someone@links.example');
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].sendLink }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].sendLink }).click());
   },
   'new link form error': async (page, lang, world) => {
     await page.goto(`${world.expiredUnsubscribe((await world.contact(lang)).id)}?lang=${lang}`);
     // A valid address to the browser, but not one mail can reach: the server refuses it.
     await page.getByLabel(PAGE_STRINGS[lang].emailLabel).fill('someone@localhost');
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].sendLink }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].sendLink }).click());
   },
   'new link form on its own': async (page, lang, world) => {
     await page.goto(`${world.unsubscribe('x').split('/u/')[0]}/links/fresh?lang=${lang}`);
@@ -72,20 +73,20 @@ const STATES: Record<string, (page: Page, lang: Locale, world: World) => Promise
   'subscribe form error': async (page, lang, world) => {
     await page.goto(`${world.unsubscribe('x').split('/u/')[0]}/subscribe?lang=${lang}`);
     await page.getByLabel(PAGE_STRINGS[lang].emailLabel).fill('someone@links.example');
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].subscribeButton }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].subscribeButton }).click());
   },
   'subscribe sent': async (page, lang, world) => {
     await page.goto(`${world.unsubscribe('x').split('/u/')[0]}/subscribe?lang=${lang}`);
     await page.getByRole('checkbox').first().check();
     await page.getByLabel(PAGE_STRINGS[lang].emailLabel).fill('someone@links.example');
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].subscribeButton }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].subscribeButton }).click());
   },
   'confirm question': async (page, lang, world) => {
     await page.goto(await world.confirm((await world.contact(lang)).id));
   },
   confirmed: async (page, lang, world) => {
     await page.goto(await world.confirm((await world.contact(lang)).id));
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].confirmSubscriptionButton }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].confirmSubscriptionButton }).click());
   },
   'mute question': async (page, lang, world) => {
     await page.goto(world.mute((await world.contact(lang)).id));
@@ -93,12 +94,12 @@ const STATES: Record<string, (page: Page, lang: Locale, world: World) => Promise
   'already muted': async (page, lang, world) => {
     const link = world.mute((await world.contact(lang)).id);
     await page.goto(link);
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].muteButton }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].muteButton }).click());
     await page.goto(link);
   },
   muted: async (page, lang, world) => {
     await page.goto(world.mute((await world.contact(lang)).id));
-    await page.getByRole('button', { name: PAGE_STRINGS[lang].muteButton }).click();
+    await navigating(page, () => page.getByRole('button', { name: PAGE_STRINGS[lang].muteButton }).click());
   },
 };
 
@@ -137,7 +138,7 @@ describe('every link-page state in Chromium, in both languages, at 375 and 1280 
       const other = new Set(sentencesOf(lang === 'en' ? 'fr' : 'en'));
       const titles = new Map<string, string>();
       for (const [state, reach] of Object.entries(STATES)) {
-        // Script on and the page's CSP bypassed only so axe-core can run; the pages themselves have none.
+        // Script on only so axe-core can run; the pages themselves have none.
         const context = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: lang });
         const page = await context.newPage();
         await reach(page, lang, world);

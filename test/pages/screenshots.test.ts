@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
+import { navigating } from '../support/pages.js';
 import { postAdvisory } from '../support/seed.js';
 
 const OUT_DIR = 'test-artifacts/screenshots';
@@ -42,15 +43,13 @@ describe('the unsubscribe page in a phone browser', () => {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.textContent);
     expect(focused).toBe(lang === 'en' ? 'Unsubscribe' : 'Me désabonner');
-    await page.keyboard.press('Enter');
-    await page.waitForLoadState();
+    await navigating(page, () => page.keyboard.press('Enter'));
     await page.screenshot({ path: `${OUT_DIR}/unsubscribed-${lang}-375.png`, fullPage: true });
     await expect(page.getByRole('checkbox', { name: label }).isChecked()).resolves.toBe(false);
     expect(await page.getByRole('status').textContent()).toContain(label);
     expect((await server.api.get(`/api/v1/contacts/${contactId}`)).body.preferences.invoices).toBe(false);
 
-    await page.getByRole('button', { name: lang === 'en' ? /Undo/ : /Annuler/ }).click();
-    await page.waitForLoadState();
+    await navigating(page, () => page.getByRole('button', { name: lang === 'en' ? /Undo/ : /Annuler/ }).click());
     expect((await server.api.get(`/api/v1/contacts/${contactId}`)).body.preferences.invoices).toBe(true);
     await context.close();
   });
@@ -73,8 +72,7 @@ describe('the unsubscribe page in a phone browser', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(lang === 'en' ? 'Yes, we have applied the fix' : 'Oui, nous avons appliqué le correctif');
-    await page.keyboard.press('Enter');
-    await page.waitForLoadState();
+    await navigating(page, () => page.keyboard.press('Enter'));
     await page.screenshot({ path: `${OUT_DIR}/acknowledged-${lang}-375.png`, fullPage: true });
     expect(await page.getByRole('status').textContent()).toContain(lang === 'en' ? 'Thank you.' : 'Merci.');
     await context.close();
