@@ -782,6 +782,18 @@ describe('options page: security advisories', () => {
   });
 });
 
+describe('options page: server unreachable', () => {
+  it('when the server cannot be reached, then Sign out still ends the session here', async () => {
+    fake.storage.set('sessionToken', 'tok-1');
+    const api = stubApi({ getMe: vi.fn(async () => fail({ kind: 'unreachable', problem: null })) });
+    render(<OptionsApp makeApi={() => api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    await screen.findByText('Sign in with the toolbar button to edit your account.');
+    expect(api.signOut).toHaveBeenCalledWith('tok-1');
+    expect(fake.storage.get('sessionToken')).toBeNull();
+  });
+});
+
 describe('options page: why did I get these emails', () => {
   it('when the popup asked for the recent emails, then that section takes focus, lists them, and the request is forgotten', async () => {
     fake.storage.set('sessionToken', 'tok-1');

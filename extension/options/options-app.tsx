@@ -17,7 +17,7 @@ import { ManagedServerUrl, ServerUrlForm } from './server-url-form.js';
 type Account =
   | { name: 'loading' }
   | { name: 'signed-out' }
-  | { name: 'unavailable'; reason: Unavailable }
+  | { name: 'unavailable'; reason: Unavailable; token: string }
   | { name: 'ready'; token: string; me: Me }
   /** The contact erased their data: the session is gone and the receipt is shown. */
   | { name: 'erased'; receipt: ErasureReceipt };
@@ -64,7 +64,7 @@ export function OptionsApp({ makeApi = clientFor, developerSettings = DEV_BUILD 
       await clearSession();
       return setAccount({ name: 'signed-out' });
     }
-    setAccount({ name: 'unavailable', reason: result.error.kind === 'offline' ? 'offline' : 'unreachable' });
+    setAccount({ name: 'unavailable', reason: result.error.kind === 'offline' ? 'offline' : 'unreachable', token: state.sessionToken });
   }, [makeApi, takeShownSection]);
 
   useEffect(() => {
@@ -110,7 +110,9 @@ export function OptionsApp({ makeApi = clientFor, developerSettings = DEV_BUILD 
         {account.name === 'loading' && <p class="muted">{t('common_loading')}</p>}
         {account.name === 'signed-out' && <p>{t('options_signed_out')}</p>}
         {account.name === 'erased' && <p>{t('options_data_deleted_signed_out')}</p>}
-        {account.name === 'unavailable' && <UnavailableNotice reason={account.reason} onRetry={load} />}
+        {account.name === 'unavailable' && (
+          <UnavailableNotice reason={account.reason} onRetry={load} onSignOut={() => void signOutPressed(account.token)} />
+        )}
         {account.name === 'ready' && api && (
           <AccountForm
             api={api}
