@@ -4,7 +4,7 @@ import { STORES } from '../support/stores.js';
 import { seedContact, startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { eventually } from '../support/mail.js';
-import { nthMailTo, SelfServiceClient, signInByMail } from './self-service-client.js';
+import { nthMailTo, SelfServiceClient, signedInContact } from './self-service-client.js';
 
 type Item = MyRecentMessages['items'][number];
 const FIELDS = ['category', 'id', 'queuedAt', 'sentAt', 'status', 'subject', 'suppressedReason', 'template'];
@@ -13,12 +13,7 @@ describe.each(STORES)('"Why did I get this?": GET /api/v1/me/messages on %s', (k
   let server: TestServer;
   let smtp: TestSmtp;
 
-  const signedIn = async (email: string) => {
-    const { contact } = await seedContact(server.api, email);
-    const ext = new SelfServiceClient(server);
-    await signInByMail(ext, smtp, email);
-    return { id: contact.id as string, ext };
-  };
+  const signedIn = (email: string) => signedInContact(server, smtp, email);
   const recent = async (ext: SelfServiceClient) => {
     const res = await ext.recentMessages();
     expect(res.status).toBe(200);

@@ -1,6 +1,6 @@
 import { createApiClient, type ApiClient as ExtensionApiClient, type WordingShown } from '../../extension/shared/api-client.js';
 import type { Preferences } from '../../contract/index.js';
-import type { TestServer, ApiResponse } from '../support/server.js';
+import { seedContact, type TestServer, type ApiResponse } from '../support/server.js';
 import type { TestSmtp, ReceivedMail } from '../support/smtp.js';
 import { eventually } from '../support/mail.js';
 
@@ -89,4 +89,12 @@ export async function signInByMail(client: SelfServiceClient, smtp: TestSmtp, em
   if (session.status !== 200) throw new Error(`sign in: ${session.status} ${JSON.stringify(session.body)}`);
   client.token = session.body.token as string;
   return { code, token: client.token };
+}
+
+/** A new contact and an extension client signed in as them through the emailed code. */
+export async function signedInContact(server: TestServer, smtp: TestSmtp, email: string): Promise<{ id: string; ext: SelfServiceClient }> {
+  const { contact } = await seedContact(server.api, email);
+  const ext = new SelfServiceClient(server);
+  await signInByMail(ext, smtp, email);
+  return { id: contact.id as string, ext };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withRequiredCategory } from '../support/categories.js';
 import { STORES } from '../support/stores.js';
-import { ADMIN_KEY, seedContact, startServer, type TestServer } from '../support/server.js';
+import { ADMIN_KEY, startServer, type TestServer } from '../support/server.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
-import { codeIn, nthMailTo, SelfServiceClient, signInByMail } from './self-service-client.js';
+import { codeIn, nthMailTo, SelfServiceClient, signedInContact, signInByMail } from './self-service-client.js';
 import { eventually, header, linksIn } from '../support/mail.js';
 
 const categories = withRequiredCategory();
@@ -15,13 +15,7 @@ describe.each(STORES)('the signed-in contact’s own data on %s', (kind) => {
   let server: TestServer;
   let smtp: TestSmtp;
 
-  /** A contact and an extension client signed in as them through the emailed code. */
-  const signedIn = async (email: string) => {
-    const { contact } = await seedContact(server.api, email);
-    const ext = new SelfServiceClient(server);
-    await signInByMail(ext, smtp, email);
-    return { id: contact.id as string, ext };
-  };
+  const signedIn = (email: string) => signedInContact(server, smtp, email);
 
   beforeAll(async () => {
     smtp = await startSmtp();
